@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
+import { generateCommand } from "./commands/generate.js";
+import { consoleOutput } from "./commands/output.js";
+import { ConfigError, formatIssue, UserError } from "./config/errors.js";
+import { Engine } from "./engine/engine.js";
+import { openDeps } from "./server.js";
+import { StoreError } from "./store/store.js";
+import { serveStdio } from "./transports/stdio.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+function workspaceOf(command: Command): string {
+  const opts = command.optsWithGlobals<{ workspace?: string }>();
+  return path.resolve(opts.workspace ?? process.env.BATON_WORKSPACE ?? process.cwd());
+}
+
+/** An engine over the workspace and its database, closed when the command ends. */
+async function withEngine(command: Command, body: (engine: Engine) => Promise<number>): Promise<number> {
+  const opts = command.optsWithGlobals<{ db?: string }>();
+  const deps = openDeps({ workspace: workspaceOf(command), db: opts.db ?? process.env.BATON_DB });
+  try {
+    return await body(new Engine(deps));
+  } finally {
+    deps.store.close();
+  }
+}
+
+/** `--inputs id=INC-42 slug=oauth2` → { id: "INC-42", slug: "oauth2" }. */
+function parseInputs(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs) return undefined;
+  const inputs: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UserError(`--inputs takes name=value pairs; got \`${pair}\``);
+    inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return inputs;
+}
+
+/** Runs a command body; known errors become a message and exit code 1, not a stack trace. */
+function run(body: () => number | Promise<number>): Promise<void> {
+  return Promise.resolve()
+    .then(body)
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ConfigError)
+        for (const issue of error.issues) consoleOutput.error(formatIssue(issue));
+      else if (error instanceof UserError || error instanceof StoreError)
+        consoleOutput.error(`baton: ${error.message}`);
+      else throw error;
+      process.exitCode = 1;
+    });
+}
+
+const program = new Command()
+  .name("baton")
+  .description(
+    "Baton: an MCP server that turns your MCP host into a Master Orchestrator of role-based agents",
+  )
+  .version(pkg.version)
+  .option("-w, --workspace <dir>", "workspace directory (default: $BATON_WORKSPACE or the current directory)")
+  .option("--db <file>", "SQLite database (default: $BATON_DB or <workspace>/.baton/baton.db)")
+  .showHelpAfterError();
+
+program
+  .command("workflows")
+  .description("list shipped and workspace workflows")
+  .action((_opts, command: Command) => run(() => workflowsCommand(workspaceOf(command), consoleOutput)));
+
+program
+  .command("roles")
+  .description("list the role library (shipped roles/ plus the workspace's .baton/roles/)")
+  .action((_opts, command: Command) => run(() => rolesCommand(workspaceOf(command), consoleOutput)));
+
+program
+  .command("check")
+  .description("validate workflow files; prints every error with file:line:col and exits 1 if any")
+  .argument("<files...>", "workflow YAML files")
+  .action((files: string[], _opts, command: Command) =>
+    run(() => checkCommand(files, workspaceOf(command), consoleOutput)),
+  );
+
+program
+  .command("init")
+  .description("scaffold .baton/ (workflows, roles, templates) with an example workflow in the workspace")
+  .action((_opts, command: Command) => run(() => initCommand(workspaceOf(command), consoleOutput)));
+
+program
+  .command("serve")
+  .description("serve MCP over stdio (what MCP hosts launch)")
+  .action((_opts, command: Command) =>
+    run(async () => {
+      const opts = command.optsWithGlobals<{ db?: string }>();
+      await serveStdio(openDeps({ workspace: workspaceOf(command), db: opts.db ?? process.env.BATON_DB }));
+      return 0;
+    }),
+  );
+
+program
+  .command("generate")
+  .description(
+    "create an iteration and write its agent prompts, printing the allocation table (the seed's generate_prompts.py)",
+  )
+  .option("--workflow <name>", "workflow name")
+  .option("--config <file>", "workflow YAML file (instead of, or to check against, --workflow)")
+  .option("--targets <globs...>", 'target globs replacing the workflow\'s, e.g. "E01/*.md"')
+  .option("--output <dir>", "iteration folder, relative to the workspace")
+  .option("--iteration <name>", "iteration name (default: the next ready one)")
+  .option("--run <run_id>", "continue this run instead of starting one")
+  .option("--inputs <pairs...>", "run inputs as name=value")
+  .option("--dry-run", "print the allocation without writing anything")
+  .option("--force", "create the iteration even if its dependencies have not passed")
+  .action(
+    (
+      opts: {
+        workflow?: string;
+        config?: string;
+        targets?: string[];
+        output?: string;
+        iteration?: string;
+        run?: string;
+        inputs?: string[];
+        dryRun?: boolean;
+        force?: boolean;
+      },
+      command: Command,
+    ) =>
+      run(() => {
+        if (!opts.workflow && !opts.config && !opts.run)
+          throw new UserError("give --workflow, --config or --run");
+        return withEngine(command, (engine) =>
+          generateCommand(
+            engine,
+            { ...opts, runId: opts.run, inputs: parseInputs(opts.inputs) },
+            consoleOutput,
+          ),
+        );
+      }),
+  );
+
+await program.parseAsync();

@@ -1,0 +1,74 @@
+import type { Engine, GeneratePromptsResult } from "../engine/engine.js";
+import { type Output, table } from "./output.js";
+
+export interface GenerateOptions {
+  workflow?: string;
+  config?: string;
+  targets?: string[];
+  output?: string;
+  iteration?: string;
+  inputs?: Record<string, string>;
+  runId?: string;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+/**
+ * `baton generate`: the seed's generate_prompts.py. Creates (or continues) a run, materializes the
+ * iteration and writes its prompts, then prints the allocation table.
+ */
+export async function generateCommand(
+  engine: Engine,
+  options: GenerateOptions,
+  out: Output,
+): Promise<number> {
+  const workflow = options.config ?? options.workflow;
+  if (options.config && options.workflow) {
+    const loaded = engine.loadWorkflow(options.config);
+    if (loaded.name !== options.workflow) {
+      out.error(
+        `baton: --config ${options.config} defines workflow \`${loaded.name}\`, not \`${options.workflow}\``,
+      );
+      return 1;
+    }
+  }
+  const created = await engine.createIteration({
+    ...(options.runId ? { run_id: options.runId } : { workflow }),
+    iteration: options.iteration,
+    inputs: options.inputs,
+    output: options.output,
+    targets: options.targets,
+    force: options.force,
+  });
+  const result = await engine.generatePrompts({
+    iteration_id: created.iteration_id,
+    dry_run: options.dryRun,
+  });
+  out.log(
+    `run ${created.run_id}, iteration ${created.iteration} (${created.iteration_id}) → ${created.path}`,
+  );
+  out.log(allocationTable(result));
+  out.log(
+    `${result.totals.assignments} assignment(s), ${result.totals.targets} target(s), ~${result.totals.estimated_tokens} tokens; ` +
+      `${result.totals.over_budget} over budget, ${result.totals.high_risk} high risk`,
+  );
+  if (!result.dry_run) out.log(`wrote ${result.path}/agent-prompts/ and ${result.path}/manifest.json`);
+  return 0;
+}
+
+export function allocationTable(result: GeneratePromptsResult): string {
+  return table(
+    ["assignment", "role", "targets", "tokens / budget", "risk"],
+    result.assignments.map((a) => [
+      a.local_id,
+      a.role,
+      a.targets.length === 0
+        ? "-"
+        : a.targets.length <= 3
+          ? a.targets.join(", ")
+          : `${a.targets.length} files`,
+      `${a.estimated_tokens} / ${a.token_budget}${a.estimated_tokens > a.token_budget ? " OVER" : ""}`,
+      `${a.risk.level} ${a.risk.score.toFixed(2)}`,
+    ]),
+  );
+}

@@ -1,0 +1,135 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { ConfigError, type ConfigIssue } from "./errors.js";
+import { SHIPPED_ROLES_DIR } from "./package-paths.js";
+import { type RoleFile, type RoleOverride, roleFileSchema } from "./schema.js";
+import { loadYaml, validateWith } from "./yaml.js";
+
+export const DEFAULT_TOKENS_PER_POINT = 500;
+
+/** A fully specified role, after the library and a workflow's overrides are merged. */
+export interface Role {
+  key: string;
+  name: string;
+  perspective: string;
+  responsibilities: string[];
+  capabilities: string[];
+  constraints: {
+    token_budget: number;
+    complexity_threshold: number;
+    dependencies: string[];
+    tokens_per_point: number;
+  };
+  output_format: string[];
+  guidelines: string[];
+  /** Where it was defined: a file, or `<workflow>:agent_roles` for a role a workflow created. */
+  source: string;
+}
+
+export type RoleLibrary = Map<string, Role>;
+
+function fromFile(key: string, file: RoleFile, source: string): Role {
+  return {
+    key,
+    ...file,
+    constraints: {
+      ...file.constraints,
+      tokens_per_point: file.constraints.tokens_per_point ?? DEFAULT_TOKENS_PER_POINT,
+    },
+    source,
+  };
+}
+
+/**
+ * The role library: shipped `roles/*.yaml`, then the workspace's `.baton/roles/*.yaml`, which
+ * replaces a shipped role of the same key whole. Throws ConfigError with every broken file's issues.
+ */
+export function loadRoleLibrary(workspaceRoot?: string): RoleLibrary {
+  const dirs = [SHIPPED_ROLES_DIR];
+  if (workspaceRoot) dirs.push(path.join(workspaceRoot, ".baton", "roles"));
+  const library: RoleLibrary = new Map();
+  const issues: ConfigIssue[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir).sort()) {
+      if (!/\.ya?ml$/.test(entry)) continue;
+      const key = entry.replace(/\.ya?ml$/, "");
+      const file = path.join(dir, entry);
+      try {
+        const role = validateWith(loadYaml(file, displayPath(file, workspaceRoot)), roleFileSchema);
+        library.set(key, fromFile(key, role, file));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        issues.push(...error.issues);
+      }
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return library;
+}
+
+/**
+ * Merges a workflow's `agent_roles` entry over a library role, key by key: a key given in the
+ * workflow replaces the library's value (lists are replaced, not appended); `constraints` merge
+ * per constraint; the seed's flat `token_budget`/`complexity_threshold`/`dependencies`/
+ * `tokens_per_point` are the same as inside `constraints`. Without a library role the override must
+ * define the role whole; the missing keys are returned instead of a role.
+ */
+export function mergeRole(
+  key: string,
+  base: Role | undefined,
+  override: RoleOverride,
+  source: string,
+): Role | { missing: string[] } {
+  const constraints = {
+    token_budget:
+      override.token_budget ?? override.constraints?.token_budget ?? base?.constraints.token_budget,
+    complexity_threshold:
+      override.complexity_threshold ??
+      override.constraints?.complexity_threshold ??
+      base?.constraints.complexity_threshold,
+    dependencies:
+      override.dependencies ?? override.constraints?.dependencies ?? base?.constraints.dependencies ?? [],
+    tokens_per_point:
+      override.tokens_per_point ??
+      override.constraints?.tokens_per_point ??
+      base?.constraints.tokens_per_point ??
+      DEFAULT_TOKENS_PER_POINT,
+  };
+  const merged = {
+    key,
+    name: override.name ?? base?.name ?? titleOf(key),
+    perspective: override.perspective ?? base?.perspective,
+    responsibilities: override.responsibilities ?? base?.responsibilities,
+    capabilities: override.capabilities ?? base?.capabilities ?? [],
+    output_format: override.output_format ?? base?.output_format ?? [],
+    guidelines: override.guidelines ?? base?.guidelines ?? [],
+    source: base ? `${base.source} + ${source}` : source,
+  };
+  const missing = [
+    merged.perspective === undefined && "perspective",
+    merged.responsibilities === undefined && "responsibilities",
+    constraints.token_budget === undefined && "token_budget",
+    constraints.complexity_threshold === undefined && "complexity_threshold",
+  ].filter((k): k is string => k !== false);
+  if (missing.length > 0) return { missing };
+  return {
+    ...merged,
+    perspective: merged.perspective as string,
+    responsibilities: merged.responsibilities as string[],
+    constraints: constraints as Role["constraints"],
+  };
+}
+
+function titleOf(key: string): string {
+  return key
+    .split("_")
+    .map((w) => (w.length <= 3 && w !== "lead" ? w.toUpperCase() : w[0]?.toUpperCase() + w.slice(1)))
+    .join(" ");
+}
+
+export function displayPath(file: string, workspaceRoot?: string): string {
+  const base = workspaceRoot && file.startsWith(workspaceRoot) ? workspaceRoot : process.cwd();
+  const rel = path.relative(base, file);
+  return rel.startsWith("..") ? file : rel;
+}

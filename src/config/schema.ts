@@ -1,0 +1,181 @@
+import { z } from "zod";
+
+/** An object schema that rejects unknown keys and names the valid ones (typos are the usual cause). */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const valid = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown key \`${issue.keys.join("`, `")}\`; valid keys: ${valid}`
+        : undefined,
+  });
+}
+
+const text = z.string().trim().min(1, "must not be empty");
+const textList = z.array(text);
+const roleKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "role keys are snake_case (letters, digits, underscores), e.g. `tech_lead`");
+const kebabName = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (lowercase letters, digits, single dashes)");
+const positiveInt = z.number().int().positive();
+
+const constraintsShape = {
+  token_budget: positiveInt.describe("most tokens one agent instance may need"),
+  complexity_threshold: positiveInt.describe("most targets one agent instance gets"),
+  dependencies: z.array(roleKey).default([]),
+  tokens_per_point: positiveInt.optional(),
+};
+
+export const roleFileSchema = strictObject({
+  name: text,
+  perspective: text,
+  responsibilities: textList.min(1),
+  capabilities: textList.min(1),
+  constraints: strictObject(constraintsShape),
+  output_format: textList.min(1),
+  guidelines: textList.default([]),
+});
+export type RoleFile = z.infer<typeof roleFileSchema>;
+
+/**
+ * A workflow's `agent_roles` entry: any role key may be overridden. The seed's flat spelling
+ * (`token_budget` next to `perspective`) is accepted as well as a `constraints` block.
+ */
+export const roleOverrideSchema = strictObject({
+  name: text.optional(),
+  perspective: text.optional(),
+  responsibilities: textList.optional(),
+  capabilities: textList.optional(),
+  constraints: strictObject({
+    token_budget: constraintsShape.token_budget.optional(),
+    complexity_threshold: constraintsShape.complexity_threshold.optional(),
+    dependencies: z.array(roleKey).optional(),
+    tokens_per_point: positiveInt.optional(),
+  }).optional(),
+  output_format: textList.optional(),
+  guidelines: textList.optional(),
+  token_budget: positiveInt.optional(),
+  complexity_threshold: positiveInt.optional(),
+  dependencies: z.array(roleKey).optional(),
+  tokens_per_point: positiveInt.optional(),
+});
+export type RoleOverride = z.infer<typeof roleOverrideSchema>;
+
+export const CHECK_KINDS = [
+  "exists",
+  "min_bytes",
+  "max_bytes",
+  "contains",
+  "not_contains",
+  "regex",
+  "headings",
+  "json_schema",
+  "yaml_schema",
+  "markdown",
+  "json",
+  "yaml",
+  "scope",
+  "command",
+] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** The parameter each check kind needs; checked after parsing so the message can name the kind. */
+const REQUIRED_PARAM: Partial<Record<CheckKind, "pattern" | "bytes" | "headings" | "schema" | "run">> = {
+  min_bytes: "bytes",
+  max_bytes: "bytes",
+  contains: "pattern",
+  not_contains: "pattern",
+  regex: "pattern",
+  headings: "headings",
+  json_schema: "schema",
+  yaml_schema: "schema",
+  command: "run",
+};
+/** Kinds that look at no single file. */
+const FILELESS: readonly CheckKind[] = ["scope", "command"];
+
+export const checkSchema = strictObject({
+  check: z.enum(CHECK_KINDS),
+  deliverable: text.optional(),
+  path: text.optional(),
+  description: text.optional(),
+  pattern: z.string().min(1).optional(),
+  flags: z
+    .string()
+    .regex(/^[imsu]*$/, "regex flags may use i, m, s and u")
+    .optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  headings: textList.min(1).optional(),
+  schema: z.union([text, z.record(z.string(), z.unknown())]).optional(),
+  rules: z.record(z.string(), z.unknown()).optional(),
+  run: text.optional(),
+  timeout_s: z.number().positive().max(3600).optional(),
+}).superRefine((check, ctx) => {
+  const param = REQUIRED_PARAM[check.check];
+  if (param && check[param] === undefined) {
+    ctx.addIssue({ code: "custom", path: [param], message: `check \`${check.check}\` needs \`${param}\`` });
+  }
+  const needsFile = !FILELESS.includes(check.check);
+  if (needsFile && check.deliverable === undefined && check.path === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["check"],
+      message: `check \`${check.check}\` needs \`deliverable\` (a deliverable pattern) or \`path\` (a workspace file)`,
+    });
+  }
+  if (check.deliverable !== undefined && check.path !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["path"], message: "give `deliverable` or `path`, not both" });
+  }
+});
+export type Check = z.infer<typeof checkSchema>;
+
+export const criterionSchema = z.union([text, checkSchema]);
+export type Criterion = z.infer<typeof criterionSchema>;
+
+export const agentSchema = strictObject({
+  role: roleKey,
+  targets: z.array(text).optional(),
+  deliverables: textList.min(1, "an agent needs at least one deliverable"),
+  complexity_per_target: z.number().positive().default(1),
+  task: text.optional(),
+});
+export type AgentSpec = z.infer<typeof agentSchema>;
+
+export const iterationSchema = strictObject({
+  name: kebabName,
+  goal: text,
+  dependencies: z.array(kebabName).default([]),
+  agents: z.array(agentSchema).min(1, "an iteration needs at least one agent"),
+  completion_criteria: z.array(criterionSchema).default([]),
+});
+export type IterationSpec = z.infer<typeof iterationSchema>;
+
+export const inputSchema = strictObject({
+  description: text,
+  required: z.boolean().default(false),
+  default: z.string().optional(),
+});
+
+export const workflowFileSchema = strictObject({
+  workflow: strictObject({
+    name: kebabName,
+    description: text,
+    inputs: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]*$/, "input names are snake_case"), inputSchema)
+      .default({}),
+    context: strictObject({
+      references: z.array(text).default([]),
+      conventions: textList.default([]),
+      domain: textList.default([]),
+      non_goals: textList.default([]),
+    }).default({ references: [], conventions: [], domain: [], non_goals: [] }),
+    max_attempts: z.number().int().min(1).max(10).default(2),
+    stall_minutes: z.number().positive().default(10),
+    iterations: z.array(iterationSchema).min(1, "a workflow needs at least one iteration"),
+  }),
+  agent_roles: z.record(roleKey, roleOverrideSchema).default({}),
+  templates: z.record(roleKey, text).default({}),
+});
+export type WorkflowFile = z.infer<typeof workflowFileSchema>;

@@ -1,0 +1,338 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { ConfigError, type ConfigIssue, quoteList, UserError } from "./errors.js";
+import { PACKAGE_ROOT, SHIPPED_WORKFLOWS_DIR } from "./package-paths.js";
+import { isTargetPlaceholder, knownPlaceholders, placeholdersIn } from "./placeholders.js";
+import { displayPath, loadRoleLibrary, mergeRole, type Role, type RoleLibrary } from "./roles.js";
+import { type WorkflowFile, workflowFileSchema } from "./schema.js";
+import { unsafePathReason } from "./workspace.js";
+import { loadYaml, type PathKey, parseYaml, validateWith, type YamlSource } from "./yaml.js";
+
+export type WorkflowSpec = WorkflowFile["workflow"];
+
+/** A validated workflow with everything later stages need resolved. */
+export interface LoadedWorkflow {
+  name: string;
+  description: string;
+  file: string;
+  /** sha256 of the file's text: iterations record which version produced them. */
+  hash: string;
+  text: string;
+  spec: WorkflowSpec;
+  /** Every role the workflow's agents use, library and overrides merged. */
+  roles: Map<string, Role>;
+  /** Role key -> absolute template path, for roles with a template of their own. */
+  templates: Map<string, string>;
+}
+
+export interface WorkflowEntry {
+  name: string;
+  file: string;
+  origin: "shipped" | "workspace";
+  description: string;
+}
+
+function workspaceWorkflowDir(workspaceRoot: string): string {
+  return path.join(workspaceRoot, ".baton", "workflows");
+}
+
+/** Shipped workflows, then the workspace's `.baton/workflows/`, which override by name. */
+export function listWorkflows(workspaceRoot?: string): WorkflowEntry[] {
+  const byName = new Map<string, WorkflowEntry>();
+  const sources: [string, WorkflowEntry["origin"]][] = [[SHIPPED_WORKFLOWS_DIR, "shipped"]];
+  if (workspaceRoot) sources.push([workspaceWorkflowDir(workspaceRoot), "workspace"]);
+  for (const [dir, origin] of sources) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir).sort()) {
+      if (!/\.ya?ml$/.test(entry)) continue;
+      const file = path.join(dir, entry);
+      const name = entry.replace(/\.ya?ml$/, "");
+      byName.set(name, { name, file, origin, description: peekDescription(file) });
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The description without full validation, so one broken file does not hide the others in a listing. */
+function peekDescription(file: string): string {
+  const match = /^\s+description:\s*(.+)$/m.exec(readFileSync(file, "utf8"));
+  return match?.[1]?.replace(/^["']|["']$/g, "").trim() ?? "";
+}
+
+/**
+ * Finds a workflow by name (workspace first, then shipped) or by a path ending in .yaml/.yml.
+ * Paths from MCP callers must pass through Workspace.resolve first.
+ */
+export function findWorkflowFile(nameOrPath: string, workspaceRoot?: string): string {
+  if (/\.ya?ml$/.test(nameOrPath)) {
+    const file = path.resolve(workspaceRoot ?? process.cwd(), nameOrPath);
+    if (!existsSync(file)) throw new UserError(`workflow file ${nameOrPath} does not exist`);
+    return file;
+  }
+  const entries = listWorkflows(workspaceRoot);
+  const entry = entries.find((e) => e.name === nameOrPath);
+  if (!entry) {
+    throw new UserError(
+      `unknown workflow \`${nameOrPath}\`; available workflows: ${quoteList(entries.map((e) => e.name))}`,
+    );
+  }
+  return entry.file;
+}
+
+export function loadWorkflow(
+  nameOrPath: string,
+  workspaceRoot?: string,
+  library?: RoleLibrary,
+): LoadedWorkflow {
+  const file = findWorkflowFile(nameOrPath, workspaceRoot);
+  return loadWorkflowFile(file, workspaceRoot, library ?? loadRoleLibrary(workspaceRoot));
+}
+
+/**
+ * Parses, schema-checks and semantically checks one workflow file; throws ConfigError with every
+ * issue. `text` replaces the file's current content (a run re-reads the snapshot it started from).
+ */
+export function loadWorkflowFile(
+  file: string,
+  workspaceRoot: string | undefined,
+  library: RoleLibrary,
+  text?: string,
+): LoadedWorkflow {
+  const display = displayPath(file, workspaceRoot);
+  const source = text === undefined ? loadYaml(file, display) : parseYaml(text, display);
+  const parsed = validateWith(source, workflowFileSchema);
+  const issues: ConfigIssue[] = [];
+  const roles = resolveRoles(parsed, source, library, issues);
+  checkIterations(parsed.workflow, source, roles, library, issues);
+  const templates = resolveTemplates(parsed, source, roles, library, workspaceRoot, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+  const content = text ?? readFileSync(file, "utf8");
+  return {
+    name: parsed.workflow.name,
+    description: parsed.workflow.description,
+    file,
+    hash: createHash("sha256").update(content).digest("hex"),
+    text: content,
+    spec: parsed.workflow,
+    roles,
+    templates,
+  };
+}
+
+/** Library roles merged with the workflow's overrides; only roles this workflow can use. */
+function resolveRoles(
+  parsed: WorkflowFile,
+  source: YamlSource,
+  library: RoleLibrary,
+  issues: ConfigIssue[],
+): Map<string, Role> {
+  const roles = new Map(library);
+  for (const [key, override] of Object.entries(parsed.agent_roles)) {
+    const merged = mergeRole(key, library.get(key), override, `${source.file}:agent_roles`);
+    if ("missing" in merged) {
+      issues.push(
+        source.issue(
+          ["agent_roles", key],
+          `role \`${key}\` is not in the role library, so agent_roles must define it whole; missing: ${merged.missing.join(", ")}` +
+            ` (library roles: ${quoteList(library.keys())})`,
+          true,
+        ),
+      );
+      continue;
+    }
+    roles.set(key, merged);
+  }
+  for (const [key, role] of Object.entries(parsed.agent_roles)) {
+    const deps = role.dependencies ?? role.constraints?.dependencies ?? [];
+    deps.forEach((dep, i) => {
+      if (!roles.has(dep)) {
+        const where = role.dependencies ? ["dependencies", i] : ["constraints", "dependencies", i];
+        issues.push(
+          source.issue(
+            ["agent_roles", key, ...where],
+            `unknown role \`${dep}\` in the dependencies of role \`${key}\`; known roles: ${quoteList(roles.keys())}`,
+          ),
+        );
+      }
+    });
+  }
+  return roles;
+}
+
+function checkIterations(
+  spec: WorkflowSpec,
+  source: YamlSource,
+  roles: Map<string, Role>,
+  library: RoleLibrary,
+  issues: ConfigIssue[],
+): void {
+  const at = (p: PathKey[], message: string) => issues.push(source.issue(["workflow", ...p], message));
+  const inputNames = Object.keys(spec.inputs);
+  const names = spec.iterations.map((it) => it.name);
+  const seen = new Set<string>();
+  spec.iterations.forEach((iteration, i) => {
+    if (seen.has(iteration.name)) {
+      at(
+        ["iterations", i, "name"],
+        `duplicate iteration name \`${iteration.name}\`; iteration names must be unique`,
+      );
+    }
+    seen.add(iteration.name);
+    iteration.dependencies.forEach((dep, d) => {
+      if (!names.includes(dep)) {
+        at(
+          ["iterations", i, "dependencies", d],
+          `unknown dependency \`${dep}\` of iteration \`${iteration.name}\`; iterations: ${quoteList(names)}`,
+        );
+      } else if (dep === iteration.name) {
+        at(["iterations", i, "dependencies", d], `iteration \`${iteration.name}\` depends on itself`);
+      }
+    });
+    const declared = new Set<string>();
+    iteration.agents.forEach((agent, a) => {
+      const agentPath = ["iterations", i, "agents", a];
+      if (!roles.has(agent.role)) {
+        at(
+          [...agentPath, "role"],
+          `unknown role \`${agent.role}\` in iteration \`${iteration.name}\`; known roles: ${quoteList(roles.keys())}` +
+            (library.has(agent.role) ? "" : " (add it to agent_roles or to .baton/roles/)"),
+        );
+      }
+      const hasTargets = (agent.targets?.length ?? 0) > 0;
+      agent.targets?.forEach((pattern, t) => {
+        checkPattern(pattern, "target pattern", [...agentPath, "targets", t], inputNames, false, at);
+      });
+      agent.deliverables.forEach((pattern, d) => {
+        declared.add(pattern);
+        checkPattern(
+          pattern,
+          "deliverable pattern",
+          [...agentPath, "deliverables", d],
+          inputNames,
+          hasTargets,
+          at,
+        );
+      });
+    });
+    iteration.completion_criteria.forEach((criterion, c) => {
+      if (typeof criterion === "string") return;
+      const critPath = ["iterations", i, "completion_criteria", c];
+      if (criterion.deliverable !== undefined && !declared.has(criterion.deliverable)) {
+        at(
+          [...critPath, "deliverable"],
+          `check refers to deliverable \`${criterion.deliverable}\`, which no agent of iteration \`${iteration.name}\` declares; declared: ${quoteList(declared)}`,
+        );
+      }
+      if (criterion.path !== undefined) {
+        checkPattern(criterion.path, "check path", [...critPath, "path"], inputNames, false, at);
+      }
+      if (criterion.check === "regex" && criterion.pattern !== undefined) {
+        try {
+          new RegExp(criterion.pattern, criterion.flags);
+        } catch (error) {
+          at([...critPath, "pattern"], `invalid regular expression: ${(error as Error).message}`);
+        }
+      }
+    });
+  });
+  spec.context.references.forEach((ref, r) => {
+    const reason = unsafePathReason(ref);
+    if (reason) at(["context", "references", r], `reference \`${ref}\` ${reason}`);
+  });
+  const cycle = findCycle(spec.iterations.map((it) => ({ name: it.name, dependencies: it.dependencies })));
+  if (cycle) {
+    const index = spec.iterations.findIndex((it) => it.name === cycle[0]);
+    at(["iterations", index, "dependencies"], `dependency cycle: ${cycle.join(" → ")}`);
+  }
+}
+
+function checkPattern(
+  pattern: string,
+  what: string,
+  where: PathKey[],
+  inputNames: string[],
+  hasTargets: boolean,
+  at: (p: PathKey[], message: string) => void,
+): void {
+  const reason = unsafePathReason(pattern);
+  if (reason) at(where, `${what} \`${pattern}\` ${reason}`);
+  for (const name of placeholdersIn(pattern)) {
+    const known = inputNames.includes(name) || (hasTargets && isTargetPlaceholder(name));
+    if (!known) {
+      const hint = !hasTargets && isTargetPlaceholder(name) ? " (target placeholders need `targets`)" : "";
+      at(
+        where,
+        `unknown placeholder \`{${name}}\` in ${what} \`${pattern}\`${hint}; known placeholders: ${knownPlaceholders(inputNames, hasTargets).join(", ") || "(none: declare workflow.inputs or targets)"}`,
+      );
+    }
+  }
+}
+
+/** The first dependency cycle found, as a closed path (`a → b → a`), or null. */
+export function findCycle(
+  nodes: readonly { name: string; dependencies: readonly string[] }[],
+): string[] | null {
+  const deps = new Map(nodes.map((n) => [n.name, n.dependencies]));
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | null => {
+    if (state.get(name) === "done") return null;
+    if (state.get(name) === "visiting") return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of deps.get(name) ?? []) {
+      if (!deps.has(dep)) continue;
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, "done");
+    return null;
+  };
+  for (const node of nodes) {
+    const cycle = visit(node.name);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+function resolveTemplates(
+  parsed: WorkflowFile,
+  source: YamlSource,
+  roles: Map<string, Role>,
+  library: RoleLibrary,
+  workspaceRoot: string | undefined,
+  issues: ConfigIssue[],
+): Map<string, string> {
+  const templates = new Map<string, string>();
+  for (const [role, template] of Object.entries(parsed.templates)) {
+    if (!roles.has(role) && !library.has(role)) {
+      issues.push(
+        source.issue(
+          ["templates", role],
+          `template for unknown role \`${role}\`; known roles: ${quoteList(roles.keys())}`,
+          true,
+        ),
+      );
+    }
+    const reason = unsafePathReason(template);
+    if (reason) {
+      issues.push(source.issue(["templates", role], `template path \`${template}\` ${reason}`));
+      continue;
+    }
+    const candidates = [workspaceRoot, PACKAGE_ROOT].filter((d): d is string => d !== undefined);
+    const found = candidates.map((d) => path.join(d, template)).find((f) => existsSync(f));
+    if (!found) {
+      issues.push(
+        source.issue(
+          ["templates", role],
+          `template \`${template}\` does not exist; looked in ${candidates.map((d) => path.join(d, template)).join(" and ")}`,
+        ),
+      );
+      continue;
+    }
+    templates.set(role, found);
+  }
+  return templates;
+}

@@ -1,0 +1,90 @@
+/** One target's share of an instance's tokens: its file, its expected output, its lines in the prompt. */
+export interface CostedItem<T> {
+  item: T;
+  cost: number;
+}
+
+export interface Bin<T> {
+  items: T[];
+  /** Sum of item costs (without the per-instance overhead). */
+  load: number;
+  /** True when a single item alone exceeds the budget: it gets its own instance and is flagged. */
+  oversized: boolean;
+}
+
+export interface AllocationLimits {
+  /** Most items per instance (`complexity_threshold`). */
+  maxItems: number;
+  /** Most tokens per instance (`token_budget`). */
+  budget: number;
+  /** Tokens every instance pays regardless of its items (the prompt without targets). */
+  overhead: number;
+  /** Never use fewer instances than this (raised when exact counts overshoot an approximation). */
+  minBins?: number;
+}
+
+/**
+ * Packs items into the fewest instances that respect both limits, balancing load: the instance
+ * count starts at the lower bound both limits imply and grows until a largest-first greedy
+ * placement (each item to the least-loaded instance it fits in) succeeds. Output keeps the input
+ * order inside each instance and orders instances by their first item.
+ */
+export function allocate<T>(items: readonly CostedItem<T>[], limits: AllocationLimits): Bin<T>[] {
+  const capacity = limits.budget - limits.overhead;
+  const indexed = items.map((entry, index) => ({ ...entry, index }));
+  const oversized = indexed.filter((e) => e.cost > capacity);
+  const regular = indexed.filter((e) => e.cost <= capacity);
+  const bins: { entries: typeof indexed; load: number; oversized: boolean }[] = oversized.map((e) => ({
+    entries: [e],
+    load: e.cost,
+    oversized: true,
+  }));
+  if (regular.length > 0) {
+    const total = regular.reduce((sum, e) => sum + e.cost, 0);
+    let count = Math.max(
+      1,
+      limits.minBins ?? 1,
+      Math.ceil(regular.length / limits.maxItems),
+      capacity > 0 ? Math.ceil(total / capacity) : regular.length,
+    );
+    const byCost = [...regular].sort((a, b) => b.cost - a.cost || a.index - b.index);
+    for (;;) {
+      const packed = tryPack(byCost, count, limits.maxItems, capacity);
+      if (packed) {
+        bins.push(...packed.filter((b) => b.entries.length > 0).map((b) => ({ ...b, oversized: false })));
+        break;
+      }
+      count++;
+    }
+  }
+  return bins
+    .map((b) => ({ ...b, entries: [...b.entries].sort((x, y) => x.index - y.index) }))
+    .sort((a, b) => (a.entries[0]?.index ?? 0) - (b.entries[0]?.index ?? 0))
+    .map((b) => ({ items: b.entries.map((e) => e.item), load: b.load, oversized: b.oversized }));
+}
+
+function tryPack<E extends { cost: number }>(
+  byCost: readonly E[],
+  count: number,
+  maxItems: number,
+  capacity: number,
+): { entries: E[]; load: number }[] | null {
+  const bins = Array.from({ length: count }, () => ({ entries: [] as E[], load: 0 }));
+  for (const entry of byCost) {
+    let best: (typeof bins)[number] | undefined;
+    for (const bin of bins) {
+      if (bin.entries.length >= maxItems || bin.load + entry.cost > capacity) continue;
+      if (
+        !best ||
+        bin.load < best.load ||
+        (bin.load === best.load && bin.entries.length < best.entries.length)
+      ) {
+        best = bin;
+      }
+    }
+    if (!best) return null;
+    best.entries.push(entry);
+    best.load += entry.cost;
+  }
+  return bins;
+}

@@ -1,0 +1,17 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * Writes temp-then-rename so a reader never sees half a file and a killed process leaves the old
+ * one. Unchanged content is not rewritten: regeneration is idempotent down to the mtime, which
+ * keeps monitoring and scope checks quiet.
+ */
+export function writeFileAtomic(file: string, content: string): boolean {
+  if (existsSync(file) && readFileSync(file, "utf8") === content) return false;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(temp, content);
+  renameSync(temp, file);
+  return true;
+}

@@ -1,0 +1,215 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fillPattern } from "../config/placeholders.js";
+import type { Role } from "../config/roles.js";
+import type { AgentSpec, IterationSpec } from "../config/schema.js";
+import type { LoadedWorkflow } from "../config/workflows.js";
+import type { Workspace } from "../config/workspace.js";
+import type { RiskScore, TokenEstimate } from "../store/records.js";
+import { allocate } from "./allocate.js";
+import { type BaseContext, type PromptAssignment, promptContext } from "./context.js";
+import { assignmentId, localAssignmentId } from "./ids.js";
+import type { TemplateSet } from "./render.js";
+import { scoreRisk } from "./risk.js";
+import type { Target } from "./targets.js";
+import { loadTokenizer } from "./tokens.js";
+
+export interface PlannedAssignment extends PromptAssignment {
+  role: string;
+  prompt: string;
+  template: string;
+  estimate: TokenEstimate;
+  estimated_tokens: number;
+  token_budget: number;
+  risk: RiskScore;
+}
+
+export interface RoleHistory {
+  assignments: number;
+  failed: number;
+  overruns: number;
+}
+
+export interface PlanInput {
+  workspace: Workspace;
+  workflow: LoadedWorkflow;
+  spec: IterationSpec;
+  base: BaseContext;
+  targetsByAgent: readonly Target[][];
+  templates: TemplateSet;
+  history: (role: string) => RoleHistory;
+}
+
+/** Attempts at raising the instance count when exact prompt counts overshoot the approximation. */
+const MAX_REFITS = 8;
+
+/**
+ * Allocates each agent's targets to instances under its role's limits, renders every prompt and
+ * estimates it with real token counts: prompt + target contents + complexity × tokens-per-point.
+ */
+export async function planAssignments(input: PlanInput): Promise<PlannedAssignment[]> {
+  const count = await loadTokenizer();
+  const { workflow, spec, base, templates } = input;
+  const counters = new Map<string, number>();
+  const planned: PlannedAssignment[] = [];
+  const missingRefs = workflow.spec.context.references.filter((ref) => !fileExists(input.workspace, ref));
+
+  for (const [index, agent] of spec.agents.entries()) {
+    const role = workflow.roles.get(agent.role) as Role;
+    const template = templates.roleTemplateFile(agent.role, workflow.templates.get(agent.role));
+    const targets = input.targetsByAgent[index] ?? [];
+    const targetInfo = targets.map((target) => {
+      const content = readFileSync(input.workspace.resolve(target.path, "target"), "utf8");
+      const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));
+      const line = `- \`${target.path}\` (id \`${target.id}\`)\n${deliverables.map((d) => `  - write \`${d}\`\n`).join("")}`;
+      return {
+        target,
+        deliverables,
+        inputTokens: count(content),
+        lineTokens: count(line),
+        empty: content.trim() === "",
+      };
+    });
+    const median = medianOf(targetInfo.map((t) => t.inputTokens));
+    const outputPerTarget = Math.round(agent.complexity_per_target * role.constraints.tokens_per_point);
+    const nextLocalId = () => {
+      const n = (counters.get(agent.role) ?? 0) + 1;
+      counters.set(agent.role, n);
+      return localAssignmentId(agent.role, n);
+    };
+    const render = (assignment: PromptAssignment) =>
+      templates.renderFile(template, promptContext(base, spec, role, agent.deliverables, assignment));
+
+    if (!agent.targets?.length) {
+      const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs }));
+      const localId = nextLocalId();
+      const assignment = withIds(base, localId, agent, [], deliverables);
+      const prompt = render(assignment);
+      const estimate = { prompt_tokens: count(prompt), input_tokens: 0, output_tokens: outputPerTarget };
+      planned.push(
+        finish(assignment, agent, role, prompt, template, estimate, {
+          targetTokens: [],
+          median: 0,
+          missing: missingRefs,
+          history: input.history(agent.role),
+          oversized: false,
+        }),
+      );
+      continue;
+    }
+
+    // Declared targets that match no file: nothing to assign (create_iteration reported 0 targets).
+    if (targets.length === 0) continue;
+    const overhead = count(render(withIds(base, "x-00", agent, [], [])));
+    let minBins = 1;
+    for (let attempt = 0; ; attempt++) {
+      const bins = allocate(
+        targetInfo.map((t) => ({ item: t, cost: t.inputTokens + outputPerTarget + t.lineTokens })),
+        {
+          maxItems: role.constraints.complexity_threshold,
+          budget: role.constraints.token_budget,
+          overhead,
+          minBins,
+        },
+      );
+      const startCounter = counters.get(agent.role) ?? 0;
+      const batch = bins.map((bin) => {
+        const localId = nextLocalId();
+        const assignment = withIds(
+          base,
+          localId,
+          agent,
+          bin.items.map((t) => ({ path: t.target.path, id: t.target.id, deliverables: t.deliverables })),
+          bin.items.flatMap((t) => t.deliverables),
+        );
+        const prompt = render(assignment);
+        const estimate = {
+          prompt_tokens: count(prompt),
+          input_tokens: bin.items.reduce((s, t) => s + t.inputTokens, 0),
+          output_tokens: outputPerTarget * bin.items.length,
+        };
+        return finish(assignment, agent, role, prompt, template, estimate, {
+          targetTokens: bin.items.map((t) => t.inputTokens),
+          median,
+          missing: [...missingRefs, ...bin.items.filter((t) => t.empty).map((t) => t.target.path)],
+          history: input.history(agent.role),
+          oversized: bin.oversized,
+        });
+      });
+      const overshoot = batch.some((a, i) => !bins[i]?.oversized && a.estimated_tokens > a.token_budget);
+      if (!overshoot || attempt === MAX_REFITS) {
+        planned.push(...batch);
+        break;
+      }
+      counters.set(agent.role, startCounter);
+      minBins = bins.filter((b) => !b.oversized).length + 1;
+    }
+  }
+  return planned;
+}
+
+function withIds(
+  base: BaseContext,
+  localId: string,
+  agent: AgentSpec,
+  targets: PromptAssignment["targets"],
+  deliverables: string[],
+): PromptAssignment {
+  return {
+    id: assignmentId(base.iteration.id, localId),
+    local_id: localId,
+    task: agent.task,
+    targets,
+    deliverables,
+  };
+}
+
+function finish(
+  assignment: PromptAssignment,
+  agent: AgentSpec,
+  role: Role,
+  prompt: string,
+  template: string,
+  estimate: TokenEstimate,
+  risk: {
+    targetTokens: number[];
+    median: number;
+    missing: string[];
+    history: RoleHistory;
+    oversized: boolean;
+  },
+): PlannedAssignment {
+  const estimated = estimate.prompt_tokens + estimate.input_tokens + estimate.output_tokens;
+  return {
+    ...assignment,
+    role: agent.role,
+    prompt,
+    template,
+    estimate,
+    estimated_tokens: estimated,
+    token_budget: role.constraints.token_budget,
+    risk: scoreRisk({
+      estimated,
+      budget: role.constraints.token_budget,
+      targetTokens: risk.targetTokens,
+      medianTargetTokens: risk.median,
+      deliverables: assignment.deliverables.length,
+      missingInputs: risk.missing,
+      history: risk.history,
+      oversized: risk.oversized,
+    }),
+  };
+}
+
+function medianOf(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function fileExists(workspace: Workspace, relative: string): boolean {
+  try {
+    return existsSync(workspace.resolve(relative, "reference"));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { loadRoleLibrary, type Role } from "../config/roles.js";
+import type { Engine } from "../engine/engine.js";
+import { TEMPLATE_NAMES, TemplateSet } from "../engine/render.js";
+
+export interface PromptContext {
+  engine: Engine;
+}
+
+/** Arguments of every role prompt (DESIGN §7). */
+const roleArgs = {
+  task: z.string().describe("what the agent must do"),
+  targets: z.string().optional().describe("files or items to work on, comma- or newline-separated"),
+  context: z.string().optional().describe("background the agent needs: constraints, links, decisions"),
+};
+
+/** The master_orchestrator prompt, rendered from templates/master-orchestrator.md.hbs. */
+export function renderMasterPrompt(engine: Engine, args: { task?: string; workflow?: string }): string {
+  const templates = new TemplateSet(engine.workspace.root);
+  return templates.render(TEMPLATE_NAMES.master, {
+    ...args,
+    workflows: engine.listWorkflows().map((w) => w.name),
+    roles: [...loadRoleLibrary(engine.workspace.root).values()],
+  });
+}
+
+/** A role prompt outside any run, rendered from the same template as generated agent prompts. */
+export function renderRolePrompt(
+  engine: Engine,
+  role: Role,
+  args: { task: string; targets?: string; context?: string },
+): string {
+  const templates = new TemplateSet(engine.workspace.root);
+  const targets = (args.targets ?? "")
+    .split(/[,\n]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return templates.renderFile(templates.roleTemplateFile(role.key), {
+    workflow: { name: "ad hoc", description: "" },
+    run: { id: "ad hoc", inputs: {}, inputs_list: [] },
+    iteration: { id: "", name: "ad hoc", seq: 0, goal: args.task, path: "", upstream: [] },
+    context: { references: [], conventions: [], domain: args.context ? [args.context] : [], non_goals: [] },
+    files: { context: "", criteria: "", readme: "" },
+    learnings: [],
+    role,
+    assignment: {
+      id: "",
+      local_id: role.key.replaceAll("_", "-"),
+      task: args.task,
+      targets: targets.map((t) => ({ path: t, id: t, deliverables: [] })),
+      deliverables: [],
+    },
+    budget: { token_budget: role.constraints.token_budget },
+    criteria: { human: [], checks: [] },
+  });
+}
+
+/** Names of the prompts, for the README table: the orchestrator, then one per shipped role. */
+export function registerPrompts(server: McpServer, { engine }: PromptContext): void {
+  server.registerPrompt(
+    "master_orchestrator",
+    {
+      title: "Master Orchestrator",
+      description:
+        "Play the Master Orchestrator: Assess → Decide → Delegate → Monitor → Validate → Learn with Baton's tools.",
+      argsSchema: {
+        task: z.string().optional().describe("the work to orchestrate"),
+        workflow: z.string().optional().describe("a workflow to use, if one fits"),
+      },
+    },
+    (args) => ({
+      messages: [{ role: "user", content: { type: "text", text: renderMasterPrompt(engine, args) } }],
+    }),
+  );
+  for (const role of loadRoleLibrary(engine.workspace.root).values()) {
+    server.registerPrompt(
+      role.key,
+      {
+        title: role.name,
+        description: `Work as the ${role.name} (${role.perspective}).`,
+        argsSchema: roleArgs,
+      },
+      (args) => ({
+        messages: [{ role: "user", content: { type: "text", text: renderRolePrompt(engine, role, args) } }],
+      }),
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import { iterationFileResources, promptResource } from "./iteration-files.js";
+import type { ResourceDefinition } from "./resource.js";
+import { roleResource } from "./roles.js";
+import { runResource } from "./runs.js";
+import { workflowListResource, workflowResource } from "./workflows.js";
+
+/** Every MCP resource and resource template; the README table is generated from this list. */
+export const RESOURCES: readonly ResourceDefinition[] = [
+  workflowListResource,
+  workflowResource,
+  roleResource,
+  runResource,
+  ...iterationFileResources,
+  promptResource,
+];

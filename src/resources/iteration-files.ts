@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { quoteList, UserError } from "../config/errors.js";
+import type { Engine } from "../engine/engine.js";
+import { promptUri } from "../engine/ids.js";
+import { defineResource, type ResourceDefinition } from "./resource.js";
+
+/** The files of an iteration folder that are resources, by URI suffix. */
+const ITERATION_FILES = [
+  { key: "context", file: "CONTEXT.md", title: "Iteration context", mimeType: "text/markdown" },
+  {
+    key: "criteria",
+    file: "COMPLETION_CRITERIA.md",
+    title: "Completion criteria",
+    mimeType: "text/markdown",
+  },
+  { key: "readme", file: "README.md", title: "Iteration README", mimeType: "text/markdown" },
+  { key: "manifest", file: "manifest.json", title: "Execution manifest", mimeType: "application/json" },
+] as const;
+
+function readIterationFile(engine: Engine, iterationId: string, file: string): string {
+  const { iteration } = engine.getIteration(iterationId);
+  const absolute = path.join(engine.workspace.resolve(iteration.path), file);
+  if (!existsSync(absolute)) {
+    throw new UserError(
+      `${iteration.path}/${file} does not exist yet${file === "manifest.json" ? "; call generate_prompts first" : ""}`,
+    );
+  }
+  return readFileSync(absolute, "utf8");
+}
+
+export const iterationFileResources: ResourceDefinition[] = ITERATION_FILES.map(
+  ({ key, file, title, mimeType }) =>
+    defineResource({
+      name: `iteration-${key}`,
+      uri: `baton://iterations/{iteration_id}/${key}`,
+      title,
+      description: `${file} of an iteration.`,
+      mimeType,
+      list: ({ engine }) =>
+        engine.store
+          .listIterations()
+          .filter((it) => existsSync(path.join(engine.workspace.root, it.path, file)))
+          .map((it) => ({ uri: `baton://iterations/${it.id}/${key}`, name: `${it.id}/${file}` })),
+      read: ({ iteration_id }, { engine }) => readIterationFile(engine, iteration_id ?? "", file),
+    }),
+);
+
+export const promptResource = defineResource({
+  name: "agent-prompt",
+  uri: "baton://iterations/{iteration_id}/prompts/{assignment}",
+  title: "Agent prompt",
+  description:
+    "The generated prompt of one assignment (agent-prompts/<assignment>.md); give it to a sub-agent of that role.",
+  mimeType: "text/markdown",
+  list: ({ engine }) =>
+    engine.store.listIterations().flatMap((it) =>
+      engine.store.listAssignments(it.id).map((a) => ({
+        uri: promptUri(it.id, a.local_id),
+        name: `${it.id}/${a.local_id}`,
+        description: `${a.role}: ${a.targets.length} target(s)`,
+      })),
+    ),
+  read: ({ iteration_id, assignment }, { engine }) => {
+    const { iteration } = engine.getIteration(iteration_id ?? "");
+    const assignments = engine.store.listAssignments(iteration.id);
+    const local = assignment ?? "";
+    const found = assignments.find((a) => a.local_id === local || a.local_id === local.replace(/\.md$/, ""));
+    if (!found) {
+      throw new UserError(
+        `iteration ${iteration.id} has no assignment \`${local}\`; assignments: ${quoteList(assignments.map((a) => a.local_id))}`,
+      );
+    }
+    return readIterationFile(engine, iteration.id, `agent-prompts/${found.local_id}.md`);
+  },
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Workspace } from "./config/workspace.js";
+import { Engine } from "./engine/engine.js";
+import { registerPrompts } from "./prompts/index.js";
+import { RESOURCES } from "./resources/index.js";
+import { registerResource } from "./resources/resource.js";
+import { Store } from "./store/store.js";
+import { TOOLS } from "./tools/index.js";
+import { registerTool } from "./tools/tool.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+export const SERVER_INSTRUCTIONS = `Baton orchestrates role-based AI agents. You are the Master Orchestrator: you assess, decide and delegate; agents do the work; Baton keeps state and validates.
+Loop: get_status → create_iteration (a workflow from baton://workflows, with its inputs) → generate_prompts → hand each prompt_uri to a sub-agent of its role → get_status while they work → validate_iteration → record_feedback → create_iteration with the run_id for the next ready iteration.
+Only a passing validation completes an iteration; never write deliverables yourself. The master_orchestrator prompt has the full playbook.`;
+
+export interface ServerDeps {
+  workspace: Workspace;
+  store: Store;
+}
+
+/** Builds the MCP server over an engine; the caller owns the transport. `close` releases the store. */
+export function createServer(deps: ServerDeps): {
+  server: McpServer;
+  engine: Engine;
+  close: () => Promise<void>;
+} {
+  const engine = new Engine(deps);
+  const server = new McpServer(
+    { name: "baton", title: "Baton", version: pkg.version },
+    {
+      instructions: SERVER_INSTRUCTIONS,
+      capabilities: { tools: {}, resources: { listChanged: true }, prompts: {}, logging: {} },
+    },
+  );
+  for (const tool of TOOLS) registerTool(server, tool, { engine });
+  for (const resource of RESOURCES) registerResource(server, resource, { engine });
+  registerPrompts(server, { engine });
+  return {
+    server,
+    engine,
+    close: async () => {
+      await server.close();
+      deps.store.close();
+    },
+  };
+}
+
+/** Opens the workspace and its database as `baton serve` does. */
+export function openDeps(options: { workspace: string; db?: string }): ServerDeps {
+  const workspace = new Workspace(options.workspace);
+  const store = new Store(options.db ?? Store.defaultFile(workspace.root));
+  return { workspace, store };
+}

@@ -1,0 +1,94 @@
+/** Rows as the rest of Baton sees them: JSON columns parsed, snake_case kept as in the MCP contract. */
+
+export type RunStatus = "active" | "completed" | "failed";
+export type IterationState = "materialized" | "generated" | "passed" | "failed";
+export type AssignmentState = "pending" | "claimed" | "submitted" | "passed" | "failed";
+
+export interface RunRecord {
+  id: string;
+  workflow: string;
+  workflow_hash: string;
+  inputs: Record<string, string>;
+  status: RunStatus;
+  created_at: string;
+}
+
+export interface IterationRecord {
+  id: string;
+  run_id: string;
+  seq: number;
+  name: string;
+  /** Workspace-relative folder. */
+  path: string;
+  state: IterationState;
+  forced: boolean;
+  /** Target globs that replace the workflow's for this iteration (`baton generate --targets`). */
+  targets_override: string[] | null;
+  scope_baseline: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TokenEstimate {
+  prompt_tokens: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface RiskScore {
+  score: number;
+  level: "low" | "medium" | "high";
+  reasons: string[];
+}
+
+export interface AssignmentRecord {
+  id: string;
+  iteration_id: string;
+  local_id: string;
+  role: string;
+  targets: string[];
+  deliverables: string[];
+  estimate: TokenEstimate;
+  risk: RiskScore;
+  prompt_path: string;
+  state: AssignmentState;
+  agent: string | null;
+  lease_expires_at: string | null;
+  attempts: number;
+  tokens_used: number | null;
+  claimed_at: string | null;
+  submitted_at: string | null;
+  updated_at: string;
+}
+
+export type NewAssignment = Pick<
+  AssignmentRecord,
+  | "id"
+  | "iteration_id"
+  | "local_id"
+  | "role"
+  | "targets"
+  | "deliverables"
+  | "estimate"
+  | "risk"
+  | "prompt_path"
+>;
+
+export interface ValidationRecord {
+  id: number;
+  iteration_id: string;
+  assignment_id: string | null;
+  passed: boolean;
+  report: unknown;
+  created_at: string;
+}
+
+export interface EventRecord {
+  id: number;
+  at: string;
+  kind: string;
+  run_id: string | null;
+  iteration_id: string | null;
+  assignment_id: string | null;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,356 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "./migrations.js";
+import type {
+  AssignmentRecord,
+  AssignmentState,
+  EventRecord,
+  IterationRecord,
+  IterationState,
+  NewAssignment,
+  RunRecord,
+  RunStatus,
+  ValidationRecord,
+} from "./records.js";
+
+/** Thrown when the database cannot be used as it is; the message says why and what to do. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+type Row = Record<string, unknown>;
+
+const json = (value: unknown): string => JSON.stringify(value);
+const parse = <T>(value: unknown): T => JSON.parse(String(value)) as T;
+
+function toRun(row: Row): RunRecord {
+  return { ...(row as unknown as RunRecord), inputs: parse(row.inputs) };
+}
+
+function toIteration(row: Row): IterationRecord {
+  return {
+    ...(row as unknown as IterationRecord),
+    forced: row.forced === 1,
+    targets_override: row.targets_override == null ? null : parse(row.targets_override),
+    scope_baseline: row.scope_baseline == null ? null : parse(row.scope_baseline),
+  };
+}
+
+function toAssignment(row: Row): AssignmentRecord {
+  return {
+    ...(row as unknown as AssignmentRecord),
+    targets: parse(row.targets),
+    deliverables: parse(row.deliverables),
+    estimate: parse(row.estimate),
+    risk: parse(row.risk),
+  };
+}
+
+/**
+ * All of Baton's state, in one SQLite file. The only module that speaks SQL. Several processes may
+ * share one database: WAL lets readers run beside a writer, the busy timeout waits out short
+ * write locks, and read-modify-write sequences run in `BEGIN IMMEDIATE` transactions.
+ */
+export class Store {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+
+  constructor(file: string, now: () => Date = () => new Date()) {
+    this.file = file;
+    this.now = now;
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma("synchronous = NORMAL");
+    this.migrate();
+  }
+
+  /** `<workspace>/.baton/baton.db` unless a file is given. */
+  static defaultFile(workspaceRoot: string): string {
+    return path.join(workspaceRoot, ".baton", "baton.db");
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma("user_version", { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const version = this.schemaVersion;
+    if (version > MIGRATIONS.length) {
+      this.db.close();
+      throw new StoreError(
+        `${this.file} has schema version ${version}, written by a newer Baton (this one knows up to ${MIGRATIONS.length}); ` +
+          "upgrade Baton or point --db at another file. The database was not changed.",
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db
+        .transaction(() => {
+          this.db.exec(MIGRATIONS[v] as string);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })
+        .immediate();
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it commits or none does. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  // --- workflows and runs ---------------------------------------------------------------------
+
+  saveWorkflow(hash: string, name: string, file: string, snapshot: string): void {
+    this.db
+      .prepare(
+        "INSERT INTO workflows (hash, name, file, snapshot, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING",
+      )
+      .run(hash, name, file, snapshot, this.stamp());
+  }
+
+  getWorkflowSnapshot(hash: string): { name: string; file: string; snapshot: string } | undefined {
+    return this.db.prepare("SELECT name, file, snapshot FROM workflows WHERE hash = ?").get(hash) as
+      | { name: string; file: string; snapshot: string }
+      | undefined;
+  }
+
+  /** A new run with the next free id `<workflow>-<n>`. */
+  createRun(workflow: string, workflowHash: string, inputs: Record<string, string>): RunRecord {
+    return this.transaction(() => {
+      const rows = this.db.prepare("SELECT id FROM runs WHERE workflow = ?").all(workflow) as {
+        id: string;
+      }[];
+      const taken = rows.map((r) => Number(r.id.slice(workflow.length + 1))).filter(Number.isFinite);
+      const id = `${workflow}-${Math.max(0, ...taken) + 1}`;
+      this.db
+        .prepare(
+          "INSERT INTO runs (id, workflow, workflow_hash, inputs, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(id, workflow, workflowHash, json(inputs), "active", this.stamp());
+      return this.getRun(id) as RunRecord;
+    });
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as Row | undefined;
+    return row && toRun(row);
+  }
+
+  listRuns(): RunRecord[] {
+    return (this.db.prepare("SELECT * FROM runs ORDER BY created_at, id").all() as Row[]).map(toRun);
+  }
+
+  setRunStatus(id: string, status: RunStatus): void {
+    this.db.prepare("UPDATE runs SET status = ? WHERE id = ?").run(status, id);
+  }
+
+  // --- iterations -----------------------------------------------------------------------------
+
+  insertIteration(
+    it: Pick<
+      IterationRecord,
+      "id" | "run_id" | "seq" | "name" | "path" | "forced" | "targets_override" | "scope_baseline"
+    >,
+  ): void {
+    const at = this.stamp();
+    this.db
+      .prepare(
+        `INSERT INTO iterations (id, run_id, seq, name, path, state, forced, targets_override, scope_baseline, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'materialized', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        it.id,
+        it.run_id,
+        it.seq,
+        it.name,
+        it.path,
+        it.forced ? 1 : 0,
+        it.targets_override === null ? null : json(it.targets_override),
+        json(it.scope_baseline),
+        at,
+        at,
+      );
+  }
+
+  getIteration(id: string): IterationRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM iterations WHERE id = ?").get(id) as Row | undefined;
+    return row && toIteration(row);
+  }
+
+  findIterationByPath(relativePath: string): IterationRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM iterations WHERE path = ?").get(relativePath) as
+      | Row
+      | undefined;
+    return row && toIteration(row);
+  }
+
+  listIterations(runId?: string): IterationRecord[] {
+    const rows = runId
+      ? this.db.prepare("SELECT * FROM iterations WHERE run_id = ? ORDER BY seq").all(runId)
+      : this.db.prepare("SELECT * FROM iterations ORDER BY run_id, seq").all();
+    return (rows as Row[]).map(toIteration);
+  }
+
+  setIterationState(id: string, state: IterationState): void {
+    this.db
+      .prepare("UPDATE iterations SET state = ?, updated_at = ? WHERE id = ?")
+      .run(state, this.stamp(), id);
+  }
+
+  // --- assignments ----------------------------------------------------------------------------
+
+  /**
+   * Replaces an iteration's assignments with a freshly generated set, in one transaction.
+   * Refuses when any assignment has left `pending`: regenerating would discard an agent's work.
+   */
+  replaceAssignments(iterationId: string, assignments: readonly NewAssignment[]): void {
+    this.transaction(() => {
+      const started = this.db
+        .prepare("SELECT local_id, state FROM assignments WHERE iteration_id = ? AND state <> 'pending'")
+        .all(iterationId) as { local_id: string; state: string }[];
+      if (started.length > 0) {
+        throw new StoreError(
+          `iteration ${iterationId} has assignments in progress (${started.map((s) => `${s.local_id}: ${s.state}`).join(", ")}); ` +
+            "prompts can only be regenerated while every assignment is pending",
+        );
+      }
+      this.db.prepare("DELETE FROM assignments WHERE iteration_id = ?").run(iterationId);
+      const insert = this.db.prepare(
+        `INSERT INTO assignments (id, iteration_id, local_id, role, targets, deliverables, estimate, risk, prompt_path, state, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      );
+      const insertDeliverable = this.db.prepare(
+        "INSERT INTO deliverables (assignment_id, path) VALUES (?, ?)",
+      );
+      const at = this.stamp();
+      for (const a of assignments) {
+        insert.run(
+          a.id,
+          a.iteration_id,
+          a.local_id,
+          a.role,
+          json(a.targets),
+          json(a.deliverables),
+          json(a.estimate),
+          json(a.risk),
+          a.prompt_path,
+          at,
+        );
+        for (const file of a.deliverables) insertDeliverable.run(a.id, file);
+      }
+      this.db
+        .prepare("UPDATE iterations SET state = 'generated', updated_at = ? WHERE id = ?")
+        .run(at, iterationId);
+    });
+  }
+
+  getAssignment(id: string): AssignmentRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM assignments WHERE id = ?").get(id) as Row | undefined;
+    return row && toAssignment(row);
+  }
+
+  listAssignments(iterationId: string): AssignmentRecord[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM assignments WHERE iteration_id = ? ORDER BY local_id")
+        .all(iterationId) as Row[]
+    ).map(toAssignment);
+  }
+
+  setAssignmentState(id: string, state: AssignmentState, extra: { attempts?: number } = {}): void {
+    this.db
+      .prepare(
+        "UPDATE assignments SET state = ?, attempts = COALESCE(?, attempts), updated_at = ? WHERE id = ?",
+      )
+      .run(state, extra.attempts ?? null, this.stamp(), id);
+  }
+
+  /** A role's record in earlier iterations of a workflow: how many assignments failed or overran. */
+  roleHistory(
+    workflow: string,
+    role: string,
+    excludeIteration: string,
+  ): { assignments: number; failed: number; overruns: number } {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS assignments,
+                SUM(a.state = 'failed' OR a.attempts > 0) AS failed,
+                SUM(a.tokens_used IS NOT NULL AND a.tokens_used >
+                    json_extract(a.estimate, '$.prompt_tokens') + json_extract(a.estimate, '$.input_tokens') + json_extract(a.estimate, '$.output_tokens')) AS overruns
+         FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
+         WHERE r.workflow = ? AND a.role = ? AND a.iteration_id <> ?`,
+      )
+      .get(workflow, role, excludeIteration) as {
+      assignments: number;
+      failed: number | null;
+      overruns: number | null;
+    };
+    return { assignments: row.assignments, failed: row.failed ?? 0, overruns: row.overruns ?? 0 };
+  }
+
+  // --- validations ----------------------------------------------------------------------------
+
+  addValidation(iterationId: string, assignmentId: string | null, passed: boolean, report: unknown): number {
+    const result = this.db
+      .prepare(
+        "INSERT INTO validations (iteration_id, assignment_id, passed, report, created_at) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(iterationId, assignmentId, passed ? 1 : 0, json(report), this.stamp());
+    return Number(result.lastInsertRowid);
+  }
+
+  latestValidation(iterationId: string): ValidationRecord | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT * FROM validations WHERE iteration_id = ? AND assignment_id IS NULL ORDER BY id DESC LIMIT 1",
+      )
+      .get(iterationId) as Row | undefined;
+    return (
+      row && { ...(row as unknown as ValidationRecord), passed: row.passed === 1, report: parse(row.report) }
+    );
+  }
+
+  // --- events ---------------------------------------------------------------------------------
+
+  /** Appends to the event log; never updated or deleted. */
+  addEvent(
+    kind: string,
+    refs: { run_id?: string; iteration_id?: string; assignment_id?: string },
+    data: Record<string, unknown> = {},
+  ): void {
+    this.db
+      .prepare(
+        "INSERT INTO events (at, kind, run_id, iteration_id, assignment_id, data) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        this.stamp(),
+        kind,
+        refs.run_id ?? null,
+        refs.iteration_id ?? null,
+        refs.assignment_id ?? null,
+        json(data),
+      );
+  }
+
+  listEvents(filter: { run_id?: string; after_id?: number } = {}): EventRecord[] {
+    const rows = this.db
+      .prepare("SELECT * FROM events WHERE (? IS NULL OR run_id = ?) AND id > ? ORDER BY id")
+      .all(filter.run_id ?? null, filter.run_id ?? null, filter.after_id ?? 0) as Row[];
+    return rows.map((row) => ({ ...(row as unknown as EventRecord), data: parse(row.data) }));
+  }
+}

@@ -1,0 +1,80 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { type ZodRawShape, z } from "zod";
+import { ConfigError, UserError } from "../config/errors.js";
+import type { Engine } from "../engine/engine.js";
+import { StoreError } from "../store/store.js";
+
+/** What a tool handler may use besides its arguments. */
+export interface ToolContext {
+  engine: Engine;
+}
+
+/** How a tool touches state; the MCP annotations follow from it. */
+export type ToolKind = "read" | "write" | "idempotent-write";
+
+/** One MCP tool, declared once: the README table and the schema snapshot are generated from this. */
+export interface ToolDefinition<I extends ZodRawShape = ZodRawShape, O extends ZodRawShape = ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  kind: ToolKind;
+  input: I;
+  output: O;
+  handle(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<z.infer<z.ZodObject<O>>>;
+  /** One line for the text content, so hosts that ignore structuredContent still see the gist. */
+  summarize(result: z.infer<z.ZodObject<O>>): string;
+}
+
+export function defineTool<I extends ZodRawShape, O extends ZodRawShape>(
+  tool: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return tool;
+}
+
+export function annotationsFor(tool: ToolDefinition): ToolAnnotations {
+  return {
+    title: tool.title,
+    readOnlyHint: tool.kind === "read",
+    destructiveHint: false,
+    idempotentHint: tool.kind !== "write",
+    openWorldHint: false,
+  };
+}
+
+/** Errors a caller can fix become `isError` results that say what was wrong; anything else is a bug. */
+function isCallerError(error: unknown): error is Error {
+  return error instanceof UserError || error instanceof ConfigError || error instanceof StoreError;
+}
+
+export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolContext): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.input,
+      outputSchema: tool.output,
+      annotations: annotationsFor(tool),
+    },
+    async (args: Record<string, unknown>): Promise<CallToolResult> => {
+      try {
+        const result = await tool.handle(args as never, ctx);
+        return {
+          content: [{ type: "text", text: `${tool.summarize(result)}\n\n${JSON.stringify(result)}` }],
+          structuredContent: result,
+        };
+      } catch (error) {
+        if (!isCallerError(error)) throw error;
+        return { isError: true, content: [{ type: "text", text: `${tool.name}: ${error.message}` }] };
+      }
+    },
+  );
+}
+
+/** Shared output pieces, so every tool spells them the same way. */
+export const riskSchema = z.object({
+  score: z.number(),
+  level: z.enum(["low", "medium", "high"]),
+  reasons: z.array(z.string()),
+});
