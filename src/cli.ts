@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
+import { validateCommand } from "./commands/validate.js";
 import { ConfigError, formatIssue, UserError } from "./config/errors.js";
 import { Engine } from "./engine/engine.js";
 import { openDeps } from "./server.js";
@@ -144,6 +145,19 @@ program
           ),
         );
       }),
+  );
+
+program
+  .command("validate <iteration>")
+  .description(
+    "run every machine check of an iteration (its id or folder), write VALIDATION.md and rework prompts; exit 0 only when all pass",
+  )
+  .option("--json", "print the report as JSON")
+  .option("--allow-commands", "let `command` checks run (they are skipped otherwise)")
+  .action((iteration: string, opts: { json?: boolean; allowCommands?: boolean }, command: Command) =>
+    run(() =>
+      withEngine(command, (engine) => validateCommand(engine, { iteration, ...opts }, consoleOutput)),
+    ),
   );
 
 await program.parseAsync();

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Workspace } from "./config/workspace.js";
+import type { Sampler } from "./engine/decompose.js";
 import { Engine } from "./engine/engine.js";
 import { registerPrompts } from "./prompts/index.js";
 import { RESOURCES } from "./resources/index.js";
@@ -36,7 +37,18 @@ export function createServer(deps: ServerDeps): {
       capabilities: { tools: {}, resources: { listChanged: true }, prompts: {}, logging: {} },
     },
   );
-  for (const tool of TOOLS) registerTool(server, tool, { engine });
+  const sampler = (): Sampler | undefined =>
+    server.server.getClientCapabilities()?.sampling
+      ? async ({ system, prompt }) => {
+          const answer = await server.server.createMessage({
+            systemPrompt: system,
+            messages: [{ role: "user", content: { type: "text", text: prompt } }],
+            maxTokens: 4000,
+          });
+          return answer.content.type === "text" ? answer.content.text : "";
+        }
+      : undefined;
+  for (const tool of TOOLS) registerTool(server, tool, { engine, sampler });
   for (const resource of RESOURCES) registerResource(server, resource, { engine });
   registerPrompts(server, { engine });
   return {

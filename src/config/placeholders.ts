@@ -44,3 +44,29 @@ export function fillPattern(pattern: string, values: PlaceholderValues): string 
     return whole;
   });
 }
+
+/**
+ * A test for concrete paths a pattern can produce: inputs are filled first, the remaining
+ * placeholders match one path segment (`{target}` and `{target_dir}` may span folders).
+ */
+export function patternMatcher(
+  pattern: string,
+  inputs: Readonly<Record<string, string>>,
+): (file: string) => boolean {
+  const filled = fillPattern(pattern, { inputs });
+  let source = "";
+  let last = 0;
+  for (const match of filled.matchAll(PLACEHOLDER)) {
+    source += escapeRegex(filled.slice(last, match.index));
+    source += match[1] === "target" || match[1] === "target_dir" ? "(.+)" : "([^/]+)";
+    last = (match.index ?? 0) + match[0].length;
+  }
+  source += escapeRegex(filled.slice(last));
+  const regex = new RegExp(`^${source}$`);
+  return (file) => regex.test(file);
+}
+
+/** Escapes text for use inside a RegExp source. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

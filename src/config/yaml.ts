@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./errors.js";
 
@@ -74,7 +74,8 @@ export function parseYaml(text: string, displayName: string): YamlSource {
     prettyErrors: false,
   });
   const problems = [...doc.errors, ...doc.warnings].map((e): ConfigIssue => {
-    const pos = e.linePos?.[0];
+    // linePos is only filled in with prettyErrors; the line counter locates every error without it.
+    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     const message = e.message.split("\n")[0] ?? e.message;
     const hint = /tag/i.test(message) ? " (custom YAML tags are not allowed)" : "";
     return { file: displayName, line: pos?.line, col: pos?.col, message: `YAML: ${message}${hint}` };
@@ -84,9 +85,19 @@ export function parseYaml(text: string, displayName: string): YamlSource {
   try {
     data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
+    let firstAlias: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        firstAlias = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = firstAlias === undefined ? undefined : lines.linePos(firstAlias);
     throw new ConfigError([
       {
         file: displayName,
+        line: pos?.line,
+        col: pos?.col,
         message: `YAML: ${(error as Error).message}; aliases may expand to at most ${MAX_YAML_ALIASES} nodes`,
       },
     ]);
@@ -99,7 +110,7 @@ export function validateWith<T>(source: YamlSource, schema: z.ZodType<T>): T {
   const result = schema.safeParse(source.data);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => {
+    result.error.issues.flatMap(unwrapUnion).map((issue) => {
       if (issue.code === "unrecognized_keys") {
         const key = issue.keys[0] ?? "";
         return source.issue([...(issue.path as PathKey[]), key], issue.message, true);
@@ -108,4 +119,22 @@ export function validateWith<T>(source: YamlSource, schema: z.ZodType<T>): T {
       return source.issue(issue.path as PathKey[], `${where}${issue.message}`);
     }),
   );
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+/**
+ * A union whose branches all but one rejected the value's type (a criterion that is not a string,
+ * so it must be a check object) reports that branch's issues, which name the key and the valid
+ * choices, instead of zod's bare "Invalid input".
+ */
+function unwrapUnion(issue: ZodIssue): ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+  const typeMismatch = (branch: ZodIssue[]) =>
+    branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
+  const candidates = issue.errors.filter((branch) => !typeMismatch(branch));
+  if (candidates.length !== 1) return [issue];
+  return (candidates[0] as ZodIssue[])
+    .map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as ZodIssue)
+    .flatMap(unwrapUnion);
 }

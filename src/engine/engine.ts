@@ -15,13 +15,17 @@ import { iterationFolder, iterationId, promptUri } from "./ids.js";
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
 import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
 import { resolveTargets, type Target } from "./targets.js";
+import { DEFAULT_MIN_BYTES, takeScopeBaseline } from "./validate/index.js";
+import { type ValidateArgs, type ValidationReport, validateIteration } from "./validation.js";
 
-/** Implicit minimum size of every deliverable (DESIGN §6). */
-export const DEFAULT_MIN_BYTES = 200;
+/** Reports how far a long operation got (MCP progress notifications, CLI progress bars). */
+export type Progress = (done: number, total: number, message?: string) => void;
 
 export interface EngineDeps {
   workspace: Workspace;
   store: Store;
+  /** Operator permission for `command` checks (`--allow-commands`); never granted by a workflow. */
+  allowCommands?: boolean;
 }
 
 export interface CreateIterationArgs {
@@ -93,11 +97,13 @@ export interface IterationBundle {
 export class Engine {
   readonly workspace: Workspace;
   readonly store: Store;
+  readonly allowCommands: boolean;
   private readonly workflows = new Map<string, LoadedWorkflow>();
 
   constructor(deps: EngineDeps) {
     this.workspace = deps.workspace;
     this.store = deps.store;
+    this.allowCommands = deps.allowCommands ?? false;
   }
 
   listWorkflows() {
@@ -168,12 +174,8 @@ export class Engine {
     let workflow: LoadedWorkflow;
     if (args.workflow) {
       workflow = this.loadWorkflow(args.workflow);
-      const inputs = resolveInputs(workflow, args.inputs ?? {});
       if (args.iteration) findSpec(workflow, args.iteration);
-      this.store.saveWorkflow(workflow.hash, workflow.name, workflow.file, workflow.text);
-      run = this.store.createRun(workflow.name, workflow.hash, inputs);
-      this.workflows.set(workflow.hash, workflow);
-      this.store.addEvent("run_created", { run_id: run.id }, { workflow: workflow.name, inputs });
+      run = this.startRun(workflow, args.inputs ?? {});
     } else {
       if (args.inputs && Object.keys(args.inputs).length > 0) {
         throw new UserError("`inputs` belong to a new run; a continued run keeps the inputs it started with");
@@ -182,6 +184,16 @@ export class Engine {
       workflow = this.workflowOf(run);
     }
     return this.materialize(run, workflow, args);
+  }
+
+  /** Records a new run of a loaded workflow, its snapshot stored so later edits cannot change it. */
+  startRun(workflow: LoadedWorkflow, given: Record<string, string>): RunRecord {
+    const inputs = resolveInputs(workflow, given);
+    this.store.saveWorkflow(workflow.hash, workflow.name, workflow.file, workflow.text);
+    const run = this.store.createRun(workflow.name, workflow.hash, inputs);
+    this.workflows.set(workflow.hash, workflow);
+    this.store.addEvent("run_created", { run_id: run.id }, { workflow: workflow.name, inputs });
+    return run;
   }
 
   private async materialize(
@@ -218,7 +230,7 @@ export class Engine {
           args.output?.replace(/\/+$/, "").replace(/^\.\//, "") ?? iterationFolder(run.id, seq, spec.name),
         forced: unmet.length > 0,
         targets_override: args.targets ?? null,
-        scope_baseline: null,
+        scope_baseline: await takeScopeBaseline(this.workspace),
       });
       iteration = this.store.getIteration(id) as IterationRecord;
       this.store.addEvent("iteration_created", { run_id: run.id, iteration_id: id }, { name: spec.name });
@@ -388,6 +400,11 @@ export class Engine {
         ? `Dry run: nothing was written. Call generate_prompts without dry_run to write ${assignments.length} prompt(s).`
         : `Dispatch each prompt (read ${assignments[0]?.prompt_uri ?? "the prompt resources"}) to a sub-agent of its role, then call validate_iteration with iteration_id "${iteration.id}".`,
     };
+  }
+
+  /** Runs the iteration's checks; see validation.ts. `allowCommands` defaults to the operator's setting. */
+  validateIteration(args: ValidateArgs): Promise<ValidationReport> {
+    return validateIteration(this, { ...args, allowCommands: args.allowCommands ?? this.allowCommands });
   }
 
   /** Writes each prompt and removes prompt files of an earlier generation that no longer exist. */

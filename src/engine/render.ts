@@ -10,6 +10,8 @@ export const TEMPLATE_NAMES = {
   criteria: "completion-criteria.md.hbs",
   readme: "readme.md.hbs",
   master: "master-orchestrator.md.hbs",
+  validation: "validation.md.hbs",
+  rework: "rework-prompt.md.hbs",
 } as const;
 
 /**
@@ -27,6 +29,7 @@ export class TemplateSet {
       workspaceRoot && path.join(workspaceRoot, ".baton", "templates"),
       SHIPPED_TEMPLATES_DIR,
     ].filter((d): d is string => Boolean(d));
+    this.hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
     for (const dir of [...this.dirs].reverse()) {
       const partials = path.join(dir, "partials");
       if (!existsSync(partials)) continue;

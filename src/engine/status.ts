@@ -1,9 +1,7 @@
-import { statSync } from "node:fs";
-import { fillPattern } from "../config/placeholders.js";
 import type { IterationSpec } from "../config/schema.js";
 import type { AssignmentRecord, IterationRecord, RunRecord } from "../store/records.js";
-import { splitCriteria } from "./criteria.js";
-import { DEFAULT_MIN_BYTES, type Engine } from "./engine.js";
+import type { Engine } from "./engine.js";
+import { observeIteration } from "./monitor.js";
 
 export interface AssignmentStatus {
   id: string;
@@ -13,9 +11,11 @@ export interface AssignmentStatus {
   progress: number;
   stalled: boolean;
   agent: string | null;
+  attempts: number;
   deliverables_done: number;
   deliverables_total: number;
   elapsed_s: number | null;
+  last_change_at: string | null;
 }
 
 export interface IterationStatus {
@@ -46,12 +46,9 @@ export interface StatusReport {
  * Runs → iterations → assignments with states and progress from deliverable sizes, plus the next
  * actions for the orchestrator. Reads the files' sizes afresh on every call.
  */
-export function getStatus(
-  engine: Engine,
-  args: { run_id?: string; iteration_id?: string },
-  now: Date = new Date(),
-): StatusReport {
+export function getStatus(engine: Engine, args: { run_id?: string; iteration_id?: string }): StatusReport {
   const store = engine.store;
+  const now = store.now().getTime();
   let runs: RunRecord[];
   let onlyIteration: string | undefined;
   if (args.iteration_id) {
@@ -65,16 +62,28 @@ export function getStatus(
   }
   const reports = runs.map((run): RunStatusReport => {
     const workflow = engine.workflowOf(run);
-    const stallMs = workflow.spec.stall_minutes * 60_000;
     const records = store.listIterations(run.id);
     const iterations = records
       .filter((it) => !onlyIteration || it.id === onlyIteration)
       .map((it): IterationStatus => {
         const spec = workflow.spec.iterations.find((s) => s.name === it.name) as IterationSpec;
-        const minBytes = minBytesByFile(spec, run.inputs, store.listAssignments(it.id));
-        const assignments = store
-          .listAssignments(it.id)
-          .map((a) => assignmentStatus(engine, a, minBytes, stallMs, now));
+        const observed = observeIteration(engine, { run, workflow, iteration: it, spec });
+        const assignments = store.listAssignments(it.id).map((a): AssignmentStatus => {
+          const seen = observed.get(a.id);
+          return {
+            id: a.id,
+            role: a.role,
+            state: a.state,
+            progress: seen?.progress ?? 0,
+            stalled: seen?.stalled ?? false,
+            agent: a.agent,
+            attempts: a.attempts,
+            deliverables_done: seen?.done ?? 0,
+            deliverables_total: a.deliverables.length,
+            elapsed_s: a.claimed_at ? Math.round((now - Date.parse(a.claimed_at)) / 1000) : null,
+            last_change_at: seen?.last_change_at ?? null,
+          };
+        });
         const progress =
           assignments.length === 0 ? 0 : assignments.reduce((s, a) => s + a.progress, 0) / assignments.length;
         return {
@@ -97,70 +106,6 @@ export function getStatus(
     };
   });
   return { runs: reports, next: suggestNext(engine, reports) };
-}
-
-function assignmentStatus(
-  engine: Engine,
-  a: AssignmentRecord,
-  minBytes: Map<string, number>,
-  stallMs: number,
-  now: Date,
-): AssignmentStatus {
-  let done = 0;
-  let progressSum = 0;
-  let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
-  for (const file of a.deliverables) {
-    const expected = minBytes.get(file) ?? DEFAULT_MIN_BYTES;
-    const stat = statSync(engine.workspace.resolve(file, "deliverable"), { throwIfNoEntry: false });
-    const size = stat?.size ?? 0;
-    if (stat) lastChange = Math.max(lastChange, stat.mtimeMs);
-    if (size >= expected) done++;
-    progressSum += Math.min(1, size / expected);
-  }
-  const progress =
-    a.state === "passed" ? 1 : a.deliverables.length === 0 ? 0 : progressSum / a.deliverables.length;
-  const stalled = a.state === "claimed" && lastChange > 0 && now.getTime() - lastChange > stallMs;
-  return {
-    id: a.id,
-    role: a.role,
-    state: a.state,
-    progress: round(progress),
-    stalled,
-    agent: a.agent,
-    deliverables_done: done,
-    deliverables_total: a.deliverables.length,
-    elapsed_s: a.claimed_at ? Math.round((now.getTime() - Date.parse(a.claimed_at)) / 1000) : null,
-  };
-}
-
-/** Expected minimum size per concrete deliverable: an explicit `min_bytes` check, else the default. */
-export function minBytesByFile(
-  spec: IterationSpec,
-  inputs: Record<string, string>,
-  assignments: readonly AssignmentRecord[],
-): Map<string, number> {
-  const result = new Map<string, number>();
-  const minChecks = splitCriteria(spec.completion_criteria).checks.filter(
-    (c) => c.check === "min_bytes" && c.deliverable !== undefined,
-  );
-  if (minChecks.length === 0) return result;
-  for (const check of minChecks) {
-    const regex = patternRegex(check.deliverable as string, inputs);
-    for (const a of assignments) {
-      for (const file of a.deliverables)
-        if (regex.test(file)) result.set(file, check.bytes ?? DEFAULT_MIN_BYTES);
-    }
-  }
-  return result;
-}
-
-function patternRegex(pattern: string, inputs: Record<string, string>): RegExp {
-  const filled = fillPattern(pattern, { inputs });
-  const source = filled
-    .split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/)
-    .map((part, i) => (i % 2 === 1 ? "[^/]+?" : part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${source}$`);
 }
 
 function suggestNext(engine: Engine, runs: readonly RunStatusReport[]): string[] {

@@ -1,6 +1,6 @@
 import fg from "fast-glob";
 import { UserError } from "../config/errors.js";
-import { fillPattern } from "../config/placeholders.js";
+import { escapeRegex, fillPattern } from "../config/placeholders.js";
 import type { Workspace } from "../config/workspace.js";
 
 export interface Target {
@@ -90,8 +90,4 @@ function globToRegexSource(glob: string): string {
     }
   }
   return out;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

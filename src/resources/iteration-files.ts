@@ -16,15 +16,19 @@ const ITERATION_FILES = [
   },
   { key: "readme", file: "README.md", title: "Iteration README", mimeType: "text/markdown" },
   { key: "manifest", file: "manifest.json", title: "Execution manifest", mimeType: "application/json" },
+  { key: "validation", file: "VALIDATION.md", title: "Validation report", mimeType: "text/markdown" },
 ] as const;
+
+const NOT_YET: Record<string, string> = {
+  "manifest.json": "; call generate_prompts first",
+  "VALIDATION.md": "; call validate_iteration first",
+};
 
 function readIterationFile(engine: Engine, iterationId: string, file: string): string {
   const { iteration } = engine.getIteration(iterationId);
   const absolute = path.join(engine.workspace.resolve(iteration.path), file);
   if (!existsSync(absolute)) {
-    throw new UserError(
-      `${iteration.path}/${file} does not exist yet${file === "manifest.json" ? "; call generate_prompts first" : ""}`,
-    );
+    throw new UserError(`${iteration.path}/${file} does not exist yet${NOT_YET[file] ?? ""}`);
   }
   return readFileSync(absolute, "utf8");
 }
@@ -64,13 +68,14 @@ export const promptResource = defineResource({
   read: ({ iteration_id, assignment }, { engine }) => {
     const { iteration } = engine.getIteration(iteration_id ?? "");
     const assignments = engine.store.listAssignments(iteration.id);
-    const local = assignment ?? "";
-    const found = assignments.find((a) => a.local_id === local || a.local_id === local.replace(/\.md$/, ""));
+    const local = (assignment ?? "").replace(/\.md$/, "");
+    const base = local.replace(/-rework-\d+$/, "");
+    const found = assignments.find((a) => a.local_id === base);
     if (!found) {
       throw new UserError(
         `iteration ${iteration.id} has no assignment \`${local}\`; assignments: ${quoteList(assignments.map((a) => a.local_id))}`,
       );
     }
-    return readIterationFile(engine, iteration.id, `agent-prompts/${found.local_id}.md`);
+    return readIterationFile(engine, iteration.id, `agent-prompts/${local}.md`);
   },
 });

@@ -92,3 +92,12 @@ export interface EventRecord {
   assignment_id: string | null;
   data: Record<string, unknown>;
 }
+
+export interface DeliverableRecord {
+  assignment_id: string;
+  path: string;
+  size: number;
+  mtime_ms: number | null;
+  /** When a sample last saw the size or mtime change (ISO time, from the store's clock). */
+  last_change_at: string | null;
+}

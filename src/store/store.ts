@@ -5,6 +5,7 @@ import { MIGRATIONS } from "./migrations.js";
 import type {
   AssignmentRecord,
   AssignmentState,
+  DeliverableRecord,
   EventRecord,
   IterationRecord,
   IterationState,
@@ -58,7 +59,8 @@ function toAssignment(row: Row): AssignmentRecord {
 export class Store {
   readonly file: string;
   private readonly db: Database.Database;
-  private readonly now: () => Date;
+  /** The clock every timestamp comes from; tests inject one to move time without waiting. */
+  readonly now: () => Date;
 
   constructor(file: string, now: () => Date = () => new Date()) {
     this.file = file;
@@ -221,12 +223,14 @@ export class Store {
   replaceAssignments(iterationId: string, assignments: readonly NewAssignment[]): void {
     this.transaction(() => {
       const started = this.db
-        .prepare("SELECT local_id, state FROM assignments WHERE iteration_id = ? AND state <> 'pending'")
-        .all(iterationId) as { local_id: string; state: string }[];
+        .prepare(
+          "SELECT local_id, state, attempts FROM assignments WHERE iteration_id = ? AND (state <> 'pending' OR attempts > 0)",
+        )
+        .all(iterationId) as { local_id: string; state: string; attempts: number }[];
       if (started.length > 0) {
         throw new StoreError(
-          `iteration ${iterationId} has assignments in progress (${started.map((s) => `${s.local_id}: ${s.state}`).join(", ")}); ` +
-            "prompts can only be regenerated while every assignment is pending",
+          `iteration ${iterationId} has assignments in progress (${started.map((s) => `${s.local_id}: ${s.state}${s.attempts > 0 ? `, ${s.attempts} attempt(s)` : ""}`).join(", ")}); ` +
+            "prompts can only be regenerated before any assignment was claimed or validated",
         );
       }
       this.db.prepare("DELETE FROM assignments WHERE iteration_id = ?").run(iterationId);
@@ -278,6 +282,116 @@ export class Store {
         "UPDATE assignments SET state = ?, attempts = COALESCE(?, attempts), updated_at = ? WHERE id = ?",
       )
       .run(state, extra.attempts ?? null, this.stamp(), id);
+  }
+
+  // --- dispatch (claims and leases) -----------------------------------------------------------
+
+  /**
+   * Atomically gives the next pending assignment of a ready iteration to `agent`, first returning
+   * expired leases to pending. `BEGIN IMMEDIATE` makes the read and the update one step for every
+   * process sharing the database, so no assignment is claimed twice.
+   */
+  claimNext(filter: { agent: string; role?: string; iteration_id?: string; leaseMs: number }): {
+    claimed?: AssignmentRecord;
+    expired: AssignmentRecord[];
+  } {
+    return this.transaction(() => {
+      const now = this.stamp();
+      const expired = (
+        this.db
+          .prepare("SELECT * FROM assignments WHERE state = 'claimed' AND lease_expires_at < ?")
+          .all(now) as Row[]
+      ).map(toAssignment);
+      for (const a of expired) {
+        this.db
+          .prepare(
+            "UPDATE assignments SET state = 'pending', agent = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+          )
+          .run(now, a.id);
+      }
+      const row = this.db
+        .prepare(
+          `SELECT a.* FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
+           WHERE a.state = 'pending' AND i.state IN ('generated', 'failed') AND r.status = 'active'
+             AND (? IS NULL OR a.role = ?) AND (? IS NULL OR a.iteration_id = ?)
+           ORDER BY i.created_at, i.seq, a.local_id LIMIT 1`,
+        )
+        .get(
+          filter.role ?? null,
+          filter.role ?? null,
+          filter.iteration_id ?? null,
+          filter.iteration_id ?? null,
+        ) as Row | undefined;
+      if (!row) return { expired };
+      const lease = new Date(this.now().getTime() + filter.leaseMs).toISOString();
+      this.db
+        .prepare(
+          `UPDATE assignments SET state = 'claimed', agent = ?, lease_expires_at = ?, claimed_at = ?, updated_at = ?
+           WHERE id = ? AND state = 'pending'`,
+        )
+        .run(filter.agent, lease, now, now, row.id);
+      return { claimed: this.getAssignment(String(row.id)), expired };
+    });
+  }
+
+  /** Extends a claimed assignment's lease; any call about the assignment renews it. */
+  renewLease(id: string, leaseMs: number): void {
+    this.db
+      .prepare(
+        "UPDATE assignments SET lease_expires_at = ?, updated_at = ? WHERE id = ? AND state = 'claimed'",
+      )
+      .run(new Date(this.now().getTime() + leaseMs).toISOString(), this.stamp(), id);
+  }
+
+  /** Marks an assignment submitted (from claimed or pending), recording the agent's token count. */
+  markSubmitted(id: string, tokensUsed: number | undefined): void {
+    this.db
+      .prepare(
+        `UPDATE assignments SET state = 'submitted', submitted_at = ?, tokens_used = COALESCE(?, tokens_used), updated_at = ?
+         WHERE id = ?`,
+      )
+      .run(this.stamp(), tokensUsed ?? null, this.stamp(), id);
+  }
+
+  /** Hands a failed submission back to the agent that made it, for its rework. */
+  reclaim(id: string, leaseMs: number): void {
+    this.db
+      .prepare("UPDATE assignments SET state = 'claimed', lease_expires_at = ?, updated_at = ? WHERE id = ?")
+      .run(new Date(this.now().getTime() + leaseMs).toISOString(), this.stamp(), id);
+  }
+
+  // --- deliverables (monitoring) --------------------------------------------------------------
+
+  /** Size, mtime and when they last changed, for every deliverable of an iteration. */
+  listDeliverables(iterationId: string): DeliverableRecord[] {
+    return this.db
+      .prepare(
+        `SELECT d.* FROM deliverables d JOIN assignments a ON a.id = d.assignment_id
+         WHERE a.iteration_id = ? ORDER BY d.assignment_id, d.path`,
+      )
+      .all(iterationId) as DeliverableRecord[];
+  }
+
+  /** Records a new observation of a deliverable; `last_change_at` moves only when it changed. */
+  recordDeliverable(assignmentId: string, file: string, size: number, mtimeMs: number | null): void {
+    this.db
+      .prepare(
+        `UPDATE deliverables SET size = ?, mtime_ms = ?, last_change_at = ?
+         WHERE assignment_id = ? AND path = ? AND (size <> ? OR mtime_ms IS NOT ?)`,
+      )
+      .run(size, mtimeMs, this.stamp(), assignmentId, file, size, mtimeMs);
+  }
+
+  /** Sizes of deliverables whose assignments passed, in earlier iterations of a workflow's runs. */
+  passedDeliverableSizes(workflow: string): { path: string; size: number; iteration: string }[] {
+    return this.db
+      .prepare(
+        `SELECT d.path, d.size, i.name AS iteration FROM deliverables d
+         JOIN assignments a ON a.id = d.assignment_id JOIN iterations i ON i.id = a.iteration_id
+         JOIN runs r ON r.id = i.run_id
+         WHERE r.workflow = ? AND a.state = 'passed' AND d.size > 0`,
+      )
+      .all(workflow) as { path: string; size: number; iteration: string }[];
   }
 
   /** A role's record in earlier iterations of a workflow: how many assignments failed or overran. */

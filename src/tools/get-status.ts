@@ -9,9 +9,11 @@ const assignmentSchema = z.object({
   progress: z.number(),
   stalled: z.boolean(),
   agent: z.string().nullable(),
+  attempts: z.number().int(),
   deliverables_done: z.number().int(),
   deliverables_total: z.number().int(),
   elapsed_s: z.number().nullable(),
+  last_change_at: z.string().nullable(),
 });
 
 export const getStatusTool = defineTool({

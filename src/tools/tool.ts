@@ -2,12 +2,23 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { type ZodRawShape, z } from "zod";
 import { ConfigError, UserError } from "../config/errors.js";
-import type { Engine } from "../engine/engine.js";
+import type { Sampler } from "../engine/decompose.js";
+import type { Engine, Progress } from "../engine/engine.js";
 import { StoreError } from "../store/store.js";
 
 /** What a tool handler may use besides its arguments. */
 export interface ToolContext {
   engine: Engine;
+  /** The client's model, when the client declared sampling. */
+  sampler?: Sampler;
+  /** Progress notifications, when the caller sent a progress token; a no-op otherwise. */
+  progress: Progress;
+}
+
+/** What the server provides to every call; `sampler` is looked up per call (capabilities arrive at initialize). */
+export interface ServerContext {
+  engine: Engine;
+  sampler: () => Sampler | undefined;
 }
 
 /** How a tool touches state; the MCP annotations follow from it. */
@@ -47,7 +58,7 @@ function isCallerError(error: unknown): error is Error {
   return error instanceof UserError || error instanceof ConfigError || error instanceof StoreError;
 }
 
-export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolContext): void {
+export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ServerContext): void {
   server.registerTool(
     tool.name,
     {
@@ -57,9 +68,24 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
       outputSchema: tool.output,
       annotations: annotationsFor(tool),
     },
-    async (args: Record<string, unknown>): Promise<CallToolResult> => {
+    async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
+      const token = extra._meta?.progressToken;
+      const progress: Progress =
+        token === undefined
+          ? () => {}
+          : (done, total, message) =>
+              void extra
+                .sendNotification({
+                  method: "notifications/progress",
+                  params: { progressToken: token, progress: done, total, message },
+                })
+                .catch(() => {});
       try {
-        const result = await tool.handle(args as never, ctx);
+        const result = await tool.handle(args as never, {
+          engine: ctx.engine,
+          sampler: ctx.sampler(),
+          progress,
+        });
         return {
           content: [{ type: "text", text: `${tool.summarize(result)}\n\n${JSON.stringify(result)}` }],
           structuredContent: result,

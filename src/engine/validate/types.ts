@@ -24,7 +24,9 @@ export interface CheckContext {
   /** Workspace-relative paths this iteration (or assignment) declares as deliverables. */
   declaredDeliverables: ReadonlySet<string>;
   /** Scope baseline: the git commit (HEAD at materialization) or the file snapshot. */
-  scopeBaseline?: { kind: "git"; commit: string } | { kind: "snapshot"; files: FileSnapshot };
+  scopeBaseline?:
+    | { kind: "git"; commit: string; dirty: FileSnapshot }
+    | { kind: "snapshot"; files: FileSnapshot };
   /** Paths (workspace-relative prefixes) the scope check ignores: the iteration folder, .baton/. */
   scopeIgnore: readonly string[];
   /** Operator permission to run `command` checks (`--allow-commands` or server config). */

@@ -1,0 +1,49 @@
+import type { Engine } from "../engine/engine.js";
+import type { ValidationReport } from "../engine/validation.js";
+import { type Output, table } from "./output.js";
+
+/** `baton validate`: exit 0 only when every machine check passes. */
+export async function validateCommand(
+  engine: Engine,
+  options: { iteration: string; json?: boolean; allowCommands?: boolean },
+  out: Output,
+): Promise<number> {
+  const report = await engine.validateIteration({
+    iteration_id: options.iteration,
+    allowCommands: options.allowCommands,
+  });
+  if (options.json) out.log(JSON.stringify(report, null, 2));
+  else out.log(validationText(report));
+  return report.passed ? 0 : 1;
+}
+
+export function validationText(report: ValidationReport): string {
+  const lines = [
+    `${report.passed ? "PASSED" : "FAILED"} ${report.iteration_id}: ${report.counts.passed} passed, ${report.counts.failed} failed, ` +
+      `${report.counts.skipped} skipped, ${report.counts.needs_review} need review`,
+    "",
+    table(
+      ["assignment", "role", "state", "attempts", "checks", "failures"],
+      report.assignments.map((a) => [
+        a.id,
+        a.role,
+        a.state,
+        String(a.attempts),
+        String(a.checks),
+        String(a.failures),
+      ]),
+    ),
+  ];
+  if (report.failures.length > 0) {
+    lines.push("", "Failures:");
+    for (const f of report.failures) lines.push(`  ✗ [${f.check}] ${f.reason}`);
+  }
+  for (const s of report.skipped) lines.push(`  - skipped [${s.check}] ${s.reason}`);
+  for (const r of report.rework) lines.push(`  ↻ rework ${r.attempt}/${r.max_attempts}: ${r.prompt_path}`);
+  if (report.needs_review.length > 0) {
+    lines.push("", "Needs review:");
+    for (const h of report.needs_review) lines.push(`  ? ${h}`);
+  }
+  lines.push("", `report: ${report.report_path}`);
+  return lines.join("\n");
+}

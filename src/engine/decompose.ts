@@ -1,0 +1,277 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import { z } from "zod";
+import { ConfigError, quoteList, UserError } from "../config/errors.js";
+import { loadRoleLibrary } from "../config/roles.js";
+import { loadWorkflowFile } from "../config/workflows.js";
+import type { Engine } from "./engine.js";
+import { writeFileAtomic } from "./files.js";
+
+const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** A host's (or a sampled model's) decomposition of a task; checked before anything is stored. */
+export const planSchema = z.object({
+  name: z.string().regex(kebab, "kebab-case").optional(),
+  iterations: z
+    .array(
+      z.object({
+        name: z.string().regex(kebab, "kebab-case"),
+        goal: z.string().min(1),
+        dependencies: z.array(z.string()).default([]),
+        subtasks: z
+          .array(
+            z.object({
+              role: z.string().min(1),
+              description: z.string().min(1),
+              deliverables: z.array(z.string().min(1)).min(1),
+              complexity: z.number().positive().max(100).default(3),
+            }),
+          )
+          .min(1),
+        completion_criteria: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .min(1),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+export interface DecomposeArgs {
+  task: string;
+  context?: string;
+  plan?: unknown;
+  max_iterations?: number;
+}
+
+/** Asks the client's model (MCP sampling); injected by the tool layer so the engine stays MCP-free. */
+export type Sampler = (request: { system: string; prompt: string }) => Promise<string>;
+
+export interface DecomposeResult {
+  status: "planned" | "needs_plan";
+  run_id?: string;
+  workflow?: string;
+  workflow_file?: string;
+  iterations: {
+    name: string;
+    goal: string;
+    dependencies: string[];
+    subtasks: Plan["iterations"][number]["subtasks"];
+  }[];
+  ready?: string[];
+  mermaid?: string;
+  instructions?: string;
+  role_catalog?: { role: string; name: string; perspective: string; token_budget: number }[];
+  plan_schema?: Record<string, unknown>;
+  /** Where the plan came from: the caller, or the client's model through sampling (with attempts). */
+  source?: "caller" | "sampling";
+  attempts?: number;
+  next: string;
+}
+
+const DEFAULT_MAX_ITERATIONS = 8;
+
+/**
+ * Turns a free-form task into a stored run: from the caller's `plan`, else from the client's model
+ * when it can sample (one retry with the validation errors), else it returns what the host needs
+ * to write the plan itself.
+ */
+export async function decomposeTask(
+  engine: Engine,
+  args: DecomposeArgs,
+  sample?: Sampler,
+): Promise<DecomposeResult> {
+  const maxIterations = args.max_iterations ?? DEFAULT_MAX_ITERATIONS;
+  if (args.plan !== undefined) {
+    const prepared = preparePlan(engine, args, args.plan, maxIterations);
+    return store(engine, args, prepared, "caller", 1);
+  }
+  const instructions = decompositionInstructions(engine, args, maxIterations);
+  if (!sample) {
+    return {
+      status: "needs_plan",
+      iterations: [],
+      instructions,
+      role_catalog: roleCatalog(engine),
+      plan_schema: planJsonSchema(),
+      next: "Write a plan following `instructions` and `plan_schema`, then call decompose_task again with the same task and `plan`.",
+    };
+  }
+  const system = `${instructions}\n\nPlan JSON schema:\n${JSON.stringify(planJsonSchema())}`;
+  let prompt = `Task: ${args.task}${args.context ? `\n\nContext:\n${args.context}` : ""}\n\nAnswer with the plan as one JSON object and nothing else.`;
+  let lastError = "";
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const answer = await sample({ system, prompt });
+    try {
+      const prepared = preparePlan(engine, args, parseJsonAnswer(answer), maxIterations);
+      return store(engine, args, prepared, "sampling", attempt);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      lastError = error.message;
+      prompt = `${prompt}\n\nYour previous answer was rejected:\n${lastError}\nReturn a corrected plan as one JSON object.`;
+    }
+  }
+  throw new UserError(
+    `the client's model did not produce a valid plan in 2 attempts; last problem: ${lastError}. Pass \`plan\` yourself.`,
+  );
+}
+
+interface PreparedPlan {
+  plan: Plan;
+  name: string;
+  yaml: string;
+  file: string;
+}
+
+/** Validates a plan as a workflow (roles, DAG, safe paths, unique names) without writing anything. */
+function preparePlan(engine: Engine, args: DecomposeArgs, raw: unknown, maxIterations: number): PreparedPlan {
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserError(
+      `invalid plan: ${parsed.error.issues.map((i) => `${i.path.join(".") || "plan"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  const plan = parsed.data;
+  if (plan.iterations.length > maxIterations) {
+    throw new UserError(
+      `invalid plan: ${plan.iterations.length} iterations, at most ${maxIterations} (max_iterations)`,
+    );
+  }
+  const name = uniqueName(engine, plan.name ?? slugOf(args.task));
+  const yaml = workflowYaml(name, args, plan);
+  const file = path.join(engine.workspace.root, ".baton", "workflows", `${name}.yaml`);
+  try {
+    loadWorkflowFile(file, engine.workspace.root, loadRoleLibrary(engine.workspace.root), yaml);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new UserError(`invalid plan: ${error.issues.map((i) => i.message).join("; ")}`);
+  }
+  return { plan, name, yaml, file };
+}
+
+function store(
+  engine: Engine,
+  args: DecomposeArgs,
+  { plan, name, yaml, file }: PreparedPlan,
+  source: "caller" | "sampling",
+  attempts: number,
+): DecomposeResult {
+  writeFileAtomic(file, yaml);
+  const workflow = engine.loadWorkflow(name);
+  const run = engine.startRun(workflow, {});
+  engine.store.addEvent("task_decomposed", { run_id: run.id }, { task: args.task, source, attempts });
+  const ready = plan.iterations.filter((it) => it.dependencies.length === 0).map((it) => it.name);
+  return {
+    status: "planned",
+    run_id: run.id,
+    workflow: name,
+    workflow_file: engine.workspace.relative(file),
+    iterations: plan.iterations.map((it) => ({
+      name: it.name,
+      goal: it.goal,
+      dependencies: it.dependencies,
+      subtasks: it.subtasks,
+    })),
+    ready,
+    mermaid: mermaidOf(plan),
+    source,
+    attempts,
+    next: `Call create_iteration with run_id "${run.id}" to materialize \`${ready[0]}\`, then generate_prompts. The plan is saved as ${engine.workspace.relative(file)}; edit it and rerun with create_iteration {"workflow": "${name}"}.`,
+  };
+}
+
+/** The plan as a workflow file people can read, edit and rerun. */
+function workflowYaml(name: string, args: DecomposeArgs, plan: Plan): string {
+  const doc = {
+    workflow: {
+      name,
+      description: args.task,
+      context: args.context ? { domain: [args.context] } : undefined,
+      iterations: plan.iterations.map((it) => ({
+        name: it.name,
+        goal: it.goal,
+        dependencies: it.dependencies,
+        agents: it.subtasks.map((s) => ({
+          role: s.role,
+          deliverables: s.deliverables,
+          complexity_per_target: s.complexity,
+          task: s.description,
+        })),
+        completion_criteria: it.completion_criteria,
+      })),
+    },
+  };
+  return `# Generated by decompose_task from: ${args.task.replace(/\n/g, " ")}\n${stringify(doc, { lineWidth: 0 })}`;
+}
+
+function slugOf(task: string): string {
+  const words = task
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean);
+  let slug = "";
+  for (const w of words) {
+    if (slug.length + w.length + 1 > 40) break;
+    slug = slug ? `${slug}-${w}` : w;
+  }
+  return slug || "task";
+}
+
+/** A workflow name not yet taken by a different file (a rerun of the same plan may reuse it). */
+function uniqueName(engine: Engine, base: string): string {
+  const taken = new Set(engine.listWorkflows().map((w) => w.name));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+function parseJsonAnswer(answer: string): unknown {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(answer);
+  const text = (fenced?.[1] ?? answer).trim();
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  try {
+    return JSON.parse(start >= 0 && end > start ? text.slice(start, end + 1) : text);
+  } catch (error) {
+    throw new UserError(`the answer is not JSON (${(error as Error).message})`);
+  }
+}
+
+export function mermaidOf(plan: Plan): string {
+  const lines = ["graph TD"];
+  const id = (name: string) => name.replace(/-/g, "_");
+  for (const it of plan.iterations) {
+    const roles = [...new Set(it.subtasks.map((s) => s.role))].join(", ");
+    lines.push(`  ${id(it.name)}["${it.name}<br/>${roles}"]`);
+  }
+  for (const it of plan.iterations)
+    for (const dep of it.dependencies) lines.push(`  ${id(dep)} --> ${id(it.name)}`);
+  return lines.join("\n");
+}
+
+function roleCatalog(engine: Engine): NonNullable<DecomposeResult["role_catalog"]> {
+  return [...loadRoleLibrary(engine.workspace.root).entries()].map(([key, role]) => ({
+    role: key,
+    name: role.name,
+    perspective: role.perspective,
+    token_budget: role.constraints.token_budget,
+  }));
+}
+
+function planJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(planSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+function decompositionInstructions(engine: Engine, args: DecomposeArgs, maxIterations: number): string {
+  const catalog = roleCatalog(engine);
+  const roles = catalog.map((r) => `- ${r.role}: ${r.name} (${r.perspective})`).join("\n");
+  const existing = path.join(engine.workspace.root, "README.md");
+  const hint = existsSync(existing)
+    ? ` The workspace README starts: "${readFileSync(existing, "utf8").slice(0, 200).replace(/\s+/g, " ")}".`
+    : "";
+  return `Decompose the task "${args.task}" into at most ${maxIterations} iterations for role-based agents.${hint}
+Each iteration has a kebab-case name, a goal, dependencies (names of earlier iterations; no cycles) and subtasks. Each subtask has a role from the catalog, a description, its deliverables (workspace-relative file paths, no leading / and no ..; put them under one folder such as tasks/<slug>/) and a complexity (1-13 points).
+Put work that can run in parallel in the same iteration; put work that needs another's output in a later iteration that depends on it. Add completion_criteria a reviewer can confirm.
+Roles (${quoteList(catalog.map((r) => r.role))}):
+${roles}`;
+}

@@ -1,0 +1,116 @@
+import { statSync } from "node:fs";
+import { patternMatcher } from "../config/placeholders.js";
+import { splitCriteria } from "./criteria.js";
+import type { Engine, IterationBundle } from "./engine.js";
+import { DEFAULT_MIN_BYTES } from "./validate/index.js";
+
+export interface DeliverableProgress {
+  path: string;
+  size: number;
+  /** Bytes a finished deliverable is expected to have: the larger of its minimum and the typical size. */
+  expected: number;
+  /** The size or mtime changed since the previous observation. */
+  changed: boolean;
+}
+
+export interface AssignmentProgress {
+  /** 0–1: bytes written against the expected size of each deliverable, averaged. */
+  progress: number;
+  done: number;
+  total: number;
+  stalled: boolean;
+  /** When a deliverable last changed (or the claim, if nothing changed since). */
+  last_change_at: string | null;
+  deliverables: DeliverableProgress[];
+}
+
+/**
+ * Looks at every deliverable of an iteration: records size and mtime in the store (so the time of
+ * the last change comes from the store's clock), and derives progress and stalls from them.
+ */
+export function observeIteration(engine: Engine, bundle: IterationBundle): Map<string, AssignmentProgress> {
+  const { store, workspace } = engine;
+  const { workflow, iteration } = bundle;
+  const assignments = store.listAssignments(iteration.id);
+  const expectedOf = expectedSizes(engine, bundle);
+  const before = new Map(
+    store.listDeliverables(iteration.id).map((d) => [`${d.assignment_id}\0${d.path}`, d]),
+  );
+  const now = store.now().getTime();
+  const stallMs = workflow.spec.stall_minutes * 60_000;
+  const result = new Map<string, AssignmentProgress>();
+  store.transaction(() => {
+    for (const a of assignments) {
+      let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
+      const deliverables = a.deliverables.map((file): DeliverableProgress => {
+        const stat = statSync(workspace.resolve(file, "deliverable"), { throwIfNoEntry: false });
+        const size = stat?.size ?? 0;
+        const mtime = stat ? Math.round(stat.mtimeMs) : null;
+        const prior = before.get(`${a.id}\0${file}`);
+        const changed = !prior || prior.size !== size || prior.mtime_ms !== mtime;
+        if (changed && (stat || prior?.mtime_ms != null)) {
+          store.recordDeliverable(a.id, file, size, mtime);
+          lastChange = now;
+        } else if (prior?.last_change_at) {
+          lastChange = Math.max(lastChange, Date.parse(prior.last_change_at));
+        }
+        return { path: file, size, expected: expectedOf(file), changed: changed && stat !== undefined };
+      });
+      const done = deliverables.filter((d) => d.size >= d.expected).length;
+      const progress =
+        a.state === "passed"
+          ? 1
+          : deliverables.length === 0
+            ? 0
+            : deliverables.reduce((s, d) => s + Math.min(1, d.size / d.expected), 0) / deliverables.length;
+      result.set(a.id, {
+        progress: Math.round(progress * 1000) / 1000,
+        done,
+        total: deliverables.length,
+        stalled: a.state === "claimed" && lastChange > 0 && now - lastChange > stallMs,
+        last_change_at: lastChange > 0 ? new Date(lastChange).toISOString() : null,
+        deliverables,
+      });
+    }
+  });
+  return result;
+}
+
+/**
+ * Expected size per deliverable: its minimum (an explicit `min_bytes` check, else the implicit
+ * default), raised to the median size of passed deliverables of the same pattern in earlier runs.
+ */
+function expectedSizes(
+  engine: Engine,
+  { run, workflow, iteration, spec }: IterationBundle,
+): (file: string) => number {
+  const minimums = splitCriteria(spec.completion_criteria)
+    .checks.filter((c) => c.check === "min_bytes" && c.deliverable !== undefined)
+    .map((c) => ({ matches: patternMatcher(c.deliverable as string, run.inputs), bytes: c.bytes ?? 0 }));
+  const history = engine.store
+    .passedDeliverableSizes(workflow.name)
+    .filter((h) => h.iteration === iteration.name);
+  const typical = spec.agents
+    .flatMap((agent) => agent.deliverables)
+    .map((pattern) => {
+      const anyRun = patternMatcher(pattern, {});
+      const sizes = history.filter((h) => anyRun(h.path)).map((h) => h.size);
+      return { matches: patternMatcher(pattern, run.inputs), size: median(sizes) };
+    });
+  const cache = new Map<string, number>();
+  return (file) => {
+    let expected = cache.get(file);
+    if (expected === undefined) {
+      const min = minimums.find((m) => m.matches(file))?.bytes ?? DEFAULT_MIN_BYTES;
+      expected = Math.max(min, typical.find((t) => t.matches(file))?.size ?? 0);
+      cache.set(file, expected);
+    }
+    return expected;
+  };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

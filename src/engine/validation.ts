@@ -1,0 +1,336 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { quoteList, UserError } from "../config/errors.js";
+import { patternMatcher } from "../config/placeholders.js";
+import type { AssignmentRecord } from "../store/records.js";
+import { describeCheck, splitCriteria } from "./criteria.js";
+import type { Engine, IterationBundle } from "./engine.js";
+import { writeFileAtomic } from "./files.js";
+import { promptUri } from "./ids.js";
+import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
+import { runChecks } from "./validate/index.js";
+import type { Check, CheckContext, CheckResult, ConcreteCheck } from "./validate/types.js";
+
+export interface ValidateArgs {
+  iteration_id: string;
+  /** Validate only this assignment (what `submit_assignment` does); iteration-wide checks are skipped. */
+  assignment_id?: string;
+  /** Operator permission for `command` checks; a workflow alone never grants it. */
+  allowCommands?: boolean;
+}
+
+export interface ValidationFailure {
+  assignment_id: string | null;
+  deliverable: string | null;
+  check: string;
+  reason: string;
+}
+
+export interface ReworkAssignment {
+  assignment_id: string;
+  role: string;
+  attempt: number;
+  max_attempts: number;
+  prompt_path: string;
+  prompt_uri: string;
+}
+
+export interface AssignmentOutcome {
+  id: string;
+  role: string;
+  /** State after this validation. */
+  state: AssignmentRecord["state"];
+  passed: boolean;
+  attempts: number;
+  checks: number;
+  failures: number;
+}
+
+export interface ValidationReport {
+  iteration_id: string;
+  assignment_id: string | null;
+  passed: boolean;
+  counts: { passed: number; failed: number; needs_review: number; skipped: number };
+  failures: ValidationFailure[];
+  needs_review: string[];
+  skipped: { check: string; reason: string }[];
+  assignments: AssignmentOutcome[];
+  rework: ReworkAssignment[];
+  /** Assignments out of attempts: the orchestrator decides (reassign, edit the workflow, accept). */
+  failed_assignments: string[];
+  report_path: string;
+  next: string;
+}
+
+/** The rework prompt of an assignment's latest failed attempt, if any. */
+export function reworkPromptPath(iterationPath: string, assignment: AssignmentRecord): string | undefined {
+  if (assignment.attempts === 0 || assignment.state === "passed") return undefined;
+  return `${iterationPath}/agent-prompts/${assignment.local_id}-rework-${assignment.attempts}.md`;
+}
+
+/**
+ * Runs every machine check of an iteration (or of one assignment), persists the report, writes
+ * VALIDATION.md and a rework prompt for each failing assignment that has attempts left.
+ */
+export async function validateIteration(engine: Engine, args: ValidateArgs): Promise<ValidationReport> {
+  const bundle = engine.getIteration(args.iteration_id);
+  const { run, workflow, iteration, spec } = bundle;
+  const { store, workspace } = engine;
+  const all = store.listAssignments(iteration.id);
+  if (all.length === 0) {
+    throw new UserError(
+      `iteration ${iteration.id} has no assignments yet; call generate_prompts with iteration_id "${iteration.id}" first`,
+    );
+  }
+  const only = args.assignment_id === undefined ? undefined : findAssignment(all, args.assignment_id);
+  const assignments = only ? [only] : all;
+  const { human, checks } = splitCriteria(spec.completion_criteria);
+  const declared = new Set(all.flatMap((a) => a.deliverables));
+  const ctx: CheckContext = {
+    workspace,
+    declaredDeliverables: declared,
+    scopeBaseline: iteration.scope_baseline as CheckContext["scopeBaseline"],
+    scopeIgnore: [`${iteration.path}/`, ".baton/"],
+    allowCommands: args.allowCommands ?? false,
+  };
+
+  const perAssignment = new Map<string, CheckResult[]>();
+  for (const a of assignments) {
+    perAssignment.set(
+      a.id,
+      await runChecks(concreteChecks(checks, a.deliverables, run.inputs), a.deliverables, ctx),
+    );
+  }
+  const iterationWide = only ? [] : await runChecks(iterationChecks(checks, declared), [], ctx);
+
+  const maxAttempts = workflow.spec.max_attempts;
+  const templates = new TemplateSet(workspace.root);
+  const outcomes: AssignmentOutcome[] = [];
+  const rework: ReworkAssignment[] = [];
+  for (const a of assignments) {
+    const results = perAssignment.get(a.id) ?? [];
+    const failed = results.filter((r) => r.status === "failed");
+    const outcome =
+      !only && a.state === "claimed"
+        ? { summary: inProgress(a, failed.length) }
+        : settle(engine, bundle, a, failed, maxAttempts, templates);
+    outcomes.push(outcome.summary(results.length));
+    if (outcome.rework) rework.push(outcome.rework);
+  }
+
+  const failures: ValidationFailure[] = [
+    ...assignments.flatMap((a) =>
+      (perAssignment.get(a.id) ?? [])
+        .filter((r) => r.status === "failed")
+        .map((r) => ({ assignment_id: a.id, deliverable: r.file ?? null, check: r.check, reason: r.reason })),
+    ),
+    ...iterationWide
+      .filter((r) => r.status === "failed")
+      .map((r) => ({ assignment_id: null, deliverable: r.file ?? null, check: r.check, reason: r.reason })),
+  ];
+  const results = [...[...perAssignment.values()].flat(), ...iterationWide];
+  const skipped = results
+    .filter((r) => r.status === "skipped")
+    .map((r) => ({ check: r.check, reason: r.reason }));
+  const passed = failures.length === 0;
+  if (!only) store.setIterationState(iteration.id, passed ? "passed" : "failed");
+  const report: ValidationReport = {
+    iteration_id: iteration.id,
+    assignment_id: only?.id ?? null,
+    passed,
+    counts: {
+      passed: results.filter((r) => r.status === "passed").length,
+      failed: failures.length,
+      needs_review: only ? 0 : human.length,
+      skipped: skipped.length,
+    },
+    failures,
+    needs_review: only ? [] : human,
+    skipped,
+    assignments: outcomes,
+    rework,
+    failed_assignments: outcomes.filter((o) => o.state === "failed").map((o) => o.id),
+    report_path: `${iteration.path}/VALIDATION.md`,
+    next: nextStep(iteration.id, passed, only !== undefined, rework.length, outcomes),
+  };
+  store.addValidation(iteration.id, only?.id ?? null, passed, report);
+  store.addEvent(
+    "validated",
+    { run_id: run.id, iteration_id: iteration.id, assignment_id: only?.id },
+    { passed, counts: report.counts },
+  );
+  if (!only) {
+    writeFileAtomic(
+      path.join(workspace.resolve(iteration.path), "VALIDATION.md"),
+      templates.render(TEMPLATE_NAMES.validation, {
+        ...report,
+        iteration: { id: iteration.id, name: iteration.name, path: iteration.path },
+        results: groupResults(assignments, perAssignment, iterationWide),
+        checks: checks.map((c) => describeCheck(c)),
+      }),
+    );
+  }
+  return report;
+}
+
+function findAssignment(all: readonly AssignmentRecord[], id: string): AssignmentRecord {
+  const found = all.find((a) => a.id === id || a.local_id === id);
+  if (!found) {
+    throw new UserError(
+      `no assignment \`${id}\` in this iteration; assignments: ${quoteList(all.map((a) => a.id))}`,
+    );
+  }
+  return found;
+}
+
+/** The workflow's checks that concern these deliverables, one per concrete file. */
+function concreteChecks(
+  checks: readonly Check[],
+  deliverables: readonly string[],
+  inputs: Readonly<Record<string, string>>,
+): ConcreteCheck[] {
+  return checks.flatMap((check) => {
+    if (check.deliverable !== undefined) {
+      const matches = patternMatcher(check.deliverable, inputs);
+      return deliverables.filter(matches).map((file) => ({ ...check, file }));
+    }
+    if (check.path !== undefined && deliverables.includes(check.path))
+      return [{ ...check, file: check.path }];
+    return [];
+  });
+}
+
+/** Checks that belong to no assignment: workspace files that are not deliverables, `scope`, `command`. */
+function iterationChecks(checks: readonly Check[], declared: ReadonlySet<string>): ConcreteCheck[] {
+  return checks
+    .filter((c) => c.deliverable === undefined && !(c.path !== undefined && declared.has(c.path)))
+    .map((c) => (c.path === undefined ? c : { ...c, file: c.path }));
+}
+
+/** A claimed assignment is still being worked on: an iteration-wide validation reports it, nothing more. */
+function inProgress(a: AssignmentRecord, failures: number): (checks: number) => AssignmentOutcome {
+  return (checks) => ({
+    id: a.id,
+    role: a.role,
+    state: a.state,
+    passed: failures === 0,
+    attempts: a.attempts,
+    checks,
+    failures,
+  });
+}
+
+/**
+ * Moves an assignment on after its checks: passed, back to pending with a rework prompt, or
+ * failed when out of attempts.
+ */
+function settle(
+  engine: Engine,
+  { iteration }: IterationBundle,
+  a: AssignmentRecord,
+  failed: readonly CheckResult[],
+  maxAttempts: number,
+  templates: TemplateSet,
+): { summary: (checks: number) => AssignmentOutcome; rework?: ReworkAssignment } {
+  const summary = (state: AssignmentRecord["state"], attempts: number) => (checks: number) => ({
+    id: a.id,
+    role: a.role,
+    state,
+    passed: failed.length === 0,
+    attempts,
+    checks,
+    failures: failed.length,
+  });
+  if (failed.length === 0) {
+    engine.store.setAssignmentState(a.id, "passed");
+    return { summary: summary("passed", a.attempts) };
+  }
+  if (a.state === "failed") return { summary: summary("failed", a.attempts) };
+  const attempts = a.attempts + 1;
+  if (attempts > maxAttempts) {
+    engine.store.setAssignmentState(a.id, "failed", { attempts });
+    engine.store.addEvent(
+      "assignment_failed",
+      { iteration_id: iteration.id, assignment_id: a.id },
+      { attempts },
+    );
+    return { summary: summary("failed", attempts) };
+  }
+  const promptPath = `${iteration.path}/agent-prompts/${a.local_id}-rework-${attempts}.md`;
+  const original = engine.workspace.resolve(a.prompt_path);
+  writeFileAtomic(
+    engine.workspace.resolve(promptPath),
+    templates.render(TEMPLATE_NAMES.rework, {
+      assignment: a,
+      attempt: attempts,
+      max_attempts: maxAttempts,
+      failures: failed.map((r) => ({
+        check: r.check,
+        file: r.file,
+        reason: r.reason,
+        description: r.description,
+      })),
+      original_prompt_path: a.prompt_path,
+      original_prompt: existsSync(original) ? readFileSync(original, "utf8") : "",
+      iteration: { id: iteration.id },
+    }),
+  );
+  engine.store.setAssignmentState(a.id, "pending", { attempts });
+  engine.store.addEvent("rework", { iteration_id: iteration.id, assignment_id: a.id }, { attempt: attempts });
+  return {
+    summary: summary("pending", attempts),
+    rework: {
+      assignment_id: a.id,
+      role: a.role,
+      attempt: attempts,
+      max_attempts: maxAttempts,
+      prompt_path: promptPath,
+      prompt_uri: promptUri(iteration.id, `${a.local_id}-rework-${attempts}`),
+    },
+  };
+}
+
+function groupResults(
+  assignments: readonly AssignmentRecord[],
+  perAssignment: ReadonlyMap<string, readonly CheckResult[]>,
+  iterationWide: readonly CheckResult[],
+) {
+  const groups = assignments.map((a) => ({
+    title: `${a.local_id} (${a.role})`,
+    results: perAssignment.get(a.id) ?? [],
+  }));
+  if (iterationWide.length > 0) groups.push({ title: "Iteration-wide checks", results: iterationWide });
+  return groups.map((g) => ({
+    ...g,
+    failed: g.results.filter((r) => r.status === "failed"),
+    skipped: g.results.filter((r) => r.status === "skipped"),
+    passed: g.results.filter((r) => r.status === "passed").length,
+  }));
+}
+
+function nextStep(
+  iterationId: string,
+  passed: boolean,
+  single: boolean,
+  rework: number,
+  outcomes: readonly AssignmentOutcome[],
+): string {
+  if (passed) {
+    return single
+      ? `This assignment passed. When every assignment has, call validate_iteration with iteration_id "${iterationId}" to pass the iteration.`
+      : "Every machine check passed. Have a person confirm the needs-review criteria, call record_feedback with what you learned, then create_iteration with the run_id for the next ready iteration.";
+  }
+  const failed = outcomes.filter((o) => o.state === "failed").map((o) => o.id);
+  const parts: string[] = [];
+  if (rework > 0)
+    parts.push(
+      `Give each rework prompt (rework[].prompt_uri) to a sub-agent of its role, then validate again.`,
+    );
+  if (failed.length > 0) {
+    parts.push(
+      `Out of attempts: ${failed.join(", ")}; decide whether to reassign, adjust the workflow, or stop.`,
+    );
+  }
+  if (parts.length === 0) parts.push("Fix the iteration-wide failures listed, then validate again.");
+  return parts.join(" ");
+}
