@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
+import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
@@ -157,6 +158,18 @@ program
   .action((iteration: string, opts: { json?: boolean; allowCommands?: boolean }, command: Command) =>
     run(() =>
       withEngine(command, (engine) => validateCommand(engine, { iteration, ...opts }, consoleOutput)),
+    ),
+  );
+
+program
+  .command("feedback <iteration>")
+  .description(
+    "synthesize the workflow's learnings from feedback, validation history and token usage; print them and write FEEDBACK.md",
+  )
+  .option("--json", "print the synthesis as JSON")
+  .action((iteration: string, opts: { json?: boolean }, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) => feedbackCommand(engine, { iteration, ...opts }, consoleOutput)),
     ),
   );
 

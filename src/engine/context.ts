@@ -3,6 +3,7 @@ import type { IterationSpec } from "../config/schema.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { IterationRecord, RunRecord } from "../store/records.js";
 import { checksForPatterns, describeCheck, splitCriteria } from "./criteria.js";
+import type { AppliedLearnings } from "./learnings.js";
 import type { Target } from "./targets.js";
 
 /** What every template sees about where it stands. */
@@ -38,6 +39,7 @@ export function baseContext(
   iteration: IterationRecord,
   spec: IterationSpec,
   upstream: readonly UpstreamIteration[],
+  learnings: Pick<AppliedLearnings, "context" | "references"> = { context: [], references: [] },
 ): BaseContext {
   return {
     workflow: { name: workflow.name, description: workflow.description },
@@ -54,13 +56,16 @@ export function baseContext(
       path: iteration.path,
       upstream: upstream.flatMap((u) => u.deliverables).slice(0, LIST_LIMIT),
     },
-    context: workflow.spec.context,
+    context: {
+      ...workflow.spec.context,
+      references: [...new Set([...workflow.spec.context.references, ...learnings.references])],
+    },
     files: {
       context: `${iteration.path}/CONTEXT.md`,
       criteria: `${iteration.path}/COMPLETION_CRITERIA.md`,
       readme: `${iteration.path}/README.md`,
     },
-    learnings: [],
+    learnings: learnings.context.map((l) => l.text),
   };
 }
 
@@ -108,10 +113,12 @@ export function promptContext(
   role: Role,
   patterns: readonly string[],
   assignment: PromptAssignment,
+  lessons: readonly string[] = [],
 ) {
   const { human } = splitCriteria(spec.completion_criteria);
   return {
     ...base,
+    learnings: lessons,
     role,
     assignment,
     budget: { token_budget: role.constraints.token_budget },

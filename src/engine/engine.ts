@@ -12,6 +12,7 @@ import { type BaseContext, baseContext, iterationFilesContext, type UpstreamIter
 import { splitCriteria } from "./criteria.js";
 import { writeFileAtomic } from "./files.js";
 import { iterationFolder, iterationId, promptUri } from "./ids.js";
+import { type AppliedLearnings, applyLearnings, readLearnings } from "./learnings.js";
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
 import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
 import { resolveTargets, type Target } from "./targets.js";
@@ -267,7 +268,7 @@ export class Engine {
       return agent.targets?.length ? targets.flatMap((t) => fill(t)) : fill();
     });
     const upstream = this.upstreamOf(bundle);
-    const base = baseContext(workflow, run, iteration, spec, upstream);
+    const base = baseContext(workflow, run, iteration, spec, upstream, this.learningsFor(workflow, spec));
     const context = iterationFilesContext(
       base,
       spec,
@@ -310,7 +311,10 @@ export class Engine {
     });
   }
 
-  async generatePrompts(args: { iteration_id: string; dry_run?: boolean }): Promise<GeneratePromptsResult> {
+  async generatePrompts(
+    args: { iteration_id: string; dry_run?: boolean },
+    progress: Progress = () => {},
+  ): Promise<GeneratePromptsResult> {
     const bundle = this.getIteration(args.iteration_id);
     const { run, workflow, iteration, spec } = bundle;
     const dryRun = args.dry_run ?? false;
@@ -318,10 +322,13 @@ export class Engine {
     const targetsByAgent = dryRun
       ? await this.resolveAgentTargets(bundle)
       : await this.writeIterationFiles(bundle, templates);
-    const base: BaseContext = baseContext(workflow, run, iteration, spec, this.upstreamOf(bundle));
+    const learnings = this.learningsFor(workflow, spec);
+    const base: BaseContext = baseContext(workflow, run, iteration, spec, this.upstreamOf(bundle), learnings);
+    progress(1, 3, "allocating targets and counting tokens");
     const planned = await planAssignments({
       workspace: this.workspace,
-      workflow,
+      workflow: { ...workflow, roles: learnings.roles },
+      lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
       spec,
       base,
       targetsByAgent,
@@ -351,6 +358,7 @@ export class Engine {
       over_budget: assignments.filter((a) => a.estimated_tokens > a.token_budget).length,
       high_risk: assignments.filter((a) => a.risk.level === "high").length,
     };
+    progress(2, 3, "writing prompts");
     if (!dryRun) {
       this.store.replaceAssignments(
         iteration.id,
@@ -381,6 +389,13 @@ export class Engine {
             hashText(templates.sources([f])),
           ]),
         ),
+        learnings_applied: learnings.applied.map((l) => ({
+          id: l.id,
+          kind: l.kind,
+          role: l.role ?? null,
+          text: l.text,
+          action: l.action ?? null,
+        })),
         assignments,
         totals,
       };
@@ -402,9 +417,18 @@ export class Engine {
     };
   }
 
+  /** The enabled learnings of a workflow that concern an iteration's agents (`.baton/learnings/`). */
+  private learningsFor(workflow: LoadedWorkflow, spec: IterationSpec): AppliedLearnings {
+    return applyLearnings(readLearnings(this.workspace.root, workflow.name), workflow, spec.agents);
+  }
+
   /** Runs the iteration's checks; see validation.ts. `allowCommands` defaults to the operator's setting. */
-  validateIteration(args: ValidateArgs): Promise<ValidationReport> {
-    return validateIteration(this, { ...args, allowCommands: args.allowCommands ?? this.allowCommands });
+  validateIteration(args: ValidateArgs, progress?: Progress): Promise<ValidationReport> {
+    return validateIteration(
+      this,
+      { ...args, allowCommands: args.allowCommands ?? this.allowCommands },
+      progress,
+    );
   }
 
   /** Writes each prompt and removes prompt files of an earlier generation that no longer exist. */

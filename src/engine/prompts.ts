@@ -37,6 +37,8 @@ export interface PlanInput {
   targetsByAgent: readonly Target[][];
   templates: TemplateSet;
   history: (role: string) => RoleHistory;
+  /** Lessons from earlier iterations for a role writing these deliverable patterns. */
+  lessons: (role: string, patterns: readonly string[]) => string[];
 }
 
 /** Attempts at raising the instance count when exact prompt counts overshoot the approximation. */
@@ -77,7 +79,17 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
       return localAssignmentId(agent.role, n);
     };
     const render = (assignment: PromptAssignment) =>
-      templates.renderFile(template, promptContext(base, spec, role, agent.deliverables, assignment));
+      templates.renderFile(
+        template,
+        promptContext(
+          base,
+          spec,
+          role,
+          agent.deliverables,
+          assignment,
+          input.lessons(agent.role, agent.deliverables),
+        ),
+      );
 
     if (!agent.targets?.length) {
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs }));

@@ -12,6 +12,7 @@ export const TEMPLATE_NAMES = {
   master: "master-orchestrator.md.hbs",
   validation: "validation.md.hbs",
   rework: "rework-prompt.md.hbs",
+  feedback: "feedback.md.hbs",
 } as const;
 
 /**

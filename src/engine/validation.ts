@@ -4,7 +4,8 @@ import { quoteList, UserError } from "../config/errors.js";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { describeCheck, splitCriteria } from "./criteria.js";
-import type { Engine, IterationBundle } from "./engine.js";
+import type { Engine, IterationBundle, Progress } from "./engine.js";
+import { synthesize } from "./feedback.js";
 import { writeFileAtomic } from "./files.js";
 import { promptUri } from "./ids.js";
 import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
@@ -59,6 +60,8 @@ export interface ValidationReport {
   /** Assignments out of attempts: the orchestrator decides (reassign, edit the workflow, accept). */
   failed_assignments: string[];
   report_path: string;
+  /** Learnings that this validation's history produced (see record_feedback). */
+  new_learnings: string[];
   next: string;
 }
 
@@ -72,7 +75,11 @@ export function reworkPromptPath(iterationPath: string, assignment: AssignmentRe
  * Runs every machine check of an iteration (or of one assignment), persists the report, writes
  * VALIDATION.md and a rework prompt for each failing assignment that has attempts left.
  */
-export async function validateIteration(engine: Engine, args: ValidateArgs): Promise<ValidationReport> {
+export async function validateIteration(
+  engine: Engine,
+  args: ValidateArgs,
+  progress: Progress = () => {},
+): Promise<ValidationReport> {
   const bundle = engine.getIteration(args.iteration_id);
   const { run, workflow, iteration, spec } = bundle;
   const { store, workspace } = engine;
@@ -95,7 +102,8 @@ export async function validateIteration(engine: Engine, args: ValidateArgs): Pro
   };
 
   const perAssignment = new Map<string, CheckResult[]>();
-  for (const a of assignments) {
+  for (const [i, a] of assignments.entries()) {
+    progress(i, assignments.length, `checking ${a.local_id}`);
     perAssignment.set(
       a.id,
       await runChecks(concreteChecks(checks, a.deliverables, run.inputs), a.deliverables, ctx),
@@ -151,6 +159,7 @@ export async function validateIteration(engine: Engine, args: ValidateArgs): Pro
     rework,
     failed_assignments: outcomes.filter((o) => o.state === "failed").map((o) => o.id),
     report_path: `${iteration.path}/VALIDATION.md`,
+    new_learnings: [],
     next: nextStep(iteration.id, passed, only !== undefined, rework.length, outcomes),
   };
   store.addValidation(iteration.id, only?.id ?? null, passed, report);
@@ -169,6 +178,7 @@ export async function validateIteration(engine: Engine, args: ValidateArgs): Pro
         checks: checks.map((c) => describeCheck(c)),
       }),
     );
+    report.new_learnings = synthesize(engine, iteration.id).new_learnings;
   }
   return report;
 }

@@ -1,4 +1,5 @@
 import { iterationFileResources, promptResource } from "./iteration-files.js";
+import { learningsResource } from "./learnings.js";
 import type { ResourceDefinition } from "./resource.js";
 import { roleResource } from "./roles.js";
 import { runResource } from "./runs.js";
@@ -12,4 +13,5 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   runResource,
   ...iterationFileResources,
   promptResource,
+  learningsResource,
 ];

@@ -17,11 +17,13 @@ const ITERATION_FILES = [
   { key: "readme", file: "README.md", title: "Iteration README", mimeType: "text/markdown" },
   { key: "manifest", file: "manifest.json", title: "Execution manifest", mimeType: "application/json" },
   { key: "validation", file: "VALIDATION.md", title: "Validation report", mimeType: "text/markdown" },
+  { key: "feedback", file: "FEEDBACK.md", title: "Feedback and learnings", mimeType: "text/markdown" },
 ] as const;
 
 const NOT_YET: Record<string, string> = {
   "manifest.json": "; call generate_prompts first",
   "VALIDATION.md": "; call validate_iteration first",
+  "FEEDBACK.md": "; it is written by validate_iteration and record_feedback",
 };
 
 function readIterationFile(engine: Engine, iterationId: string, file: string): string {

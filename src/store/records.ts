@@ -101,3 +101,27 @@ export interface DeliverableRecord {
   /** When a sample last saw the size or mtime change (ISO time, from the store's clock). */
   last_change_at: string | null;
 }
+
+export const FEEDBACK_CATEGORIES = [
+  "token_budget",
+  "scope_confusion",
+  "missing_context",
+  "unclear_criteria",
+  "template_gap",
+  "tooling",
+  "other",
+] as const;
+export type FeedbackCategory = (typeof FEEDBACK_CATEGORIES)[number];
+export type Severity = "low" | "medium" | "high";
+
+export interface FeedbackRecord {
+  id: number;
+  iteration_id: string;
+  assignment_id: string | null;
+  role: string | null;
+  category: FeedbackCategory;
+  severity: Severity;
+  message: string;
+  tokens_used: number | null;
+  created_at: string;
+}

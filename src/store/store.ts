@@ -7,6 +7,7 @@ import type {
   AssignmentState,
   DeliverableRecord,
   EventRecord,
+  FeedbackRecord,
   IterationRecord,
   IterationState,
   NewAssignment,
@@ -437,6 +438,90 @@ export class Store {
     return (
       row && { ...(row as unknown as ValidationRecord), passed: row.passed === 1, report: parse(row.report) }
     );
+  }
+
+  // --- feedback and learnings ---------------------------------------------------------------
+
+  addFeedback(entry: Omit<FeedbackRecord, "id" | "created_at">): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO feedback (iteration_id, assignment_id, role, category, severity, message, tokens_used, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.iteration_id,
+        entry.assignment_id,
+        entry.role,
+        entry.category,
+        entry.severity,
+        entry.message,
+        entry.tokens_used,
+        this.stamp(),
+      );
+    if (entry.assignment_id && entry.tokens_used != null) {
+      this.db
+        .prepare("UPDATE assignments SET tokens_used = ?, updated_at = ? WHERE id = ?")
+        .run(entry.tokens_used, this.stamp(), entry.assignment_id);
+    }
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Every feedback record of a workflow's runs, oldest first. */
+  listFeedback(workflow: string, iterationId?: string): FeedbackRecord[] {
+    return this.db
+      .prepare(
+        `SELECT f.* FROM feedback f JOIN iterations i ON i.id = f.iteration_id JOIN runs r ON r.id = i.run_id
+         WHERE r.workflow = ? AND (? IS NULL OR f.iteration_id = ?) ORDER BY f.id`,
+      )
+      .all(workflow, iterationId ?? null, iterationId ?? null) as FeedbackRecord[];
+  }
+
+  /** Every assignment of a workflow's runs, with the iteration name it belongs to. */
+  listWorkflowAssignments(workflow: string): (AssignmentRecord & { iteration: string })[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT a.*, i.name AS iteration FROM assignments a JOIN iterations i ON i.id = a.iteration_id
+           JOIN runs r ON r.id = i.run_id WHERE r.workflow = ? ORDER BY a.id`,
+        )
+        .all(workflow) as Row[]
+    ).map((row) => ({ ...toAssignment(row), iteration: String(row.iteration) }));
+  }
+
+  /** Every validation report of a workflow's runs, oldest first. */
+  listValidations(workflow: string): ValidationRecord[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT v.* FROM validations v JOIN iterations i ON i.id = v.iteration_id JOIN runs r ON r.id = i.run_id
+           WHERE r.workflow = ? ORDER BY v.id`,
+        )
+        .all(workflow) as Row[]
+    ).map((row) => ({
+      ...(row as unknown as ValidationRecord),
+      passed: row.passed === 1,
+      report: parse(row.report),
+    }));
+  }
+
+  /** What Baton last wrote for each learning of a workflow, to tell a person's edit from its own. */
+  learningsWritten(workflow: string): Map<string, string> {
+    const rows = this.db.prepare("SELECT id, data FROM learnings WHERE workflow = ?").all(workflow) as {
+      id: string;
+      data: string;
+    }[];
+    return new Map(rows.map((r) => [r.id, r.data]));
+  }
+
+  saveLearningsWritten(workflow: string, written: ReadonlyMap<string, string>): void {
+    this.transaction(() => {
+      const at = this.stamp();
+      const upsert = this.db.prepare(
+        `INSERT INTO learnings (id, workflow, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (workflow, id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      );
+      for (const [id, data] of written) upsert.run(id, workflow, data, at, at);
+    });
   }
 
   // --- events ---------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ Example: {"iteration_id": "user-story-refinement-1-i01"}`,
     }),
     next: z.string(),
   },
-  handle: (args, { engine }) => engine.generatePrompts(args),
+  handle: (args, { engine, progress }) => engine.generatePrompts(args, progress),
   summarize: (r) =>
     `${r.dry_run ? "Planned" : "Generated"} ${r.totals.assignments} assignment(s) for ${r.totals.targets} target(s), ~${r.totals.estimated_tokens} tokens; ${r.totals.over_budget} over budget, ${r.totals.high_risk} high risk. ${r.next}`,
 });

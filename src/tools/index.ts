@@ -3,6 +3,7 @@ import { createIterationTool } from "./create-iteration.js";
 import { decomposeTaskTool } from "./decompose-task.js";
 import { generatePromptsTool } from "./generate-prompts.js";
 import { getStatusTool } from "./get-status.js";
+import { recordFeedbackTool } from "./record-feedback.js";
 import { submitAssignmentTool } from "./submit-assignment.js";
 import type { ToolDefinition } from "./tool.js";
 import { validateIterationTool } from "./validate-iteration.js";
@@ -13,6 +14,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   createIterationTool,
   generatePromptsTool,
   validateIterationTool,
+  recordFeedbackTool,
   getStatusTool,
   claimAssignmentTool,
   submitAssignmentTool,

@@ -56,9 +56,10 @@ Example: {"iteration_id": "user-story-refinement-1-i01"}`,
     ),
     failed_assignments: z.array(z.string()),
     report_path: z.string(),
+    new_learnings: z.array(z.string()),
     next: z.string(),
   },
-  handle: (args, { engine }) => engine.validateIteration(args),
+  handle: (args, { engine, progress }) => engine.validateIteration(args, progress),
   summarize: (r) =>
     `${r.passed ? "PASSED" : "FAILED"}: ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped, ${r.counts.needs_review} need review. ${r.next}`,
 });

@@ -1,0 +1,381 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { quoteList, UserError } from "../config/errors.js";
+import { patternMatcher } from "../config/placeholders.js";
+import type { LoadedWorkflow } from "../config/workflows.js";
+import type { AssignmentRecord, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
+import type { Engine } from "./engine.js";
+import { writeFileAtomic } from "./files.js";
+import { type Learning, readLearnings, writeLearnings } from "./learnings.js";
+import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
+import type { ValidationReport } from "./validation.js";
+
+/**
+ * Thresholds (docs/feedback.md): one complaint is not a pattern. A learning needs at least
+ * MIN_SOURCES distinct assignments (or records, when feedback names none); a check must have been
+ * missed by at least MIN_SOURCES files and MIN_MISS_RATE of those checked; token usage must
+ * deviate from estimates by more than TOKEN_DEVIATION over at least MIN_SOURCES assignments.
+ */
+export const MIN_SOURCES = 2;
+export const MIN_MISS_RATE = 0.2;
+export const TOKEN_DEVIATION = 0.2;
+
+export interface RecordFeedbackArgs {
+  iteration_id: string;
+  assignment_id?: string;
+  role?: string;
+  category: FeedbackCategory;
+  severity?: Severity;
+  message: string;
+  tokens_used?: number;
+}
+
+export interface SynthesisResult {
+  workflow: string;
+  learnings: Learning[];
+  /** Learnings that are new since the previous synthesis. */
+  new_learnings: string[];
+  learnings_file: string;
+  feedback_path?: string;
+}
+
+export function recordFeedback(
+  engine: Engine,
+  args: RecordFeedbackArgs,
+): SynthesisResult & { feedback_id: number } {
+  const { iteration } = engine.getIteration(args.iteration_id);
+  const assignments = engine.store.listAssignments(iteration.id);
+  const assignment = args.assignment_id
+    ? assignments.find((a) => a.id === args.assignment_id || a.local_id === args.assignment_id)
+    : undefined;
+  if (args.assignment_id && !assignment) {
+    throw new UserError(
+      `iteration ${iteration.id} has no assignment \`${args.assignment_id}\`; assignments: ${quoteList(assignments.map((a) => a.id))}`,
+    );
+  }
+  const id = engine.store.addFeedback({
+    iteration_id: iteration.id,
+    assignment_id: assignment?.id ?? null,
+    role: args.role ?? assignment?.role ?? null,
+    category: args.category,
+    severity: args.severity ?? "medium",
+    message: args.message,
+    tokens_used: args.tokens_used ?? null,
+  });
+  engine.store.addEvent(
+    "feedback",
+    { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: assignment?.id },
+    { category: args.category, severity: args.severity ?? "medium" },
+  );
+  return { feedback_id: id, ...synthesize(engine, iteration.id) };
+}
+
+/**
+ * Rebuilds a workflow's learnings from all its feedback, validation history and token usage, keeps
+ * what a person changed in the learnings file, and writes FEEDBACK.md for the iteration.
+ */
+export function synthesize(engine: Engine, iterationId: string): SynthesisResult {
+  const { workflow, iteration } = engine.getIteration(iterationId);
+  const { store, workspace } = engine;
+  const assignments = store.listWorkflowAssignments(workflow.name);
+  const byId = new Map(assignments.map((a) => [a.id, a]));
+  const found = [
+    ...validationLearnings(
+      workflow,
+      assignments,
+      store.listValidations(workflow.name).map((v) => v.report as ValidationReport),
+    ),
+    ...tokenLearnings(workflow, assignments),
+    ...feedbackLearnings(workspace.root, store.listFeedback(workflow.name), byId),
+  ];
+  const previous = readLearnings(workspace.root, workflow.name);
+  const written = store.learningsWritten(workflow.name);
+  const merged = found.map((learning) => {
+    const old = previous.find((p) => p.id === learning.id);
+    if (!old) return learning;
+    const editedByPerson =
+      written.has(learning.id) && written.get(learning.id) !== JSON.stringify(personal(old));
+    return editedByPerson ? { ...old, evidence: learning.evidence } : { ...learning, enabled: old.enabled };
+  });
+  // Learnings a person added, or whose evidence is gone from the history, stay as they are.
+  for (const old of previous) if (!merged.some((m) => m.id === old.id)) merged.push(old);
+  const file = writeLearnings(workspace.root, workflow.name, merged);
+  store.saveLearningsWritten(workflow.name, new Map(merged.map((l) => [l.id, JSON.stringify(personal(l))])));
+  const feedbackPath = `${iteration.path}/FEEDBACK.md`;
+  const folder = workspace.resolve(iteration.path);
+  if (existsSync(folder)) {
+    writeFileAtomic(
+      path.join(folder, "FEEDBACK.md"),
+      new TemplateSet(workspace.root).render(TEMPLATE_NAMES.feedback, {
+        iteration: { id: iteration.id, name: iteration.name },
+        workflow: workflow.name,
+        feedback: store.listFeedback(workflow.name, iteration.id),
+        learnings: merged,
+        flags: merged.filter((l) => l.kind === "flag" && l.enabled),
+        learnings_file: workspace.relative(file),
+      }),
+    );
+  }
+  return {
+    workflow: workflow.name,
+    learnings: merged,
+    new_learnings: merged.filter((l) => !previous.some((p) => p.id === l.id)).map((l) => l.id),
+    learnings_file: workspace.relative(file),
+    feedback_path: existsSync(folder) ? feedbackPath : undefined,
+  };
+}
+
+/** The fields a person may edit; comparing them tells an edit from Baton's own writing. */
+function personal(l: Learning): unknown {
+  return { enabled: l.enabled, text: l.text, action: l.action ?? null };
+}
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60);
+
+const fileName = (pattern: string) => pattern.slice(pattern.lastIndexOf("/") + 1);
+
+/** The agent pattern a concrete deliverable came from, with the role that writes it. */
+function patternOf(
+  workflow: LoadedWorkflow,
+  iteration: string,
+  file: string,
+): { pattern: string; role: string } | undefined {
+  const spec = workflow.spec.iterations.find((it) => it.name === iteration);
+  for (const agent of spec?.agents ?? []) {
+    for (const pattern of agent.deliverables)
+      if (patternMatcher(pattern, {})(file)) return { pattern, role: agent.role };
+  }
+  return undefined;
+}
+
+/** Checks missed often enough become reminders in the prompts of the role that writes the file. */
+function validationLearnings(
+  workflow: LoadedWorkflow,
+  assignments: readonly (AssignmentRecord & { iteration: string })[],
+  reports: readonly ValidationReport[],
+): Learning[] {
+  const byId = new Map(assignments.map((a) => [a.id, a]));
+  const misses = new Map<
+    string,
+    {
+      role: string;
+      pattern: string;
+      what: string;
+      files: Set<string>;
+      assignments: Set<string>;
+      iteration: string;
+    }
+  >();
+  for (const report of reports) {
+    for (const f of report.failures ?? []) {
+      const a = f.assignment_id ? byId.get(f.assignment_id) : undefined;
+      if (!a || !f.deliverable) continue;
+      const origin = patternOf(workflow, a.iteration, f.deliverable);
+      if (!origin) continue;
+      for (const what of missedThings(f.check, f.reason, origin.pattern)) {
+        const key = `${origin.role}|${origin.pattern}|${what}`;
+        const entry = misses.get(key) ?? {
+          ...origin,
+          what,
+          files: new Set(),
+          assignments: new Set(),
+          iteration: a.iteration,
+        };
+        entry.files.add(f.deliverable);
+        entry.assignments.add(a.id);
+        misses.set(key, entry);
+      }
+    }
+  }
+  const learnings: Learning[] = [];
+  for (const m of misses.values()) {
+    const total = new Set(
+      assignments
+        .filter((a) => a.iteration === m.iteration && a.role === m.role)
+        .flatMap((a) => a.deliverables)
+        .filter((d) => patternMatcher(m.pattern, {})(d)),
+    ).size;
+    const count = m.files.size;
+    if (count < MIN_SOURCES || count / Math.max(total, 1) < MIN_MISS_RATE) continue;
+    learnings.push({
+      id: `reminder-${m.role}-${slug(`${fileName(m.pattern)}-${m.what}`)}`,
+      enabled: true,
+      kind: "reminder",
+      role: m.role,
+      deliverable: m.pattern,
+      text: `${fileName(m.pattern)} must ${m.what}: ${count} of ${total} missed it in earlier iterations`,
+      evidence: { source: "validation", count, of: total, assignments: [...m.assignments].sort() },
+    });
+  }
+  return learnings;
+}
+
+/** What a failed check asked for, in words a reminder can use; a headings failure yields one per heading. */
+function missedThings(check: string, reason: string, pattern: string): string[] {
+  if (check === "headings") {
+    const list = /missing headings? (.*?) \(found/.exec(reason)?.[1] ?? "";
+    return [...list.matchAll(/"([^"]+)"/g)].map((m) => `contain the heading "## ${m[1]}"`);
+  }
+  const bytes = /needs >= (\d+)/.exec(reason)?.[1];
+  if ((check === "min_bytes" || check === "implicit:min_bytes") && bytes)
+    return [`have at least ${bytes} bytes`];
+  if (check === "implicit:exists" || check === "exists") return [`be written at exactly \`${pattern}\``];
+  if (check === "implicit:format")
+    return [`be valid ${pattern.slice(pattern.lastIndexOf(".") + 1).toUpperCase()}`];
+  if (check === "contains")
+    return [
+      `contain ${/contain "(.*)"$/.exec(reason)?.[1] ? `"${/contain "(.*)"$/.exec(reason)?.[1]}"` : "the required text"}`,
+    ];
+  const regex = /no match for (\/.*\/[a-z]*)$/.exec(reason)?.[1];
+  if (check === "regex" && regex) return [`match \`${regex}\``];
+  return [`pass its \`${check}\` check`];
+}
+
+/** Token usage against estimates, per role: recalibrates tokens-per-point. */
+function tokenLearnings(workflow: LoadedWorkflow, assignments: readonly AssignmentRecord[]): Learning[] {
+  const byRole = new Map<string, AssignmentRecord[]>();
+  for (const a of assignments)
+    if (a.tokens_used != null) byRole.set(a.role, [...(byRole.get(a.role) ?? []), a]);
+  const learnings: Learning[] = [];
+  for (const [role, used] of byRole) {
+    if (used.length < MIN_SOURCES) continue;
+    const estimated = used.reduce((s, a) => s + a.estimate.output_tokens, 0);
+    const actual = used.reduce(
+      (s, a) => s + Math.max(0, (a.tokens_used ?? 0) - a.estimate.prompt_tokens - a.estimate.input_tokens),
+      0,
+    );
+    if (estimated === 0 || actual === 0) continue;
+    const ratio = actual / estimated;
+    if (Math.abs(ratio - 1) <= TOKEN_DEVIATION) continue;
+    const current = workflow.roles.get(role)?.constraints.tokens_per_point;
+    if (!current) continue;
+    const calibrated = Math.max(50, Math.round(current * ratio));
+    learnings.push({
+      id: `calibrate-${role}-tokens-per-point`,
+      enabled: true,
+      kind: "calibrate_tokens",
+      role,
+      text: `${role} agents wrote ${Math.round(ratio * 100)}% of the estimated output over ${used.length} assignments: tokens per complexity point ${current} → ${calibrated}`,
+      action: { tokens_per_point: calibrated },
+      evidence: {
+        source: "tokens",
+        count: used.length,
+        of: used.length,
+        assignments: used.map((a) => a.id).sort(),
+      },
+    });
+  }
+  return learnings;
+}
+
+const PATH_IN_TEXT =
+  /(?:^|[\s`"'(])((?:[\w.-]+\/)*[\w.-]+\.(?:md|json|ya?ml|txt|ts|js|py|sql|csv))(?=$|[\s`"'),.;:])/g;
+
+/** Feedback categories raised by enough distinct sources become reminders, recalibrations or flags. */
+function feedbackLearnings(
+  workspaceRoot: string,
+  feedback: readonly FeedbackRecord[],
+  assignments: ReadonlyMap<string, AssignmentRecord>,
+): Learning[] {
+  const groups = new Map<string, FeedbackRecord[]>();
+  for (const f of feedback) {
+    const key = `${f.category}|${f.role ?? ""}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const learnings: Learning[] = [];
+  for (const [key, records] of groups) {
+    const [category, role = ""] = key.split("|") as [FeedbackCategory, string];
+    const sources = new Set(records.map((r) => r.assignment_id ?? `feedback-${r.id}`));
+    if (sources.size < MIN_SOURCES) continue;
+    const evidence = {
+      source: "feedback" as const,
+      count: sources.size,
+      of: sources.size,
+      assignments: [...sources].filter((s) => assignments.has(s)).sort(),
+    };
+    const quotes = records
+      .slice(-3)
+      .map((r) => `"${r.message.slice(0, 140)}"`)
+      .join("; ");
+    const who = role || "agents";
+    const base = { enabled: true, role: role || undefined, evidence };
+    switch (category) {
+      case "token_budget": {
+        const threshold = Math.min(
+          ...records
+            .map((r) => (r.assignment_id ? (assignments.get(r.assignment_id)?.targets.length ?? 0) : 0))
+            .filter((n) => n > 0),
+        );
+        const lowered = Number.isFinite(threshold) ? Math.max(1, Math.floor(threshold * 0.75)) : undefined;
+        learnings.push({
+          ...base,
+          id: `allocation-${role || "all"}-token-budget`,
+          kind: "lower_allocation",
+          text: `${sources.size} ${who} reported running out of token budget (${quotes})${lowered ? `: at most ${lowered} target(s) per agent` : ""}`,
+          action: lowered && role ? { complexity_threshold: lowered } : undefined,
+        });
+        break;
+      }
+      case "missing_context": {
+        const refs = [
+          ...new Set(
+            records.flatMap((r) => [...r.message.matchAll(PATH_IN_TEXT)].map((m) => m[1] as string)),
+          ),
+        ].filter((p) => existsSync(path.join(workspaceRoot, p)));
+        for (const ref of refs) {
+          learnings.push({
+            ...base,
+            id: `reference-${slug(ref)}`,
+            kind: "add_reference",
+            text: `Read \`${ref}\` before you start: ${sources.size} earlier agents lacked it`,
+            action: { reference: ref },
+          });
+        }
+        if (refs.length === 0) {
+          learnings.push({
+            ...base,
+            id: `flag-${role || "all"}-missing-context`,
+            kind: "flag",
+            text: `${who} lacked context: ${quotes}. A person should add references or domain notes to the workflow.`,
+          });
+        }
+        break;
+      }
+      case "scope_confusion":
+        learnings.push({
+          ...base,
+          id: `reminder-${role || "all"}-scope`,
+          kind: "reminder",
+          text: `Write only your declared deliverables, at exactly their paths; earlier agents were unsure of scope (${quotes})`,
+        });
+        break;
+      case "unclear_criteria":
+        learnings.push({
+          ...base,
+          id: `reminder-${role || "all"}-criteria`,
+          kind: "reminder",
+          text: `Earlier agents found the criteria unclear (${quotes}): check every item of COMPLETION_CRITERIA.md explicitly before you finish`,
+        });
+        learnings.push({
+          ...base,
+          id: `flag-${role || "all"}-criteria`,
+          kind: "flag",
+          text: `Criteria unclear to ${sources.size} ${who}: ${quotes}. A person should sharpen the workflow's completion_criteria.`,
+        });
+        break;
+      default:
+        learnings.push({
+          ...base,
+          id: `flag-${role || "all"}-${category.replace(/_/g, "-")}`,
+          kind: "flag",
+          text: `${category.replace(/_/g, " ")} reported by ${sources.size} ${who}: ${quotes}. A person should look at it.`,
+        });
+    }
+  }
+  return learnings;
+}
