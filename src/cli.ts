@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
 import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
+import { monitorCommand } from "./commands/monitor.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
 import { ConfigError, formatIssue, UserError } from "./config/errors.js";
@@ -43,6 +44,12 @@ function parseInputs(pairs: string[] | undefined): Record<string, string> | unde
     inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return inputs;
+}
+
+function positiveNumber(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UserError(`${option} takes a number >= 0; got \`${value}\``);
+  return n;
 }
 
 /** Runs a command body; known errors become a message and exit code 1, not a stack trace. */
@@ -170,6 +177,37 @@ program
   .action((iteration: string, opts: { json?: boolean }, command: Command) =>
     run(() =>
       withEngine(command, async (engine) => feedbackCommand(engine, { iteration, ...opts }, consoleOutput)),
+    ),
+  );
+
+program
+  .command("monitor [target]")
+  .description(
+    "watch the assignments of a run or iteration (default: every active run): progress bars in a terminal, plain lines otherwise; exit 0 when every deliverable is written, 2 on a stall",
+  )
+  .option(
+    "--stall-minutes <n>",
+    "minutes without a deliverable change that count as a stall (default: the workflow's)",
+  )
+  .option("--interval <seconds>", "seconds between looks", "2")
+  .action((target: string | undefined, opts: { stallMinutes?: string; interval: string }, command: Command) =>
+    run(() =>
+      withEngine(command, (engine) =>
+        monitorCommand(
+          engine,
+          {
+            target,
+            stallMinutes:
+              opts.stallMinutes === undefined
+                ? undefined
+                : positiveNumber(opts.stallMinutes, "--stall-minutes"),
+            intervalS: positiveNumber(opts.interval, "--interval"),
+            tty: process.stdout.isTTY === true,
+            wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          },
+          consoleOutput,
+        ),
+      ),
     ),
   );
 

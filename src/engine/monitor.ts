@@ -28,7 +28,11 @@ export interface AssignmentProgress {
  * Looks at every deliverable of an iteration: records size and mtime in the store (so the time of
  * the last change comes from the store's clock), and derives progress and stalls from them.
  */
-export function observeIteration(engine: Engine, bundle: IterationBundle): Map<string, AssignmentProgress> {
+export function observeIteration(
+  engine: Engine,
+  bundle: IterationBundle,
+  stallMinutes?: number,
+): Map<string, AssignmentProgress> {
   const { store, workspace } = engine;
   const { workflow, iteration } = bundle;
   const assignments = store.listAssignments(iteration.id);
@@ -37,7 +41,7 @@ export function observeIteration(engine: Engine, bundle: IterationBundle): Map<s
     store.listDeliverables(iteration.id).map((d) => [`${d.assignment_id}\0${d.path}`, d]),
   );
   const now = store.now().getTime();
-  const stallMs = workflow.spec.stall_minutes * 60_000;
+  const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
   store.transaction(() => {
     for (const a of assignments) {
@@ -113,4 +117,65 @@ function median(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+export type MonitorEvent =
+  | { kind: "changed"; run_id: string; iteration_id: string; assignment_id: string; paths: string[] }
+  | {
+      kind: "stalled";
+      run_id: string;
+      iteration_id: string;
+      assignment_id: string;
+      agent: string | null;
+      since: string | null;
+    }
+  | { kind: "completed"; run_id: string; iteration_id: string; assignment_id: string };
+
+/**
+ * Watches the deliverables of every active iteration: each `tick` observes them once and reports
+ * what changed, which claimed assignments stalled and which finished writing (each once, until
+ * it changes again). The server calls it on an interval; tests call it directly.
+ */
+export class LiveMonitor {
+  private readonly stalled = new Set<string>();
+  private readonly completed = new Set<string>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly stallMinutes?: number,
+  ) {}
+
+  tick(): MonitorEvent[] {
+    const events: MonitorEvent[] = [];
+    const { store } = this.engine;
+    for (const run of store.listRuns().filter((r) => r.status === "active")) {
+      for (const iteration of store.listIterations(run.id)) {
+        if (iteration.state !== "generated" && iteration.state !== "failed") continue;
+        const bundle = this.engine.getIteration(iteration.id);
+        const refs = { run_id: run.id, iteration_id: iteration.id };
+        const assignments = new Map(store.listAssignments(iteration.id).map((a) => [a.id, a]));
+        for (const [id, seen] of observeIteration(this.engine, bundle, this.stallMinutes)) {
+          const changed = seen.deliverables.filter((d) => d.changed).map((d) => d.path);
+          if (changed.length > 0)
+            events.push({ kind: "changed", ...refs, assignment_id: id, paths: changed });
+          if (seen.stalled && !this.stalled.has(id)) {
+            this.stalled.add(id);
+            events.push({
+              kind: "stalled",
+              ...refs,
+              assignment_id: id,
+              agent: assignments.get(id)?.agent ?? null,
+              since: seen.last_change_at,
+            });
+          } else if (!seen.stalled) this.stalled.delete(id);
+          const complete = seen.total > 0 && seen.done === seen.total;
+          if (complete && !this.completed.has(id)) {
+            this.completed.add(id);
+            events.push({ kind: "completed", ...refs, assignment_id: id });
+          } else if (!complete) this.completed.delete(id);
+        }
+      }
+    }
+    return events;
+  }
 }

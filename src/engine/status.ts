@@ -46,7 +46,10 @@ export interface StatusReport {
  * Runs → iterations → assignments with states and progress from deliverable sizes, plus the next
  * actions for the orchestrator. Reads the files' sizes afresh on every call.
  */
-export function getStatus(engine: Engine, args: { run_id?: string; iteration_id?: string }): StatusReport {
+export function getStatus(
+  engine: Engine,
+  args: { run_id?: string; iteration_id?: string; stall_minutes?: number },
+): StatusReport {
   const store = engine.store;
   const now = store.now().getTime();
   let runs: RunRecord[];
@@ -67,7 +70,7 @@ export function getStatus(engine: Engine, args: { run_id?: string; iteration_id?
       .filter((it) => !onlyIteration || it.id === onlyIteration)
       .map((it): IterationStatus => {
         const spec = workflow.spec.iterations.find((s) => s.name === it.name) as IterationSpec;
-        const observed = observeIteration(engine, { run, workflow, iteration: it, spec });
+        const observed = observeIteration(engine, { run, workflow, iteration: it, spec }, args.stall_minutes);
         const assignments = store.listAssignments(it.id).map((a): AssignmentStatus => {
           const seen = observed.get(a.id);
           return {

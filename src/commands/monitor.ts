@@ -1,0 +1,86 @@
+import cliProgress from "cli-progress";
+import type { Engine } from "../engine/engine.js";
+import { getStatus, type StatusReport } from "../engine/status.js";
+import type { Output } from "./output.js";
+
+export interface MonitorOptions {
+  target?: string;
+  stallMinutes?: number;
+  intervalS: number;
+  /** Progress bars when the output is a terminal, plain lines otherwise. */
+  tty: boolean;
+  /** Waits between polls; the CLI passes a timer, tests pass a function that moves files or the clock. */
+  wait: (ms: number) => Promise<void>;
+}
+
+/** The run or iteration to watch: an iteration id or folder, a run id, or every active run. */
+function scope(engine: Engine, target: string | undefined): { run_id?: string; iteration_id?: string } {
+  if (!target) return {};
+  if (engine.store.getRun(target)) return { run_id: target };
+  return { iteration_id: engine.getIteration(target).iteration.id };
+}
+
+type Verdict = "complete" | "stalled" | "running";
+
+/** Complete when every watched assignment has written all its deliverables (or passed); stalled when one stalls. */
+export function verdictOf(report: StatusReport): Verdict {
+  const assignments = report.runs.flatMap((r) => r.iterations.flatMap((it) => it.assignments));
+  if (assignments.some((a) => a.stalled)) return "stalled";
+  if (
+    assignments.length > 0 &&
+    assignments.every((a) => a.state === "passed" || a.deliverables_done === a.deliverables_total)
+  ) {
+    return "complete";
+  }
+  return "running";
+}
+
+/** `baton monitor`: exit 0 on completion, 2 on a stall. */
+export async function monitorCommand(engine: Engine, options: MonitorOptions, out: Output): Promise<number> {
+  const args = { ...scope(engine, options.target), stall_minutes: options.stallMinutes };
+  const bars = options.tty
+    ? new cliProgress.MultiBar(
+        { format: " {bar} {percentage}% | {id} {state}{flag}", hideCursor: true, clearOnComplete: false },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const byId = new Map<string, cliProgress.SingleBar>();
+  try {
+    for (;;) {
+      const report = getStatus(engine, args);
+      for (const run of report.runs) {
+        for (const it of run.iterations) {
+          for (const a of it.assignments) {
+            const payload = { id: a.id, state: a.state, flag: a.stalled ? " STALLED" : "" };
+            if (bars) {
+              const bar = byId.get(a.id) ?? bars.create(100, 0, payload);
+              byId.set(a.id, bar);
+              bar.update(Math.round(a.progress * 100), payload);
+            } else {
+              out.log(
+                `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`,
+              );
+            }
+          }
+        }
+      }
+      const verdict = verdictOf(report);
+      if (verdict === "complete") {
+        bars?.stop();
+        out.log("complete: every deliverable is written; validate with `baton validate <iteration>`");
+        return 0;
+      }
+      if (verdict === "stalled") {
+        bars?.stop();
+        const stalled = report.runs.flatMap((r) =>
+          r.iterations.flatMap((it) => it.assignments.filter((a) => a.stalled).map((a) => a.id)),
+        );
+        out.error(`stalled: ${stalled.join(", ")} (no deliverable changed within the stall limit)`);
+        return 2;
+      }
+      await options.wait(options.intervalS * 1000);
+    }
+  } finally {
+    bars?.stop();
+  }
+}
