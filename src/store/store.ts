@@ -68,9 +68,11 @@ export class Store {
     this.now = now;
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
+    this.db.pragma("busy_timeout = 5000");
+    // Before anything that writes: switching to WAL rewrites the file header of a database we must not touch.
+    this.refuseNewerSchema();
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
     this.db.pragma("synchronous = NORMAL");
     this.migrate();
   }
@@ -84,7 +86,7 @@ export class Store {
     return this.db.pragma("user_version", { simple: true }) as number;
   }
 
-  private migrate(): void {
+  private refuseNewerSchema(): void {
     const version = this.schemaVersion;
     if (version > MIGRATIONS.length) {
       this.db.close();
@@ -93,6 +95,10 @@ export class Store {
           "upgrade Baton or point --db at another file. The database was not changed.",
       );
     }
+  }
+
+  private migrate(): void {
+    const version = this.schemaVersion;
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db
         .transaction(() => {
@@ -352,6 +358,15 @@ export class Store {
          WHERE id = ?`,
       )
       .run(this.stamp(), tokensUsed ?? null, this.stamp(), id);
+  }
+
+  /** Returns a claimed assignment to pending (a stalled or stopped agent); its attempts are kept. */
+  release(id: string): void {
+    this.db
+      .prepare(
+        "UPDATE assignments SET state = 'pending', agent = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'claimed'",
+      )
+      .run(this.stamp(), id);
   }
 
   /** Hands a failed submission back to the agent that made it, for its rework. */

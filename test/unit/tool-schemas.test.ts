@@ -1,0 +1,66 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOOLS } from "../../src/tools/index.js";
+import { connectInMemory } from "../helpers/mcp.js";
+import { tempDir } from "../helpers/temp.js";
+
+// The tool surface is a contract with every MCP host (DESIGN §7): a change to a name, description
+// or schema must be deliberate. When it is, update the snapshot: `npx vitest run -u test/unit/tool-schemas.test.ts`
+// and review the diff of test/unit/__snapshots__/tool-schemas.test.ts.snap.
+
+let cleanup: () => void;
+let client: Client;
+let close: () => Promise<void>;
+let tools: Tool[];
+
+beforeAll(async () => {
+  const temp = tempDir();
+  cleanup = temp.cleanup;
+  ({ client, close } = await connectInMemory(temp.dir));
+  tools = (await client.listTools()).tools;
+});
+afterAll(async () => {
+  await close();
+  cleanup();
+});
+
+describe("tool schemas", () => {
+  it("match the committed snapshot (names, descriptions, annotations, input and output schemas)", () => {
+    const surface = tools.map((t) => ({
+      name: t.name,
+      title: t.title,
+      description: t.description,
+      annotations: t.annotations,
+      inputSchema: t.inputSchema,
+      outputSchema: t.outputSchema,
+    }));
+    expect(surface).toMatchSnapshot();
+  });
+
+  it("lists exactly the declared tools, in order", () => {
+    expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+  });
+
+  it("use snake_case argument and result names", () => {
+    const names = (schema: unknown): string[] => {
+      if (!schema || typeof schema !== "object") return [];
+      const s = schema as {
+        properties?: Record<string, unknown>;
+        items?: unknown;
+        additionalProperties?: unknown;
+      };
+      return [
+        ...Object.keys(s.properties ?? {}),
+        ...Object.values(s.properties ?? {}).flatMap(names),
+        ...names(s.items),
+        ...names(s.additionalProperties),
+      ];
+    };
+    for (const tool of tools) {
+      for (const name of [...names(tool.inputSchema), ...names(tool.outputSchema)]) {
+        expect(name, `${tool.name}.${name}`).toMatch(/^[a-z][a-z0-9_]*$/);
+      }
+    }
+  });
+});
