@@ -3,15 +3,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
+import { demoCommand } from "./commands/demo.js";
 import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
 import { monitorCommand } from "./commands/monitor.js";
+import { orchestrateCommand } from "./commands/orchestrate.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
 import { ConfigError, formatIssue, UserError } from "./config/errors.js";
 import { Engine } from "./engine/engine.js";
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/store.js";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, serveHttp } from "./transports/http.js";
 import { serveStdio } from "./transports/stdio.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -69,6 +72,12 @@ function run(body: () => number | Promise<number>): Promise<void> {
     });
 }
 
+// `baton workflows | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name("baton")
   .description(
@@ -104,14 +113,41 @@ program
 
 program
   .command("serve")
-  .description("serve MCP over stdio (what MCP hosts launch)")
-  .action((_opts, command: Command) =>
+  .description("serve MCP over stdio (what MCP hosts launch), or over Streamable HTTP with --http")
+  .option("--http", "serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+  .option("--port <n>", `HTTP port, 0 for a free one (default: ${DEFAULT_HTTP_PORT}; needs --http)`)
+  .option("--host <h>", `HTTP address to bind (default: ${DEFAULT_HTTP_HOST}; needs --http)`)
+  .addHelpText(
+    "after",
+    `
+Over HTTP, the server prints its URL to stderr ("baton: serving http://127.0.0.1:PORT/mcp ...").
+Every session shares the workspace and its database. Requests must name this server in their Host
+header (localhost, 127.0.0.1, [::1] or --host, with the port) and, from a browser, come from such an
+Origin: this blocks DNS rebinding. Set BATON_TOKEN to require "Authorization: Bearer <token>";
+do set it before binding --host to anything but a loopback address.`,
+  )
+  .action((opts: { http?: boolean; port?: string; host?: string }, command: Command) =>
     run(async () => {
-      const opts = command.optsWithGlobals<{ db?: string }>();
-      await serveStdio(openDeps({ workspace: workspaceOf(command), db: opts.db ?? process.env.BATON_DB }));
+      if (!opts.http && (opts.port !== undefined || opts.host !== undefined))
+        throw new UserError("--port and --host apply to HTTP: add --http");
+      const port = opts.port === undefined ? DEFAULT_HTTP_PORT : parsePort(opts.port);
+      const host = opts.host ?? DEFAULT_HTTP_HOST;
+      if (host.trim() === "") throw new UserError("--host needs an address, e.g. 127.0.0.1");
+      const globals = command.optsWithGlobals<{ db?: string }>();
+      const deps = openDeps({ workspace: workspaceOf(command), db: globals.db ?? process.env.BATON_DB });
+      if (opts.http) await serveHttp(deps, { port, host, token: process.env.BATON_TOKEN || undefined });
+      else await serveStdio(deps);
       return 0;
     }),
   );
+
+/** `--port` as a TCP port number (0 = any free port). */
+function parsePort(value: string): number {
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new UserError(`--port takes a port number from 0 to 65535 (0 picks a free one); got \`${value}\``);
+  return port;
+}
 
 program
   .command("generate")
@@ -209,6 +245,69 @@ program
         ),
       ),
     ),
+  );
+
+program
+  .command("orchestrate <workflow>")
+  .description(
+    "run a workflow end to end: create each ready iteration, generate prompts, launch agents, monitor, validate, rework, learn; run it again to resume",
+  )
+  .option("--inputs <pairs...>", "run inputs as name=value")
+  .option(
+    "--launcher <command>",
+    "agent command per assignment; {prompt} {assignment} {role} {iteration} {workspace} are substituted and also set as BATON_* variables",
+  )
+  .option("--parallel <n>", "agents at once", "4")
+  .option("--interval <seconds>", "seconds between looks at the deliverables", "1")
+  .option(
+    "--stall-minutes <n>",
+    "minutes without a deliverable change before an agent is stopped and re-queued",
+  )
+  .action(
+    (
+      workflow: string,
+      opts: {
+        inputs?: string[];
+        launcher?: string;
+        parallel: string;
+        interval: string;
+        stallMinutes?: string;
+      },
+      command: Command,
+    ) =>
+      run(() =>
+        withEngine(command, (engine) => {
+          const controller = new AbortController();
+          process.once("SIGINT", () => controller.abort());
+          process.once("SIGTERM", () => controller.abort());
+          return orchestrateCommand(
+            engine,
+            {
+              workflow,
+              inputs: parseInputs(opts.inputs),
+              launcher: opts.launcher,
+              parallel: Math.max(1, Math.floor(positiveNumber(opts.parallel, "--parallel"))),
+              intervalS: positiveNumber(opts.interval, "--interval"),
+              stallMinutes:
+                opts.stallMinutes === undefined
+                  ? undefined
+                  : positiveNumber(opts.stallMinutes, "--stall-minutes"),
+              signal: controller.signal,
+            },
+            consoleOutput,
+          );
+        }),
+      ),
+  );
+
+program
+  .command("demo")
+  .description(
+    "run a whole orchestration on a temporary copy of the example workspace with a deterministic stand-in agent (no LLM): a failure, a rework and a learning",
+  )
+  .option("--dir <dir>", "use this (empty) directory instead of a temporary one")
+  .action((opts: { dir?: string }) =>
+    run(() => demoCommand({ dir: opts.dir && path.resolve(opts.dir) }, consoleOutput)),
   );
 
 await program.parseAsync();

@@ -6,6 +6,7 @@ import { Engine } from "./engine/engine.js";
 import { registerPrompts } from "./prompts/index.js";
 import { RESOURCES } from "./resources/index.js";
 import { registerResource } from "./resources/resource.js";
+import { RESOURCE_CAPABILITIES, type SubscriptionHub, Subscriptions } from "./resources/subscriptions.js";
 import { Store } from "./store/store.js";
 import { TOOLS } from "./tools/index.js";
 import { registerTool } from "./tools/tool.js";
@@ -23,18 +24,31 @@ export interface ServerDeps {
   store: Store;
 }
 
-/** Builds the MCP server over an engine; the caller owns the transport. `close` releases the store. */
-export function createServer(deps: ServerDeps): {
+export interface CreateServerOptions {
+  /** Registers the server's resource subscriptions here while it is open (one watcher, many clients). */
+  hub?: SubscriptionHub;
+}
+
+export interface BuiltServer {
   server: McpServer;
   engine: Engine;
+  /** This client's resource subscriptions: `notifyUpdated(uri)` tells it when a watched resource changed. */
+  subscriptions: Subscriptions;
+  /**
+   * Closes this server (and its transport) only. The store is shared (several HTTP sessions use one)
+   * and stays open: whoever opened it closes it.
+   */
   close: () => Promise<void>;
-} {
+}
+
+/** Builds the MCP server over an engine; the caller owns the transport and the store. */
+export function createServer(deps: ServerDeps, options: CreateServerOptions = {}): BuiltServer {
   const engine = new Engine(deps);
   const server = new McpServer(
     { name: "baton", title: "Baton", version: pkg.version },
     {
       instructions: SERVER_INSTRUCTIONS,
-      capabilities: { tools: {}, resources: { listChanged: true }, prompts: {}, logging: {} },
+      capabilities: { tools: {}, resources: { ...RESOURCE_CAPABILITIES }, prompts: {}, logging: {} },
     },
   );
   const sampler = (): Sampler | undefined =>
@@ -51,12 +65,16 @@ export function createServer(deps: ServerDeps): {
   for (const tool of TOOLS) registerTool(server, tool, { engine, sampler });
   for (const resource of RESOURCES) registerResource(server, resource, { engine });
   registerPrompts(server, { engine });
+  const subscriptions = new Subscriptions(server);
+  const leaveHub = options.hub?.add(subscriptions);
   return {
     server,
     engine,
+    subscriptions,
     close: async () => {
+      leaveHub?.();
+      subscriptions.close();
       await server.close();
-      deps.store.close();
     },
   };
 }

@@ -32,21 +32,28 @@ export async function generateCommand(
       return 1;
     }
   }
-  const created = await engine.createIteration({
+  const args = {
     ...(options.runId ? { run_id: options.runId } : { workflow }),
     iteration: options.iteration,
     inputs: options.inputs,
     output: options.output,
     targets: options.targets,
     force: options.force,
-  });
-  const result = await engine.generatePrompts({
-    iteration_id: created.iteration_id,
-    dry_run: options.dryRun,
-  });
-  out.log(
-    `run ${created.run_id}, iteration ${created.iteration} (${created.iteration_id}) → ${created.path}`,
-  );
+  };
+  let result: GeneratePromptsResult;
+  if (options.dryRun) {
+    const preview = await engine.previewIteration(args);
+    out.log(
+      `dry run: iteration ${preview.iteration} of ${preview.run_id} would be written to ${preview.path}`,
+    );
+    result = preview;
+  } else {
+    const created = await engine.createIteration(args);
+    result = await engine.generatePrompts({ iteration_id: created.iteration_id });
+    out.log(
+      `run ${created.run_id}, iteration ${created.iteration} (${created.iteration_id}) → ${created.path}`,
+    );
+  }
   out.log(allocationTable(result));
   out.log(
     `${result.totals.assignments} assignment(s), ${result.totals.targets} target(s), ~${result.totals.estimated_tokens} tokens; ` +

@@ -1,13 +1,21 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parse } from "yaml";
 import { ConfigError, type ConfigIssue, quoteList, UserError } from "./errors.js";
 import { PACKAGE_ROOT, SHIPPED_WORKFLOWS_DIR } from "./package-paths.js";
 import { isTargetPlaceholder, knownPlaceholders, placeholdersIn } from "./placeholders.js";
 import { displayPath, loadRoleLibrary, mergeRole, type Role, type RoleLibrary } from "./roles.js";
 import { type WorkflowFile, workflowFileSchema } from "./schema.js";
 import { unsafePathReason } from "./workspace.js";
-import { loadYaml, type PathKey, parseYaml, validateWith, type YamlSource } from "./yaml.js";
+import {
+  loadYaml,
+  MAX_YAML_ALIASES,
+  type PathKey,
+  parseYaml,
+  validateWith,
+  type YamlSource,
+} from "./yaml.js";
 
 export type WorkflowSpec = WorkflowFile["workflow"];
 
@@ -56,8 +64,14 @@ export function listWorkflows(workspaceRoot?: string): WorkflowEntry[] {
 
 /** The description without full validation, so one broken file does not hide the others in a listing. */
 function peekDescription(file: string): string {
-  const match = /^\s+description:\s*(.+)$/m.exec(readFileSync(file, "utf8"));
-  return match?.[1]?.replace(/^["']|["']$/g, "").trim() ?? "";
+  try {
+    const doc = parse(readFileSync(file, "utf8"), { maxAliasCount: MAX_YAML_ALIASES }) as {
+      workflow?: { description?: unknown };
+    };
+    return typeof doc?.workflow?.description === "string" ? doc.workflow.description.trim() : "";
+  } catch {
+    return "(invalid YAML: run baton check)";
+  }
 }
 
 /**

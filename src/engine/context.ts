@@ -114,11 +114,13 @@ export function promptContext(
   patterns: readonly string[],
   assignment: PromptAssignment,
   lessons: readonly string[] = [],
+  upstreamRoles: readonly string[] = [],
 ) {
   const { human } = splitCriteria(spec.completion_criteria);
   return {
     ...base,
     learnings: lessons,
+    upstream_roles: upstreamRoles,
     role,
     assignment,
     budget: { token_budget: role.constraints.token_budget },

@@ -315,9 +315,61 @@ export class Engine {
     args: { iteration_id: string; dry_run?: boolean },
     progress: Progress = () => {},
   ): Promise<GeneratePromptsResult> {
-    const bundle = this.getIteration(args.iteration_id);
+    return this.generateFor(this.getIteration(args.iteration_id), args.dry_run ?? false, progress);
+  }
+
+  /**
+   * What `create_iteration` + `generate_prompts` would produce, with nothing written: no run, no
+   * iteration, no files (`baton generate --dry-run`).
+   */
+  async previewIteration(
+    args: CreateIterationArgs,
+  ): Promise<GeneratePromptsResult & { run_id: string; iteration: string }> {
+    let run: RunRecord;
+    let workflow: LoadedWorkflow;
+    if (args.workflow) {
+      workflow = this.loadWorkflow(args.workflow);
+      run = {
+        id: `${workflow.name}-preview`,
+        workflow: workflow.name,
+        workflow_hash: workflow.hash,
+        inputs: resolveInputs(workflow, args.inputs ?? {}),
+        status: "active",
+        created_at: this.store.now().toISOString(),
+      };
+    } else {
+      run = this.getRun(args.run_id ?? "");
+      workflow = this.workflowOf(run);
+    }
+    const existing = new Map(this.store.listIterations(run.id).map((it) => [it.name, it]));
+    const spec = args.iteration
+      ? findSpec(workflow, args.iteration)
+      : nextReady(workflow, existing, run.id, true);
+    const seq = workflow.spec.iterations.indexOf(spec) + 1;
+    const at = this.store.now().toISOString();
+    const iteration: IterationRecord = existing.get(spec.name) ?? {
+      id: iterationId(run.id, seq),
+      run_id: run.id,
+      seq,
+      name: spec.name,
+      path: args.output?.replace(/\/+$/, "") ?? iterationFolder(run.id, seq, spec.name),
+      state: "materialized",
+      forced: false,
+      targets_override: args.targets ?? null,
+      scope_baseline: null,
+      created_at: at,
+      updated_at: at,
+    };
+    const result = await this.generateFor({ run, workflow, iteration, spec }, true, () => {});
+    return { ...result, run_id: run.id, iteration: spec.name };
+  }
+
+  private async generateFor(
+    bundle: IterationBundle,
+    dryRun: boolean,
+    progress: Progress,
+  ): Promise<GeneratePromptsResult> {
     const { run, workflow, iteration, spec } = bundle;
-    const dryRun = args.dry_run ?? false;
     const templates = new TemplateSet(this.workspace.root);
     const targetsByAgent = dryRun
       ? await this.resolveAgentTargets(bundle)
@@ -464,6 +516,7 @@ function nextReady(
   workflow: LoadedWorkflow,
   existing: Map<string, IterationRecord>,
   runId: string,
+  ignoreGate = false,
 ): IterationSpec {
   const pending = workflow.spec.iterations.filter((it) => !existing.has(it.name));
   if (pending.length === 0) {
@@ -471,7 +524,9 @@ function nextReady(
       `every iteration of run ${runId} has been created; name one with \`iteration\` to refresh its files, or start a new run with \`workflow\``,
     );
   }
-  const ready = pending.find((it) => it.dependencies.every((d) => existing.get(d)?.state === "passed"));
+  const ready = ignoreGate
+    ? pending[0]
+    : pending.find((it) => it.dependencies.every((d) => existing.get(d)?.state === "passed"));
   if (ready) return ready;
   const waiting = pending
     .map(

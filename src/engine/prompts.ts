@@ -55,6 +55,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
   const planned: PlannedAssignment[] = [];
   const missingRefs = workflow.spec.context.references.filter((ref) => !fileExists(input.workspace, ref));
 
+  const workflowRoles = new Set(workflow.spec.iterations.flatMap((it) => it.agents.map((a) => a.role)));
   for (const [index, agent] of spec.agents.entries()) {
     const role = workflow.roles.get(agent.role) as Role;
     const template = templates.roleTemplateFile(agent.role, workflow.templates.get(agent.role));
@@ -88,6 +89,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
           agent.deliverables,
           assignment,
           input.lessons(agent.role, agent.deliverables),
+          role.constraints.dependencies.filter((d) => workflowRoles.has(d)),
         ),
       );
 
@@ -169,7 +171,7 @@ function withIds(
   return {
     id: assignmentId(base.iteration.id, localId),
     local_id: localId,
-    task: agent.task,
+    task: agent.task && fillPattern(agent.task, { inputs: base.run.inputs }),
     targets,
     deliverables,
   };

@@ -1,18 +1,28 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { SubscriptionHub } from "../resources/subscriptions.js";
 import { createServer, type ServerDeps } from "../server.js";
+
+export interface StdioOptions {
+  /** Where this server's resource subscriptions are registered, for a workspace watcher to notify. */
+  hub?: SubscriptionHub;
+}
 
 /**
  * Serves over stdin/stdout until the client closes stdin or a signal arrives. stdout belongs to
- * the protocol: diagnostics go to stderr.
+ * the protocol: diagnostics go to stderr. Owns `deps.store` and closes it on the way out.
  */
-export async function serveStdio(deps: ServerDeps): Promise<void> {
-  const { server, close } = createServer(deps);
+export async function serveStdio(deps: ServerDeps, options: StdioOptions = {}): Promise<void> {
+  const { server, close } = createServer(deps, { hub: options.hub });
   const transport = new StdioServerTransport();
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    await close();
+    try {
+      await close();
+    } finally {
+      deps.store.close();
+    }
   };
   transport.onclose = () => void shutdown();
   process.stdin.on("end", () => void shutdown());
