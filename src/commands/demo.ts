@@ -47,10 +47,13 @@ export async function demoCommand(
     const generated = await engine.generatePrompts({ iteration_id: next.iteration_id });
     const prompt = generated.assignments[0]?.prompt_path;
     const text = prompt ? readFileSync(path.join(dir, prompt), "utf8") : "";
-    const lesson = (text.match(/^- .*Acceptance Criteria.*missed it.*$/m) ?? text.match(/^- .*missed it.*$/m))?.[0];
+    const lesson = (text.match(/^- .*Acceptance Criteria.*missed it.*$/m) ??
+      text.match(/^- .*missed it.*$/m))?.[0];
     out.log("\nWhere to look:");
     if (first) {
-      out.log(`  ${path.join(dir, first.path, "agent-prompts", "product-analyst-01-rework-1.md")}   the failed checks, as the rework prompt names them`);
+      out.log(
+        `  ${path.join(dir, first.path, "agent-prompts", "product-analyst-01-rework-1.md")}   the failed checks, as the rework prompt names them`,
+      );
       out.log(`  ${path.join(dir, first.path, "VALIDATION.md")}   the final validation (attempts: 1 rework)`);
       out.log(`  ${path.join(dir, first.path, "FEEDBACK.md")}   feedback and learnings`);
     }

@@ -13,7 +13,7 @@ export class Workspace {
   constructor(root: string) {
     this.root = path.resolve(root);
     if (!existsSync(this.root)) throw new UserError(`workspace ${this.root} does not exist`);
-    this.realRoot = realpathSync(this.root);
+    this.realRoot = realpathSync.native(this.root);
   }
 
   /** Resolves a workspace-relative path; rejects absolute paths, `..` escapes and symlink escapes. */
@@ -58,12 +58,19 @@ function checkRelativePattern(relative: string, what: string): void {
 }
 
 function isInside(root: string, candidate: string): boolean {
+  // Fast path for the usual case (both absolute and normalized); path.relative decides the rest.
+  if (candidate.startsWith(root) && candidate.charAt(root.length) === path.sep) return true;
   const rel = path.relative(root, candidate);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
 /** realpath of the deepest existing ancestor, with the missing tail appended. */
 function realpathOfExisting(absolute: string): string {
+  try {
+    return realpathSync.native(absolute); // one system call when the path exists (the common case)
+  } catch {
+    // missing: resolve the deepest ancestor that exists
+  }
   let current = absolute;
   const tail: string[] = [];
   while (!existsSync(current)) {
@@ -72,5 +79,5 @@ function realpathOfExisting(absolute: string): string {
     tail.unshift(path.basename(current));
     current = parent;
   }
-  return path.join(realpathSync(current), ...tail);
+  return path.join(realpathSync.native(current), ...tail);
 }

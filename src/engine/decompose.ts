@@ -50,7 +50,6 @@ export interface DecomposeResult {
   status: "planned" | "needs_plan";
   run_id?: string;
   workflow?: string;
-  workflow_file?: string;
   iterations: {
     name: string;
     goal: string;
@@ -62,9 +61,6 @@ export interface DecomposeResult {
   instructions?: string;
   role_catalog?: { role: string; name: string; perspective: string; token_budget: number }[];
   plan_schema?: Record<string, unknown>;
-  /** Where the plan came from: the caller, or the client's model through sampling (with attempts). */
-  source?: "caller" | "sampling";
-  attempts?: number;
   next: string;
 }
 
@@ -164,7 +160,6 @@ function store(
     status: "planned",
     run_id: run.id,
     workflow: name,
-    workflow_file: engine.workspace.relative(file),
     iterations: plan.iterations.map((it) => ({
       name: it.name,
       goal: it.goal,
@@ -173,8 +168,6 @@ function store(
     })),
     ready,
     mermaid: mermaidOf(plan),
-    source,
-    attempts,
     next: `Call create_iteration with run_id "${run.id}" to materialize \`${ready[0]}\`, then generate_prompts. The plan is saved as ${engine.workspace.relative(file)}; edit it and rerun with create_iteration {"workflow": "${name}"}.`,
   };
 }

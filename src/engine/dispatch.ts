@@ -11,17 +11,13 @@ const LEASE_MS = DEFAULT_LEASE_MINUTES * 60_000;
 
 export interface ClaimResult {
   assignment_id: string | null;
-  iteration_id?: string;
   role?: string;
   prompt?: string;
   prompt_uri?: string;
   deliverables?: string[];
-  targets?: string[];
   token_budget?: number;
   attempt?: number;
   lease_expires_at?: string;
-  /** Leases that had expired and went back to pending during this call. */
-  released: string[];
   next: string;
 }
 
@@ -58,11 +54,9 @@ export function claimAssignment(
       { agent: a.agent },
     );
   }
-  const released = expired.map((a) => a.id);
   if (!claimed) {
     return {
       assignment_id: null,
-      released,
       next: `Nothing is ready${args.role ? ` for role \`${args.role}\`` : ""}: every assignment of a generated iteration is claimed or done. Call get_status to see what is pending.`,
     };
   }
@@ -76,16 +70,13 @@ export function claimAssignment(
   const promptFile = rework && existsSync(engine.workspace.resolve(rework)) ? rework : claimed.prompt_path;
   return {
     assignment_id: claimed.id,
-    iteration_id: iteration.id,
     role: claimed.role,
     prompt: readFileSync(engine.workspace.resolve(promptFile), "utf8"),
     prompt_uri: promptUri(iteration.id, promptFile.replace(/^.*\//, "").replace(/\.md$/, "")),
     deliverables: claimed.deliverables,
-    targets: claimed.targets,
     token_budget: workflow.roles.get(claimed.role)?.constraints.token_budget,
     attempt: claimed.attempts + 1,
     lease_expires_at: claimed.lease_expires_at ?? undefined,
-    released,
     next: `Do the work in the prompt, write exactly the deliverables listed, then call submit_assignment with assignment_id "${claimed.id}". The lease lasts ${DEFAULT_LEASE_MINUTES} minutes and renews with every call about this assignment.`,
   };
 }

@@ -74,9 +74,7 @@ export interface GeneratePromptsResult {
   totals: {
     assignments: number;
     targets: number;
-    deliverables: number;
     estimated_tokens: number;
-    token_budget: number;
     over_budget: number;
     high_risk: number;
   };
@@ -404,9 +402,7 @@ export class Engine {
     const totals = {
       assignments: assignments.length,
       targets: assignments.reduce((s, a) => s + a.targets.length, 0),
-      deliverables: assignments.reduce((s, a) => s + a.deliverables.length, 0),
       estimated_tokens: assignments.reduce((s, a) => s + a.estimated_tokens, 0),
-      token_budget: assignments.reduce((s, a) => s + a.token_budget, 0),
       over_budget: assignments.filter((a) => a.estimated_tokens > a.token_budget).length,
       high_risk: assignments.filter((a) => a.risk.level === "high").length,
     };

@@ -6,9 +6,8 @@ export const claimAssignmentTool = defineTool({
   name: "claim_assignment",
   title: "Claim an assignment",
   kind: "write",
-  description: `For a sub-agent: atomically take the next pending assignment of a ready iteration and get its prompt. Safe when many agents claim at once; no assignment is given twice.
-Use it when you are a worker agent looking for work (optionally only for your role). The orchestrator does not need it when it hands prompts out itself.
-Returns assignment_id, prompt (the full text; on rework, the rework prompt), deliverables (exact paths to write), token_budget and lease_expires_at (30 minutes, renewed by any call about the assignment; an expired lease returns it to pending). assignment_id is null when nothing is ready.
+  description: `For a worker sub-agent: atomically claim the next pending assignment (optionally of your role) with its prompt.
+Returns assignment_id (null if nothing is ready), prompt (rework prompt on a retry), deliverables, token_budget, lease_expires_at (30 min, renewed by calls about it).
 Example: {"agent": "worker-1", "role": "product_analyst"}`,
   input: {
     agent: z.string().min(1).describe("your name, recorded with the claim"),
@@ -17,16 +16,13 @@ Example: {"agent": "worker-1", "role": "product_analyst"}`,
   },
   output: {
     assignment_id: z.string().nullable(),
-    iteration_id: z.string().optional(),
     role: z.string().optional(),
     prompt: z.string().optional(),
     prompt_uri: z.string().optional(),
     deliverables: z.array(z.string()).optional(),
-    targets: z.array(z.string()).optional(),
-    token_budget: z.number().int().optional(),
-    attempt: z.number().int().optional(),
+    token_budget: z.number().optional(),
+    attempt: z.number().optional(),
     lease_expires_at: z.string().optional(),
-    released: z.array(z.string()),
     next: z.string(),
   },
   handle: async (args, { engine }) => claimAssignment(engine, args),

@@ -7,18 +7,13 @@ export const submitAssignmentTool = defineTool({
   name: "submit_assignment",
   title: "Submit an assignment",
   kind: "write",
-  description: `For a sub-agent: hand in a claimed assignment once its deliverables are written. Baton validates that assignment's deliverables at once (exists, size, format, the workflow's checks).
-Returns passed and, when it failed, every failure with its reason and rework_prompt (the text to work from; the claim stays yours). Attempts are bounded (attempt / max_attempts); after the last the assignment is failed.
-Example: {"assignment_id": "user-story-refinement-1-i01/product-analyst-01", "summary": "10 requirement files", "tokens_used": 21000}`,
+  description: `For a worker sub-agent: hand in a claimed assignment once its deliverables are written; they are validated at once.
+Returns passed, failures[] with reasons and, on failure, rework_prompt (the claim stays yours; attempts are bounded).
+Example: {"assignment_id": "wf-1-i01/developer-01", "tokens_used": 21000}`,
   input: {
     assignment_id: z.string().describe("from claim_assignment"),
-    summary: z.string().optional().describe("what you produced, one paragraph"),
-    tokens_used: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe("tokens you spent, if known; calibrates estimates"),
+    summary: z.string().optional(),
+    tokens_used: z.number().int().nonnegative().optional().describe("calibrates estimates"),
   },
   output: {
     assignment_id: z.string(),
@@ -26,8 +21,8 @@ Example: {"assignment_id": "user-story-refinement-1-i01/product-analyst-01", "su
     state: z.string(),
     failures: z.array(failureSchema),
     rework_prompt: z.string().optional(),
-    attempt: z.number().int(),
-    max_attempts: z.number().int(),
+    attempt: z.number(),
+    max_attempts: z.number(),
     next: z.string(),
   },
   handle: (args, { engine }) => submitAssignment(engine, args),

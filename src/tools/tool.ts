@@ -43,12 +43,16 @@ export function defineTool<I extends ZodRawShape, O extends ZodRawShape>(
   return tool;
 }
 
+/**
+ * Hints that differ from the MCP defaults (readOnly false, destructive true, idempotent false,
+ * openWorld true); defaults are left out to keep tools/list small. Baton never deletes work and
+ * touches only the workspace.
+ */
 export function annotationsFor(tool: ToolDefinition): ToolAnnotations {
+  if (tool.kind === "read") return { readOnlyHint: true, openWorldHint: false };
   return {
-    title: tool.title,
-    readOnlyHint: tool.kind === "read",
     destructiveHint: false,
-    idempotentHint: tool.kind !== "write",
+    ...(tool.kind === "idempotent-write" ? { idempotentHint: true } : {}),
     openWorldHint: false,
   };
 }
@@ -98,9 +102,8 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: Serve
   );
 }
 
-/** Shared output pieces, so every tool spells them the same way. */
-export const riskSchema = z.object({
-  score: z.number(),
-  level: z.enum(["low", "medium", "high"]),
-  reasons: z.array(z.string()),
-});
+/**
+ * A list of objects whose fields the tool description names. Nested object schemas cost the host
+ * tokens on every tools/list (DESIGN §9: the list stays under 3,000), so they stay loose.
+ */
+export const objectList = z.array(z.unknown());
