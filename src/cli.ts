@@ -12,6 +12,8 @@ import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
 import { ConfigError, formatIssue, UserError } from "./config/errors.js";
 import { Engine } from "./engine/engine.js";
+import { LiveUpdates } from "./live.js";
+import { SubscriptionHub } from "./resources/subscriptions.js";
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/store.js";
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, serveHttp } from "./transports/http.js";
@@ -126,19 +128,27 @@ header (localhost, 127.0.0.1, [::1] or --host, with the port) and, from a browse
 Origin: this blocks DNS rebinding. Set BATON_TOKEN to require "Authorization: Bearer <token>";
 do set it before binding --host to anything but a loopback address.`,
   )
-  .action((opts: { http?: boolean; port?: string; host?: string }, command: Command) =>
-    run(async () => {
-      if (!opts.http && (opts.port !== undefined || opts.host !== undefined))
-        throw new UserError("--port and --host apply to HTTP: add --http");
-      const port = opts.port === undefined ? DEFAULT_HTTP_PORT : parsePort(opts.port);
-      const host = opts.host ?? DEFAULT_HTTP_HOST;
-      if (host.trim() === "") throw new UserError("--host needs an address, e.g. 127.0.0.1");
-      const globals = command.optsWithGlobals<{ db?: string }>();
-      const deps = openDeps({ workspace: workspaceOf(command), db: globals.db ?? process.env.BATON_DB });
-      if (opts.http) await serveHttp(deps, { port, host, token: process.env.BATON_TOKEN || undefined });
-      else await serveStdio(deps);
-      return 0;
-    }),
+  .option("--allow-commands", "let workflows' `command` checks run during validation (skipped otherwise)")
+  .action(
+    (opts: { http?: boolean; port?: string; host?: string; allowCommands?: boolean }, command: Command) =>
+      run(async () => {
+        if (!opts.http && (opts.port !== undefined || opts.host !== undefined))
+          throw new UserError("--port and --host apply to HTTP: add --http");
+        const port = opts.port === undefined ? DEFAULT_HTTP_PORT : parsePort(opts.port);
+        const host = opts.host ?? DEFAULT_HTTP_HOST;
+        if (host.trim() === "") throw new UserError("--host needs an address, e.g. 127.0.0.1");
+        const globals = command.optsWithGlobals<{ db?: string }>();
+        const deps = {
+          ...openDeps({ workspace: workspaceOf(command), db: globals.db ?? process.env.BATON_DB }),
+          allowCommands: opts.allowCommands === true,
+        };
+        const hub = new SubscriptionHub();
+        new LiveUpdates(deps, hub).start();
+        if (opts.http)
+          await serveHttp(deps, { port, host, token: process.env.BATON_TOKEN || undefined, hub });
+        else await serveStdio(deps, { hub });
+        return 0;
+      }),
   );
 
 /** `--port` as a TCP port number (0 = any free port). */

@@ -22,6 +22,8 @@ Only a passing validation completes an iteration; never write deliverables yours
 export interface ServerDeps {
   workspace: Workspace;
   store: Store;
+  /** Operator permission for `command` checks (`baton serve --allow-commands`). */
+  allowCommands?: boolean;
 }
 
 export interface CreateServerOptions {

@@ -57,6 +57,12 @@ export class Subscriptions {
     return this.send(() => this.server.server.sendResourceListChanged());
   }
 
+  /** A log message to the client (`notifications/message`), filtered by the level it set. */
+  async log(level: "info" | "warning", data: Record<string, unknown>): Promise<boolean> {
+    if (this.closed) return false;
+    return this.send(() => this.server.sendLoggingMessage({ level, logger: "baton", data }));
+  }
+
   /** Forgets every subscription; later notifications are not sent. */
   close(): void {
     this.closed = true;
@@ -96,6 +102,12 @@ export class SubscriptionHub {
   /** Notifies every client subscribed to `uri` (or above it); resolves to how many were told. */
   async notifyUpdated(uri: string): Promise<number> {
     const sent = await Promise.all([...this.members].map((member) => member.notifyUpdated(uri)));
+    return sent.filter(Boolean).length;
+  }
+
+  /** Logs to every connected client; resolves to how many were told. */
+  async log(level: "info" | "warning", data: Record<string, unknown>): Promise<number> {
+    const sent = await Promise.all([...this.members].map((member) => member.log(level, data)));
     return sent.filter(Boolean).length;
   }
 

@@ -1,0 +1,98 @@
+import { Engine } from "./engine/engine.js";
+import { LiveMonitor, type MonitorEvent } from "./engine/monitor.js";
+import type { SubscriptionHub } from "./resources/subscriptions.js";
+import type { ServerDeps } from "./server.js";
+
+/** How often `baton serve` looks at deliverables and the event log. */
+export const LIVE_INTERVAL_MS = 2000;
+
+/** Event-log kinds that change what a resource shows, and the resources they touch. */
+function urisFor(kind: string, runId: string | null, iterationId: string | null): string[] {
+  const run = runId ? [`baton://runs/${runId}`] : [];
+  const it = iterationId ? `baton://iterations/${iterationId}` : undefined;
+  switch (kind) {
+    case "prompts_generated":
+      return it ? [...run, `${it}/manifest`, `${it}/context`, `${it}/prompts`] : run;
+    case "validated":
+      return it ? [...run, `${it}/validation`, `${it}/feedback`] : run;
+    case "feedback":
+      return it ? [`${it}/feedback`] : [];
+    default:
+      return run;
+  }
+}
+
+const LIST_CHANGES = new Set(["run_created", "iteration_created", "prompts_generated", "task_decomposed"]);
+
+/**
+ * Keeps subscribed clients current while `baton serve` runs: deliverable changes, stalls and
+ * completions (from the files, through LiveMonitor) and state changes made by any process sharing
+ * the database (from the event log) become `notifications/resources/updated`, list changes and
+ * MCP log messages. Polling, not fs events: it sees other processes' writes and network file systems alike.
+ */
+export class LiveUpdates {
+  private readonly engine: Engine;
+  private readonly monitor: LiveMonitor;
+  private lastEvent: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    deps: ServerDeps,
+    private readonly hub: SubscriptionHub,
+  ) {
+    this.engine = new Engine(deps);
+    this.monitor = new LiveMonitor(this.engine);
+    this.lastEvent = this.engine.store.listEvents().at(-1)?.id ?? 0;
+  }
+
+  /** One look: resolves when every notification of it was sent. */
+  async tick(): Promise<MonitorEvent[]> {
+    const sends: Promise<unknown>[] = [];
+    const changes = this.monitor.tick();
+    for (const event of changes) {
+      sends.push(this.hub.notifyUpdated(`baton://runs/${event.run_id}`));
+      if (event.kind === "stalled") {
+        sends.push(
+          this.hub.log("warning", {
+            event: "stalled",
+            assignment_id: event.assignment_id,
+            agent: event.agent,
+            last_change_at: event.since,
+          }),
+        );
+      } else if (event.kind === "completed") {
+        sends.push(
+          this.hub.log("info", { event: "deliverables_written", assignment_id: event.assignment_id }),
+        );
+      }
+    }
+    let listChanged = false;
+    for (const event of this.engine.store.listEvents({ after_id: this.lastEvent })) {
+      this.lastEvent = event.id;
+      for (const uri of urisFor(event.kind, event.run_id, event.iteration_id))
+        sends.push(this.hub.notifyUpdated(uri));
+      listChanged ||= LIST_CHANGES.has(event.kind);
+    }
+    if (listChanged) sends.push(this.hub.notifyListChanged());
+    await Promise.all(sends);
+    return changes;
+  }
+
+  start(intervalMs = LIVE_INTERVAL_MS): void {
+    let running = false;
+    this.timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.tick()
+        .catch((error: unknown) => process.stderr.write(`baton: live updates: ${String(error)}\n`))
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
