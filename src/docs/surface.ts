@@ -41,7 +41,7 @@ export function surfaceTables(): { tools: string; resources: string; prompts: st
     "| `master_orchestrator` | `task?`, `workflow?` | The orchestrator's playbook: Assess → Decide → Delegate → Monitor → Validate → Learn, with the Baton tool loop. |",
     ...roles.map(
       (r) =>
-        `| \`${r.key}\` | \`task\`, \`targets?\`, \`context?\` | ${r.name} (${r.perspective.replaceAll("|", "\\|")}) prompt from the role template. |`,
+        `| \`${r.key}\` | \`task\`, \`targets?\`, \`context?\` | ${r.name} — ${r.perspective.replaceAll("|", "\\|")}. |`,
     ),
   ].join("\n");
   return { tools, resources, prompts };
