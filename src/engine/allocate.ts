@@ -26,7 +26,8 @@ export interface AllocationLimits {
 /**
  * Packs items into the fewest instances that respect both limits, balancing load: the instance
  * count starts at the lower bound both limits imply and grows until a largest-first greedy
- * placement (each item to the least-loaded instance it fits in) succeeds. Output keeps the input
+ * placement (each item to the least-loaded instance it fits in) succeeds — or, for small inputs
+ * where the greedy misses, a bounded exact search does. Output keeps the input
  * order inside each instance and orders instances by their first item.
  */
 export function allocate<T>(items: readonly CostedItem<T>[], limits: AllocationLimits): Bin<T>[] {
@@ -49,7 +50,11 @@ export function allocate<T>(items: readonly CostedItem<T>[], limits: AllocationL
     );
     const byCost = [...regular].sort((a, b) => b.cost - a.cost || a.index - b.index);
     for (;;) {
-      const packed = tryPack(byCost, count, limits.maxItems, capacity);
+      const packed =
+        tryPack(byCost, count, limits.maxItems, capacity) ??
+        (byCost.length <= EXACT_SEARCH_MAX_ITEMS
+          ? searchPack(byCost, count, limits.maxItems, capacity)
+          : null);
       if (packed) {
         bins.push(...packed.filter((b) => b.entries.length > 0).map((b) => ({ ...b, oversized: false })));
         break;
@@ -87,4 +92,45 @@ function tryPack<E extends { cost: number }>(
     best.load += entry.cost;
   }
   return bins;
+}
+
+/** Inputs up to this size get an exact search when the greedy placement fails (bin packing is NP-hard). */
+const EXACT_SEARCH_MAX_ITEMS = 40;
+const SEARCH_NODE_LIMIT = 200_000;
+
+/**
+ * Depth-first search for a placement into exactly `count` instances, largest items first, trying
+ * the least-loaded instance first (so results stay balanced) and skipping instances in the same
+ * state as one already tried. Gives up (null) after SEARCH_NODE_LIMIT steps.
+ */
+function searchPack<E extends { cost: number }>(
+  byCost: readonly E[],
+  count: number,
+  maxItems: number,
+  capacity: number,
+): { entries: E[]; load: number }[] | null {
+  const bins = Array.from({ length: count }, () => ({ entries: [] as E[], load: 0 }));
+  const suffix = byCost.map((_, i) => byCost.slice(i).reduce((sum, e) => sum + e.cost, 0));
+  let nodes = 0;
+  const place = (i: number): boolean => {
+    if (i === byCost.length) return true;
+    if (++nodes > SEARCH_NODE_LIMIT) return false;
+    const free = bins.reduce((sum, b) => sum + (b.entries.length < maxItems ? capacity - b.load : 0), 0);
+    if ((suffix[i] ?? 0) > free) return false;
+    const entry = byCost[i] as E;
+    const tried = new Set<string>();
+    for (const bin of [...bins].sort((a, b) => a.load - b.load)) {
+      if (bin.entries.length >= maxItems || bin.load + entry.cost > capacity) continue;
+      const state = `${bin.load}/${bin.entries.length}`;
+      if (tried.has(state)) continue;
+      tried.add(state);
+      bin.entries.push(entry);
+      bin.load += entry.cost;
+      if (place(i + 1)) return true;
+      bin.entries.pop();
+      bin.load -= entry.cost;
+    }
+    return false;
+  };
+  return place(0) ? bins : null;
 }
