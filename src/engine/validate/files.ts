@@ -1,35 +1,148 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Workspace } from "../../config/workspace.js";
 
-export interface FileFacts {
-  exists: boolean;
-  size: number;
-  /** The file's text; read once per validation however many checks look at it. */
-  text(): string;
+/** Content checks read at most this much of one file; a larger file fails them with a clear reason. */
+export const MAX_CONTENT_BYTES = 32 * 1024 * 1024;
+
+/** A parse outcome cached on the file, so the implicit format check and a schema check parse once. */
+export type Parsed = { ok: true; value: unknown } | { ok: false; problem: string };
+
+/** What one validation run knows about one file. Each file is opened and read at most once per run. */
+export class FileFacts {
+  /** Decoded text (UTF-8, leading BOM removed); set when content was read. */
+  private decoded: string | undefined;
+  /** Memoized parses (JSON, YAML, Markdown tree) for the checks that share them. */
+  private memo: Map<string, unknown> | undefined;
+
+  constructor(
+    readonly file: string,
+    /** Why the file cannot be checked (missing, a directory, outside the workspace), or undefined. */
+    readonly problem: string | undefined,
+    readonly size: number,
+    content: string | undefined,
+  ) {
+    this.decoded = content?.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
+  }
+
+  get exists(): boolean {
+    return this.problem === undefined;
+  }
+
+  /** Why the content cannot be checked (the file is missing or too large), or undefined. */
+  get contentProblem(): string | undefined {
+    if (this.problem !== undefined) return this.problem;
+    if (this.size > MAX_CONTENT_BYTES) {
+      return `${this.file}: ${this.size} bytes is too large to check its content (the limit is ${MAX_CONTENT_BYTES} bytes)`;
+    }
+    return undefined;
+  }
+
+  /** Whether the content is at hand (or cannot be, which `contentProblem` explains). */
+  get contentSettled(): boolean {
+    return this.decoded !== undefined || this.contentProblem !== undefined;
+  }
+
+  /** The file's text; only call when `contentProblem` is undefined. */
+  text(): string {
+    if (this.decoded === undefined) throw new Error(`${this.file} was measured but not read`);
+    return this.decoded;
+  }
+
+  /** Drops the text and parses once no further check needs them (a run over many files stays small). */
+  release(): void {
+    this.decoded = undefined;
+    this.memo = undefined;
+  }
+
+  /** A value computed once per file and run (parse trees, parse outcomes). */
+  cached<T>(key: string, compute: () => T): T {
+    this.memo ??= new Map();
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
+  }
 }
 
-/** Reads each file at most once per validation run. */
+/** Most deliverables fit in one read into this buffer, which saves an fstat and an allocation per file. */
+const SCRATCH = Buffer.allocUnsafe(64 * 1024);
+/** Non-blocking, so a FIFO planted as a deliverable fails to read instead of hanging validation. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads each file at most once per validation run, through `Workspace.resolve` (so no path leaves
+ * the workspace, not even through a symbolic link). A file whose content some check needs is
+ * opened and read once (one read for files up to 64 KiB); other files are only measured.
+ */
 export class FileCache {
   private readonly facts = new Map<string, FileFacts>();
 
   constructor(private readonly workspace: Workspace) {}
 
-  get(file: string): FileFacts {
+  get(file: string, wantContent = true): FileFacts {
     let facts = this.facts.get(file);
-    if (!facts) {
-      const absolute = this.workspace.resolve(file, "deliverable");
-      const stat = statSync(absolute, { throwIfNoEntry: false });
-      let text: string | undefined;
-      facts = {
-        exists: stat?.isFile() ?? false,
-        size: stat?.size ?? 0,
-        text: () => {
-          text ??= readFileSync(absolute, "utf8");
-          return text;
-        },
-      };
-      this.facts.set(file, facts);
-    }
+    if (facts && (!wantContent || facts.contentSettled)) return facts;
+    facts = this.load(file, wantContent);
+    this.facts.set(file, facts);
     return facts;
   }
+
+  private load(file: string, wantContent: boolean): FileFacts {
+    let absolute: string;
+    try {
+      absolute = this.workspace.resolve(file, "file");
+    } catch (error) {
+      return new FileFacts(file, `${file}: ${(error as Error).message}`, 0, undefined);
+    }
+    let fd: number;
+    try {
+      fd = openSync(absolute, OPEN_FLAGS);
+    } catch (error) {
+      return new FileFacts(file, readProblem(file, error as NodeJS.ErrnoException), 0, undefined);
+    }
+    try {
+      if (wantContent) {
+        const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
+        if (n < SCRATCH.length) return new FileFacts(file, undefined, n, SCRATCH.toString("utf8", 0, n));
+      }
+      const stat = fstatSync(fd);
+      if (stat.isDirectory()) return new FileFacts(file, `${file}: is a directory, not a file`, 0, undefined);
+      if (!stat.isFile()) return new FileFacts(file, `${file}: is not a regular file`, 0, undefined);
+      if (!wantContent || stat.size > MAX_CONTENT_BYTES)
+        return new FileFacts(file, undefined, stat.size, undefined);
+      const content = readAll(fd, stat.size);
+      return new FileFacts(file, undefined, content.length, content.toString("utf8"));
+    } catch (error) {
+      return new FileFacts(file, readProblem(file, error as NodeJS.ErrnoException), 0, undefined);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function readProblem(file: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return `${file}: file does not exist`;
+    case "EISDIR":
+      return `${file}: is a directory, not a file`;
+    case "EACCES":
+    case "EPERM":
+      return `${file}: cannot be read (permission denied)`;
+    default:
+      return `${file}: cannot be read (${error.code ?? error.message})`;
+  }
+}
+
+/** Reads `size` bytes (or until end of file, if it shrank meanwhile). */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let offset = 0;
+  while (offset < size) {
+    const n = readSync(fd, buffer, offset, size - offset, offset);
+    if (n === 0) break;
+    offset += n;
+  }
+  return offset === size ? buffer : buffer.subarray(0, offset);
 }

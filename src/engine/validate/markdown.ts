@@ -1,42 +1,44 @@
+import type { Configuration, LintError, Options } from "markdownlint";
 import type { FileFacts } from "./files.js";
 import type { CheckResult } from "./types.js";
 
-type LintResults = Record<
-  string,
-  { lineNumber: number; ruleNames: string[]; ruleDescription: string; errorDetail: string | null }[]
->;
-type LintSync = (options: {
-  strings: Record<string, string>;
-  config?: Record<string, unknown>;
-}) => LintResults;
+type LintSync = (options: Options) => Record<string, LintError[]>;
 
 let lint: LintSync | undefined;
 
 /** markdownlint is loaded on the first `markdown` check, not at start-up. */
-async function loadLint(): Promise<LintSync> {
-  lint ??= ((await import("markdownlint/sync")) as unknown as { lint: LintSync }).lint;
-  return lint;
+export async function loadMarkdownlint(): Promise<void> {
+  lint ??= (await import("markdownlint/sync")).lint as LintSync;
 }
 
-/** `markdown`: markdownlint with its defaults, or the workflow's `rules` config. */
-export async function markdownCheck(
-  file: string,
-  facts: FileFacts,
-  rules?: Record<string, unknown>,
-): Promise<CheckResult> {
-  const results = (await loadLint())({ strings: { [file]: facts.text() }, config: rules })[file] ?? [];
-  if (results.length === 0)
+const SHOWN = 20;
+
+/** One markdownlint finding as `<line>: <rule> <description> [<detail>] [Context: "…"]`, like its CLI. */
+function describe(e: LintError): string {
+  const detail = e.errorDetail ? ` [${e.errorDetail}]` : "";
+  const context = e.errorContext ? ` [Context: "${e.errorContext}"]` : "";
+  return `${e.lineNumber}: ${e.ruleNames.join("/")} ${e.ruleDescription}${detail}${context}`;
+}
+
+/**
+ * `markdown`: markdownlint with its default rules, or the check's `rules` (a markdownlint config
+ * object, e.g. `{ MD013: { line_length: 120 } }`). Call `loadMarkdownlint` first.
+ */
+export function markdownCheck(facts: FileFacts, rules?: Record<string, unknown>): CheckResult {
+  if (!lint) throw new Error("loadMarkdownlint() was not awaited");
+  const file = facts.file;
+  const options: Options = { strings: { [file]: facts.text() }, handleRuleFailures: true };
+  if (rules) options.config = rules as Configuration;
+  const found = lint(options)[file] ?? [];
+  if (found.length === 0) {
     return { check: "markdown", file, status: "passed", reason: `${file}: markdownlint reports nothing` };
-  const shown = results
-    .slice(0, 10)
-    .map(
-      (r) =>
-        `${r.lineNumber}: ${r.ruleNames.join("/")} ${r.ruleDescription}${r.errorDetail ? ` [${r.errorDetail}]` : ""}`,
-    );
+  }
+  const shown = found.slice(0, SHOWN).map(describe).join("; ");
+  const more = found.length > SHOWN ? `; and ${found.length - SHOWN} more` : "";
   return {
     check: "markdown",
     file,
     status: "failed",
-    reason: `${file}: ${results.length} markdownlint problem(s): ${shown.join("; ")}${results.length > 10 ? "; …" : ""}`,
+    reason: `${file}: ${found.length} markdownlint ${found.length === 1 ? "issue" : "issues"}: ${shown}${more}`,
   };
 }

@@ -1,103 +1,172 @@
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { lstatSync } from "node:fs";
+import path from "node:path";
 import fg from "fast-glob";
 import type { Workspace } from "../../config/workspace.js";
-import type { CheckContext, CheckResult, FileSnapshot } from "./types.js";
+import type { CheckContext, CheckResult, FileSnapshot, ScopeBaseline } from "./types.js";
 
-const run = promisify(execFile);
+export type { ScopeBaseline };
 
-export type ScopeBaseline = NonNullable<CheckContext["scopeBaseline"]>;
+/** Never part of scope: Baton's own state, git's, and installed dependencies. */
+const ALWAYS_IGNORED = [".baton", ".git"];
+const WALK_IGNORE = [".git/**", "**/.git/**", "**/node_modules/**", ".baton/**"];
 
-async function git(workspace: Workspace, args: string[]): Promise<string> {
-  const { stdout } = await run("git", args, { cwd: workspace.root, maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
+type Change = "created" | "modified" | "deleted";
+
+function git(workspace: Workspace, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      args,
+      {
+        cwd: workspace.root,
+        maxBuffer: 256 * 1024 * 1024,
+        // Read-only: do not take index.lock while the user or an agent runs git meanwhile.
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args[0]} failed: ${(stderr || error.message).trim()}`));
+        else resolve(stdout);
+      },
+    );
+  });
 }
 
-const split = (z: string) => z.split("\0").filter(Boolean);
-
-/** Files git sees as changed against `commit` or untracked, relative to the workspace. */
-async function gitChanges(workspace: Workspace, commit: string): Promise<string[]> {
-  const [changed, untracked] = await Promise.all([
-    git(workspace, ["diff", "--relative", "--name-only", "-z", commit]),
+/** Files git sees as created, changed or deleted against `commit`, relative to the workspace. */
+async function gitChanges(workspace: Workspace, commit: string): Promise<Map<string, Change>> {
+  const [diff, untracked] = await Promise.all([
+    git(workspace, ["diff", "--name-status", "--no-renames", "--relative", "-z", commit, "--"]),
     git(workspace, ["ls-files", "--others", "--exclude-standard", "-z"]),
   ]);
-  return [...new Set([...split(changed), ...split(untracked)])];
+  const changes = new Map<string, Change>();
+  const fields = diff.split("\0");
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i] as string;
+    const file = fields[i + 1] as string;
+    if (file === "") continue;
+    changes.set(file, status.startsWith("A") ? "created" : status.startsWith("D") ? "deleted" : "modified");
+  }
+  for (const file of untracked.split("\0")) if (file !== "") changes.set(file, "created");
+  return changes;
 }
 
-/** Size and mtime of every file (git's ignore list aside: no .git, node_modules, .baton). */
-async function snapshot(workspace: Workspace, only?: readonly string[]): Promise<FileSnapshot> {
-  const entries = await fg(only ? [...only] : "**", {
+/** Size and mtime of the given files; a missing file is recorded as size -1. */
+function statFiles(workspace: Workspace, files: Iterable<string>): FileSnapshot {
+  const snapshot: FileSnapshot = {};
+  for (const file of files) {
+    const stat = lstatSync(path.join(workspace.root, file), { throwIfNoEntry: false });
+    snapshot[file] = stat ? { size: stat.size, mtimeMs: stat.mtimeMs } : { size: -1, mtimeMs: 0 };
+  }
+  return snapshot;
+}
+
+/** Size and mtime of every file of the workspace but .git, node_modules, .baton and `ignore` prefixes. */
+async function walkSnapshot(workspace: Workspace, ignore: readonly string[] = []): Promise<FileSnapshot> {
+  const entries = await fg("**", {
     cwd: workspace.root,
-    ignore: ["**/.git/**", "**/node_modules/**", "**/.baton/**"],
+    ignore: [...WALK_IGNORE, ...ignore.map((p) => `${fg.escapePath(p)}/**`)],
     dot: true,
     onlyFiles: true,
     followSymbolicLinks: false,
     stats: true,
   });
   const files: FileSnapshot = {};
-  for (const e of entries)
-    if (e.stats) files[e.path] = { size: e.stats.size, mtimeMs: Math.round(e.stats.mtimeMs) };
+  for (const e of entries) if (e.stats) files[e.path] = { size: e.stats.size, mtimeMs: e.stats.mtimeMs };
   return files;
 }
 
 /**
- * What the workspace looks like when an iteration is materialized: git's HEAD (plus the files
- * already dirty then) in a repository, otherwise a size/mtime snapshot of every file.
+ * What the workspace looks like when an iteration is materialized: in a git repository, HEAD plus
+ * the size/mtime of the files already changed or untracked then; otherwise a size/mtime snapshot
+ * of every file (without .git, node_modules and .baton). Store it with the iteration.
  */
 export async function takeScopeBaseline(workspace: Workspace): Promise<ScopeBaseline> {
+  let commit: string;
   try {
-    const commit = (await git(workspace, ["rev-parse", "--verify", "HEAD"])).trim();
-    const dirty = await gitChanges(workspace, commit);
-    return { kind: "git", commit, dirty: await snapshot(workspace, dirty.map(escapeGlob)) };
+    commit = (await git(workspace, ["rev-parse", "--verify", "--quiet", "HEAD"])).trim();
   } catch {
-    return { kind: "snapshot", files: await snapshot(workspace) };
+    return { kind: "snapshot", files: await walkSnapshot(workspace) };
   }
+  const dirty = await gitChanges(workspace, commit);
+  return { kind: "git", commit, dirty: statFiles(workspace, dirty.keys()) };
 }
 
-function escapeGlob(file: string): string {
-  return fg.escapePath(file);
+function same(
+  a: { size: number; mtimeMs: number } | undefined,
+  b: { size: number; mtimeMs: number } | undefined,
+) {
+  return a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-/** Files created or changed since the baseline, excluding ignored prefixes. */
-async function changedSince(workspace: Workspace, baseline: ScopeBaseline): Promise<string[]> {
+/** Files created, changed or deleted since the baseline (ignored prefixes already left out of the walk). */
+async function changedSince(
+  workspace: Workspace,
+  baseline: ScopeBaseline,
+  ignore: readonly string[],
+): Promise<Map<string, Change>> {
   if (baseline.kind === "git") {
     const changes = await gitChanges(workspace, baseline.commit);
-    const now = await snapshot(workspace, changes.map(escapeGlob));
-    return changes.filter((f) => {
-      const before = baseline.dirty[f];
-      const after = now[f];
-      return !(before && after && before.size === after.size && before.mtimeMs === after.mtimeMs);
-    });
+    const dirty = baseline.dirty ?? {};
+    const now = statFiles(
+      workspace,
+      [...changes.keys()].filter((f) => f in dirty),
+    );
+    for (const file of Object.keys(now)) if (same(dirty[file], now[file])) changes.delete(file);
+    return changes;
   }
-  const now = await snapshot(workspace);
-  const changed = Object.keys(now).filter((f) => {
-    const before = baseline.files[f];
-    const after = now[f];
-    return !before || !after || before.size !== after.size || before.mtimeMs !== after.mtimeMs;
-  });
-  const deleted = Object.keys(baseline.files).filter((f) => !(f in now));
-  return [...changed, ...deleted];
+  const now = await walkSnapshot(workspace, ignore);
+  const changes = new Map<string, Change>();
+  for (const [file, after] of Object.entries(now)) {
+    const before = baseline.files[file];
+    if (!before) changes.set(file, "created");
+    else if (!same(before, after)) changes.set(file, "modified");
+  }
+  for (const file of Object.keys(baseline.files)) if (!(file in now)) changes.set(file, "deleted");
+  return changes;
 }
 
-/** `scope`: nothing outside the declared deliverables was created, changed or deleted. */
+const SHOWN = 20;
+
+/** `scope`: no file outside the declared deliverables was created, changed or deleted since the baseline. */
 export async function scopeCheck(ctx: CheckContext): Promise<CheckResult> {
   if (!ctx.scopeBaseline) {
     return {
       check: "scope",
       status: "skipped",
-      reason: "no scope baseline was recorded for this iteration (it predates scope tracking)",
+      reason: "no scope baseline was recorded for this iteration, so changed files cannot be told apart",
     };
   }
-  const outside = (await changedSince(ctx.workspace, ctx.scopeBaseline))
-    .filter((f) => !ctx.declaredDeliverables.has(f) && !ctx.scopeIgnore.some((p) => f.startsWith(p)))
-    .sort();
+  const prefixes = [...ALWAYS_IGNORED, ...ctx.scopeIgnore]
+    .map((p) => p.replace(/^(\.\/)+/, "").replace(/\/+$/, ""))
+    .filter((p) => p !== "" && p !== ".");
+  const ignored = (file: string) =>
+    prefixes.some((p) => file === p || file.startsWith(`${p}/`)) || file.split("/").includes("node_modules");
+  const declared = new Set([...ctx.declaredDeliverables].map((f) => f.replace(/^(\.\/)+/, "")));
+  let changes: Map<string, Change>;
+  try {
+    changes = await changedSince(ctx.workspace, ctx.scopeBaseline, prefixes);
+  } catch (error) {
+    return {
+      check: "scope",
+      status: "failed",
+      reason: `cannot tell which files changed: ${(error as Error).message}`,
+    };
+  }
+  const outside = [...changes]
+    .filter(([file]) => !declared.has(file) && !ignored(file))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (outside.length === 0) {
     return { check: "scope", status: "passed", reason: "no file outside the declared deliverables changed" };
   }
-  const shown = outside.slice(0, 20).join(", ");
+  const shown = outside
+    .slice(0, SHOWN)
+    .map(([file, change]) => `${file} (${change})`)
+    .join(", ");
+  const more = outside.length > SHOWN ? `, and ${outside.length - SHOWN} more` : "";
+  const count = outside.length === 1 ? "1 file" : `${outside.length} files`;
   return {
     check: "scope",
     status: "failed",
-    reason: `${outside.length} file(s) outside the declared deliverables changed: ${shown}${outside.length > 20 ? ", …" : ""}`,
+    reason: `${count} outside the declared deliverables changed: ${shown}${more}`,
   };
 }

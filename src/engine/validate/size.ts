@@ -1,24 +1,29 @@
 import type { FileFacts } from "./files.js";
 import type { CheckResult } from "./types.js";
 
-/** `exists`, `min_bytes`, `max_bytes` (and the implicit exists and minimum size). */
-export function existsCheck(check: string, file: string, facts: FileFacts): CheckResult {
-  return facts.exists
-    ? { check, file, status: "passed", reason: `${file} exists` }
-    : { check, file, status: "failed", reason: `${file}: does not exist` };
+/** Implicit minimum size of every deliverable (DESIGN §6); an explicit `min_bytes` on the file replaces it. */
+export const DEFAULT_MIN_BYTES = 200;
+
+/** `exists` (and the implicit exists): a regular file inside the workspace. */
+export function existsCheck(check: string, facts: FileFacts): CheckResult {
+  const file = facts.file;
+  return facts.problem === undefined
+    ? { check, file, status: "passed", reason: `${file}: exists (${facts.size} bytes)` }
+    : { check, file, status: "failed", reason: facts.problem };
 }
 
-export function minBytesCheck(check: string, file: string, facts: FileFacts, bytes: number): CheckResult {
+/** `min_bytes` (and the implicit minimum size). */
+export function minBytesCheck(check: string, facts: FileFacts, bytes: number): CheckResult {
+  const file = facts.file;
   return facts.size >= bytes
     ? { check, file, status: "passed", reason: `${file}: ${facts.size} bytes, >= ${bytes}` }
     : { check, file, status: "failed", reason: `${file}: ${facts.size} bytes, needs >= ${bytes}` };
 }
 
-export function maxBytesCheck(check: string, file: string, facts: FileFacts, bytes: number): CheckResult {
+/** `max_bytes`. */
+export function maxBytesCheck(check: string, facts: FileFacts, bytes: number): CheckResult {
+  const file = facts.file;
   return facts.size <= bytes
     ? { check, file, status: "passed", reason: `${file}: ${facts.size} bytes, <= ${bytes}` }
     : { check, file, status: "failed", reason: `${file}: ${facts.size} bytes, needs <= ${bytes}` };
 }
-
-/** Implicit minimum size of every deliverable (DESIGN §6). */
-export const DEFAULT_MIN_BYTES = 200;

@@ -1,24 +1,38 @@
 import type { FileFacts } from "./files.js";
 import type { CheckResult } from "./types.js";
 
-/** `contains` / `not_contains`: plain text, case-sensitive. */
-export function containsCheck(file: string, facts: FileFacts, pattern: string, wanted: boolean): CheckResult {
-  const check = wanted ? "contains" : "not_contains";
-  const found = facts.text().includes(pattern);
-  if (found === wanted) {
+/** `contains`: the exact text occurs (case-sensitive). */
+export function containsCheck(facts: FileFacts, pattern: string): CheckResult {
+  const file = facts.file;
+  return facts.text().includes(pattern)
+    ? { check: "contains", file, status: "passed", reason: `${file}: contains ${quote(pattern)}` }
+    : { check: "contains", file, status: "failed", reason: `${file}: does not contain ${quote(pattern)}` };
+}
+
+/** `not_contains`: the exact text does not occur; a failure names the first line it is on. */
+export function notContainsCheck(facts: FileFacts, pattern: string): CheckResult {
+  const file = facts.file;
+  const text = facts.text();
+  const at = text.indexOf(pattern);
+  if (at === -1) {
     return {
-      check,
+      check: "not_contains",
       file,
       status: "passed",
-      reason: `${file}: ${wanted ? "contains" : "does not contain"} "${pattern}"`,
+      reason: `${file}: does not contain ${quote(pattern)}`,
     };
   }
-  if (wanted) return { check, file, status: "failed", reason: `${file}: does not contain "${pattern}"` };
-  const line = facts.text().slice(0, facts.text().indexOf(pattern)).split("\n").length;
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) line++;
   return {
-    check,
+    check: "not_contains",
     file,
     status: "failed",
-    reason: `${file}: contains "${pattern}" (line ${line}), which is not allowed`,
+    reason: `${file}: contains ${quote(pattern)} at line ${line}, which is not allowed`,
   };
+}
+
+/** A pattern shown in a reason: double-quoted, newlines visible. */
+export function quote(text: string): string {
+  return text.includes("\n") ? `"${text.replace(/\n/g, "\\n")}"` : `"${text}"`;
 }

@@ -16,21 +16,30 @@ export interface CheckResult {
   description?: string;
 }
 
-/** A size/mtime picture of the workspace taken when an iteration was materialized (non-git scope). */
+/** A size/mtime picture of files, keyed by workspace-relative path with forward slashes. */
 export type FileSnapshot = Record<string, { size: number; mtimeMs: number }>;
+
+/**
+ * What the workspace looked like when an iteration was materialized. In a git repository: HEAD,
+ * plus the size/mtime of the files that were already changed or untracked then (so that work in
+ * progress before the iteration is not blamed on it). Elsewhere: a size/mtime snapshot of every file.
+ */
+export type ScopeBaseline =
+  | { kind: "git"; commit: string; dirty?: FileSnapshot }
+  | { kind: "snapshot"; files: FileSnapshot };
 
 export interface CheckContext {
   workspace: Workspace;
   /** Workspace-relative paths this iteration (or assignment) declares as deliverables. */
   declaredDeliverables: ReadonlySet<string>;
-  /** Scope baseline: the git commit (HEAD at materialization) or the file snapshot. */
-  scopeBaseline?:
-    | { kind: "git"; commit: string; dirty: FileSnapshot }
-    | { kind: "snapshot"; files: FileSnapshot };
+  /** Scope baseline taken by `takeScopeBaseline` at materialization; without it `scope` is skipped. */
+  scopeBaseline?: ScopeBaseline;
   /** Paths (workspace-relative prefixes) the scope check ignores: the iteration folder, .baton/. */
   scopeIgnore: readonly string[];
   /** Operator permission to run `command` checks (`--allow-commands` or server config). */
   allowCommands: boolean;
+  /** How long one `regex` check may run on one file before it fails (default 1000 ms). */
+  regexTimeoutMs?: number;
 }
 
 /** A machine check whose `deliverable` pattern has already been expanded to one concrete file. */
