@@ -3,7 +3,26 @@ import path from "node:path";
 
 /** Deterministic text of about `bytes` bytes (a seeded word salad, so tokenizers see real words). */
 export function text(seed: number, bytes: number): string {
-  const words = ["billing", "invoice", "workspace", "owner", "member", "payment", "plan", "seat", "tax", "refund", "the", "a", "and", "when", "then", "given", "must", "should"];
+  const words = [
+    "billing",
+    "invoice",
+    "workspace",
+    "owner",
+    "member",
+    "payment",
+    "plan",
+    "seat",
+    "tax",
+    "refund",
+    "the",
+    "a",
+    "and",
+    "when",
+    "then",
+    "given",
+    "must",
+    "should",
+  ];
   let x = seed * 2654435761;
   let out = "";
   while (out.length < bytes) {

@@ -37,7 +37,11 @@ function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), "baton-bench-"));
 }
 
-async function connect(command: string, args: string[], cwd: string): Promise<{ client: Client; ms: number; pid: number }> {
+async function connect(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ client: Client; ms: number; pid: number }> {
   const transport = new StdioClientTransport({ command, args, cwd, stderr: "ignore" });
   const client = new Client({ name: "bench", version: "0" });
   const start = performance.now();
@@ -66,20 +70,44 @@ async function startup(): Promise<void> {
       const listed = await s.client.listTools();
       const count = await loadTokenizer();
       const tokens = count(JSON.stringify(listed.tools));
-      rows.push({ what: "tools/list size", measured: `${tokens} tokens`, floor: "-", target: "<= 3,000 tokens", ok: tokens <= 3000 });
+      rows.push({
+        what: "tools/list size",
+        measured: `${tokens} tokens`,
+        floor: "-",
+        target: "<= 3,000 tokens",
+        ok: tokens <= 3000,
+      });
       const calls: number[] = [];
       for (let c = 0; c < 200; c++) {
         const t = performance.now();
         await s.client.callTool({ name: "get_status", arguments: {} });
         calls.push(performance.now() - t);
       }
-      rows.push({ what: "cheap tool call over stdio (get_status, median of 200)", measured: ms(median(calls)), floor: "-", target: "<= 2 ms", ok: median(calls) <= 2 });
+      rows.push({
+        what: "cheap tool call over stdio (get_status, median of 200)",
+        measured: ms(median(calls)),
+        floor: "-",
+        target: "<= 2 ms",
+        ok: median(calls) <= 2,
+      });
     }
     await s.client.close();
   }
   const ratio = median(baton) / median(bare);
-  rows.push({ what: "cold start to initialize answered (median of 5)", measured: ms(median(baton)), floor: `${ms(median(bare))} bare SDK server`, target: "<= 1.5x floor", ok: ratio <= 1.5 });
-  rows.push({ what: "RSS after start", measured: `${rss.toFixed(0)} MB`, floor: "-", target: "<= 100 MB", ok: rss <= 100 });
+  rows.push({
+    what: "cold start to initialize answered (median of 5)",
+    measured: ms(median(baton)),
+    floor: `${ms(median(bare))} bare SDK server`,
+    target: "<= 1.5x floor",
+    ok: ratio <= 1.5,
+  });
+  rows.push({
+    what: "RSS after start",
+    measured: `${rss.toFixed(0)} MB`,
+    floor: "-",
+    target: "<= 100 MB",
+    ok: rss <= 100,
+  });
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -160,4 +188,6 @@ for (const [i, r] of table.entries()) {
   console.log(`| ${r.map((c, j) => c.padEnd(widths[j] ?? 0)).join(" | ")} |`);
   if (i === 0) console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 }
-console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`);
+console.log(
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`,
+);

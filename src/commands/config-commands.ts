@@ -103,7 +103,7 @@ export function initCommand(workspaceRoot: string, out: Output): number {
     out.log(`wrote ${path.relative(workspaceRoot, example)}`);
   }
   const gitignore = path.join(baton, ".gitignore");
-  if (!existsSync(gitignore)) writeFileSync(gitignore, "baton.db*\n");
+  if (!existsSync(gitignore)) writeFileSync(gitignore, "baton.db*\nlogs/\n");
   out.log("created .baton/workflows, .baton/roles and .baton/templates");
   out.log("next: baton check .baton/workflows/example.yaml, then add Baton to your MCP host (see README)");
   return 0;
