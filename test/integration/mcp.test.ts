@@ -77,12 +77,9 @@ describe("tools/list", () => {
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(80);
       expect(tool.title ?? tool.annotations?.title, tool.name).toBeTruthy();
-      expect(tool.annotations, tool.name).toMatchObject({
-        readOnlyHint: expect.any(Boolean),
-        destructiveHint: expect.any(Boolean),
-        idempotentHint: expect.any(Boolean),
-        openWorldHint: false,
-      });
+      // Hints equal to the MCP defaults are left out (readOnly false, destructive true, idempotent false).
+      expect(tool.annotations?.openWorldHint, tool.name).toBe(false);
+      if (tool.annotations?.readOnlyHint !== true) expect(tool.annotations?.destructiveHint, tool.name).toBe(false);
       expect(tool.inputSchema.type).toBe("object");
       expect(tool.outputSchema?.type, tool.name).toBe("object");
       expect(Object.keys(tool.outputSchema?.properties ?? {}).length, tool.name).toBeGreaterThan(0);
@@ -91,7 +88,8 @@ describe("tools/list", () => {
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     expect(byName.get_status?.annotations?.readOnlyHint).toBe(true);
-    expect(byName.create_iteration?.annotations?.readOnlyHint).toBe(false);
+    expect(byName.create_iteration?.annotations?.readOnlyHint ?? false).toBe(false);
+    expect(byName.create_iteration?.annotations?.idempotentHint ?? false).toBe(false);
     expect(byName.generate_prompts?.annotations?.idempotentHint).toBe(true);
   });
 
