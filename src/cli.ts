@@ -3,11 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
-import { demoCommand } from "./commands/demo.js";
 import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
-import { monitorCommand } from "./commands/monitor.js";
-import { orchestrateCommand } from "./commands/orchestrate.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
 import { ConfigError, formatIssue, UserError } from "./config/errors.js";
@@ -16,7 +13,7 @@ import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/store.js";
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, serveHttp } from "./transports/http.js";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "./transports/http-defaults.js";
 import { serveStdio } from "./transports/stdio.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -145,7 +142,12 @@ do set it before binding --host to anything but a loopback address.`,
         const hub = new SubscriptionHub();
         new LiveUpdates(deps, hub).start();
         if (opts.http)
-          await serveHttp(deps, { port, host, token: process.env.BATON_TOKEN || undefined, hub });
+          await (await import("./transports/http.js")).serveHttp(deps, {
+            port,
+            host,
+            token: process.env.BATON_TOKEN || undefined,
+            hub,
+          });
         else await serveStdio(deps, { hub });
         return 0;
       }),
@@ -238,8 +240,8 @@ program
   .option("--interval <seconds>", "seconds between looks", "2")
   .action((target: string | undefined, opts: { stallMinutes?: string; interval: string }, command: Command) =>
     run(() =>
-      withEngine(command, (engine) =>
-        monitorCommand(
+      withEngine(command, async (engine) =>
+        (await import("./commands/monitor.js")).monitorCommand(
           engine,
           {
             target,
@@ -286,11 +288,11 @@ program
       command: Command,
     ) =>
       run(() =>
-        withEngine(command, (engine) => {
+        withEngine(command, async (engine) => {
           const controller = new AbortController();
           process.once("SIGINT", () => controller.abort());
           process.once("SIGTERM", () => controller.abort());
-          return orchestrateCommand(
+          return (await import("./commands/orchestrate.js")).orchestrateCommand(
             engine,
             {
               workflow,
@@ -317,7 +319,12 @@ program
   )
   .option("--dir <dir>", "use this (empty) directory instead of a temporary one")
   .action((opts: { dir?: string }) =>
-    run(() => demoCommand({ dir: opts.dir && path.resolve(opts.dir) }, consoleOutput)),
+    run(async () =>
+      (await import("./commands/demo.js")).demoCommand(
+        { dir: opts.dir && path.resolve(opts.dir) },
+        consoleOutput,
+      ),
+    ),
   );
 
 await program.parseAsync();

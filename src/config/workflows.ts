@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, type ConfigIssue, quoteList, UserError } from "./errors.js";
@@ -62,16 +62,27 @@ export function listWorkflows(workspaceRoot?: string): WorkflowEntry[] {
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The description without full validation, so one broken file does not hide the others in a listing. */
+const descriptions = new Map<string, { mtimeMs: number; description: string }>();
+
+/**
+ * The description without full validation, so one broken file does not hide the others in a
+ * listing. Cached per file until it changes: listings happen on every status call.
+ */
 function peekDescription(file: string): string {
+  const mtimeMs = statSync(file).mtimeMs;
+  const cached = descriptions.get(file);
+  if (cached?.mtimeMs === mtimeMs) return cached.description;
+  let description: string;
   try {
     const doc = parse(readFileSync(file, "utf8"), { maxAliasCount: MAX_YAML_ALIASES }) as {
       workflow?: { description?: unknown };
     };
-    return typeof doc?.workflow?.description === "string" ? doc.workflow.description.trim() : "";
+    description = typeof doc?.workflow?.description === "string" ? doc.workflow.description.trim() : "";
   } catch {
-    return "(invalid YAML: run baton check)";
+    description = "(invalid YAML: run baton check)";
   }
+  descriptions.set(file, { mtimeMs, description });
+  return description;
 }
 
 /**

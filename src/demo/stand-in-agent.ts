@@ -19,7 +19,9 @@ function storyOf(file: string): { id: string; title: string; want: string } {
   const id = /stories\/([^/]+)\//.exec(file)?.[1] ?? path.basename(path.dirname(file));
   const source = path.join(workspace, "stories", `${id}.md`);
   const text = existsSync(source) ? readFileSync(source, "utf8") : "";
-  const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? id;
+  const heading = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? id;
+  // Story files title themselves "US-3: Invoice history"; the id is written separately.
+  const title = heading.startsWith(`${id}:`) ? heading.slice(id.length + 1).trim() || id : heading;
   const want =
     /I want (.+?)(?:,|\s+so that)/i.exec(text)?.[1]?.trim() ?? "the capability described in the story";
   return { id, title, want };

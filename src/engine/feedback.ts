@@ -93,14 +93,25 @@ export function synthesize(engine: Engine, iterationId: string): SynthesisResult
   const merged = found.map((learning) => {
     const old = previous.find((p) => p.id === learning.id);
     if (!old) return learning;
-    const editedByPerson =
-      written.has(learning.id) && written.get(learning.id) !== JSON.stringify(personal(old));
+    const last = written.get(learning.id);
+    const editedByPerson = last !== undefined && !sameWording(JSON.parse(last) as Learning, old);
     return editedByPerson ? { ...old, evidence: learning.evidence } : { ...learning, enabled: old.enabled };
   });
   // Learnings a person added, or whose evidence is gone from the history, stay as they are.
   for (const old of previous) if (!merged.some((m) => m.id === old.id)) merged.push(old);
   const file = writeLearnings(workspace.root, workflow.name, merged);
-  store.saveLearningsWritten(workflow.name, new Map(merged.map((l) => [l.id, JSON.stringify(personal(l))])));
+  // Stored: Baton's own wording, not a person's edit of it, so the edit still differs next time.
+  const generated = new Map(found.map((l) => [l.id, l]));
+  store.saveLearningsWritten(
+    workflow.name,
+    new Map(
+      merged.map((l) => {
+        const own = generated.get(l.id);
+        const data = own ? JSON.stringify(personal({ ...own, enabled: l.enabled })) : written.get(l.id);
+        return [l.id, data ?? JSON.stringify(personal(l))];
+      }),
+    ),
+  );
   const feedbackPath = `${iteration.path}/FEEDBACK.md`;
   const folder = workspace.resolve(iteration.path);
   if (existsSync(folder)) {
@@ -128,6 +139,11 @@ export function synthesize(engine: Engine, iterationId: string): SynthesisResult
 /** The fields a person may edit; comparing them tells an edit from Baton's own writing. */
 function personal(l: Learning): unknown {
   return { enabled: l.enabled, text: l.text, action: l.action ?? null };
+}
+
+/** Same text and action (`enabled` is always the person's and never makes Baton's wording stale). */
+function sameWording(a: Pick<Learning, "text" | "action">, b: Pick<Learning, "text" | "action">): boolean {
+  return a.text === b.text && JSON.stringify(a.action ?? null) === JSON.stringify(b.action ?? null);
 }
 
 const slug = (text: string) =>

@@ -9,9 +9,15 @@ import path from "node:path";
  */
 export function writeFileAtomic(file: string, content: string): boolean {
   if (existsSync(file) && readFileSync(file, "utf8") === content) return false;
-  mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  writeFileSync(temp, content);
+  try {
+    writeFileSync(temp, content);
+  } catch (error) {
+    // The folder is usually there already; creating it only when missing saves a call per file.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temp, content);
+  }
   renameSync(temp, file);
   return true;
 }

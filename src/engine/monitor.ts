@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import { splitCriteria } from "./criteria.js";
 import type { Engine, IterationBundle } from "./engine.js";
@@ -47,7 +48,9 @@ export function observeIteration(
     for (const a of assignments) {
       let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
       const deliverables = a.deliverables.map((file): DeliverableProgress => {
-        const stat = statSync(workspace.resolve(file, "deliverable"), { throwIfNoEntry: false });
+        // Deliverable paths were confined to the workspace when the prompts were generated; a stat
+        // per file is the whole cost of monitoring, so no realpath here.
+        const stat = statSync(path.join(workspace.root, file), { throwIfNoEntry: false });
         const size = stat?.size ?? 0;
         const mtime = stat ? Math.round(stat.mtimeMs) : null;
         const prior = before.get(`${a.id}\0${file}`);

@@ -199,7 +199,7 @@ async function runAgents(
   const monitor = new LiveMonitor(engine, options.stallMinutes);
   const maxRestarts = engine.getIteration(iteration.id).workflow.spec.max_attempts;
   const running = new Map<string, AgentHandle>();
-  const finished: { id: string; code: number | null }[] = [];
+  const finished: { id: string; code: number | null; handle: AgentHandle }[] = [];
   const restarts = new Map<string, number>();
   let wake: () => void = () => {};
   let n = 0;
@@ -236,7 +236,7 @@ async function runAgents(
         const handle = launcher(job);
         running.set(claimed.id, handle);
         void handle.done.then(({ code }) => {
-          finished.push({ id: claimed.id, code });
+          finished.push({ id: claimed.id, code, handle });
           wake();
         });
       }
@@ -248,8 +248,11 @@ async function runAgents(
           if (finished.length > 0) resolve();
         }),
       ]);
-      for (const { id, code } of finished.splice(0)) {
-        if (!running.delete(id)) continue;
+      for (const { id, code, handle } of finished.splice(0)) {
+        // A stopped (stalled) agent exits late, maybe after its assignment was launched again:
+        // only the exit of the agent that currently holds the assignment counts.
+        if (running.get(id) !== handle) continue;
+        running.delete(id);
         const a = store.getAssignment(id);
         if (a?.state !== "claimed") continue;
         store.markSubmitted(id, undefined);
@@ -269,7 +272,11 @@ async function runAgents(
         const count = (restarts.get(event.assignment_id) ?? 0) + 1;
         restarts.set(event.assignment_id, count);
         stats.stall_restarts++;
-        const refs = { iteration_id: iteration.id, assignment_id: event.assignment_id };
+        const refs = {
+          run_id: iteration.run_id,
+          iteration_id: iteration.id,
+          assignment_id: event.assignment_id,
+        };
         if (count > maxRestarts) {
           store.setAssignmentState(event.assignment_id, "failed");
           store.addEvent("stall_failed", refs, { restarts: count - 1 });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { fillPattern } from "../config/placeholders.js";
 import type { Role } from "../config/roles.js";
 import type { AgentSpec, IterationSpec } from "../config/schema.js";
@@ -61,7 +62,8 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const template = templates.roleTemplateFile(agent.role, workflow.templates.get(agent.role));
     const targets = input.targetsByAgent[index] ?? [];
     const targetInfo = targets.map((target) => {
-      const content = readFileSync(input.workspace.resolve(target.path, "target"), "utf8");
+      // resolveTargets already confined every target to the workspace.
+      const content = readFileSync(path.join(input.workspace.root, target.path), "utf8");
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));
       const line = `- \`${target.path}\` (id \`${target.id}\`)\n${deliverables.map((d) => `  - write \`${d}\`\n`).join("")}`;
       return {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import Handlebars from "handlebars";
+import type Handlebars from "handlebars";
 import { SHIPPED_TEMPLATES_DIR } from "../config/package-paths.js";
+import { loadHandlebars } from "./lazy.js";
 
 /** Shipped templates by role; a workspace overrides any of them from `.baton/templates/`. */
 export const TEMPLATE_NAMES = {
@@ -21,7 +22,7 @@ export const TEMPLATE_NAMES = {
  * nothing is HTML-escaped. Compiled templates are cached per instance.
  */
 export class TemplateSet {
-  private readonly hbs = Handlebars.create();
+  private readonly hbs = loadHandlebars().create();
   private readonly dirs: string[];
   private readonly cache = new Map<string, Handlebars.TemplateDelegate>();
 

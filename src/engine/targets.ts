@@ -1,7 +1,7 @@
-import fg from "fast-glob";
 import { UserError } from "../config/errors.js";
 import { escapeRegex, fillPattern } from "../config/placeholders.js";
 import type { Workspace } from "../config/workspace.js";
+import { loadFastGlob } from "./lazy.js";
 
 export interface Target {
   /** Workspace-relative path with forward slashes. */
@@ -26,7 +26,7 @@ export async function resolveTargets(
   for (const raw of patterns) {
     const pattern = fillPattern(raw, { inputs });
     workspace.resolve(pattern.replace(/[*?[{].*$/, "") || ".", "target pattern");
-    const matches = await fg(pattern, {
+    const matches = await loadFastGlob()(pattern, {
       cwd: workspace.root,
       ignore: TARGET_IGNORE,
       onlyFiles: true,
@@ -43,9 +43,11 @@ export async function resolveTargets(
   return [...seen.values()];
 }
 
+const natural = new Intl.Collator("en", { numeric: true });
+
 /** `US-2` before `US-10`: people number their stories. */
 export function compareNatural(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
+  return natural.compare(a, b);
 }
 
 /** A function giving the text the pattern's first wildcard matched in a path the pattern matched. */

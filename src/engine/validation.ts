@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { quoteList, UserError } from "../config/errors.js";
 import { patternMatcher } from "../config/placeholders.js";
@@ -115,16 +115,19 @@ export async function validateIteration(
   const templates = new TemplateSet(workspace.root);
   const outcomes: AssignmentOutcome[] = [];
   const rework: ReworkAssignment[] = [];
-  for (const a of assignments) {
-    const results = perAssignment.get(a.id) ?? [];
-    const failed = results.filter((r) => r.status === "failed");
-    const outcome =
-      !only && a.state === "claimed"
-        ? { summary: inProgress(a, failed.length) }
-        : settle(engine, bundle, a, failed, maxAttempts, templates);
-    outcomes.push(outcome.summary(results.length));
-    if (outcome.rework) rework.push(outcome.rework);
-  }
+  // One transaction for every state change: a commit per assignment would dominate large iterations.
+  store.transaction(() => {
+    for (const a of assignments) {
+      const results = perAssignment.get(a.id) ?? [];
+      const failed = results.filter((r) => r.status === "failed");
+      const outcome =
+        !only && a.state === "claimed"
+          ? { summary: inProgress(a, failed.length) }
+          : settle(engine, bundle, a, failed, maxAttempts, templates);
+      outcomes.push(outcome.summary(results.length));
+      if (outcome.rework) rework.push(outcome.rework);
+    }
+  });
 
   const failures: ValidationFailure[] = [
     ...assignments.flatMap((a) =>
@@ -253,6 +256,7 @@ function settle(
   });
   if (failed.length === 0) {
     engine.store.setAssignmentState(a.id, "passed");
+    recordSizes(engine, a);
     return { summary: summary("passed", a.attempts) };
   }
   if (a.state === "failed") return { summary: summary("failed", a.attempts) };
@@ -261,7 +265,7 @@ function settle(
     engine.store.setAssignmentState(a.id, "failed", { attempts });
     engine.store.addEvent(
       "assignment_failed",
-      { iteration_id: iteration.id, assignment_id: a.id },
+      { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: a.id },
       { attempts },
     );
     return { summary: summary("failed", attempts) };
@@ -286,7 +290,11 @@ function settle(
     }),
   );
   engine.store.setAssignmentState(a.id, "pending", { attempts });
-  engine.store.addEvent("rework", { iteration_id: iteration.id, assignment_id: a.id }, { attempt: attempts });
+  engine.store.addEvent(
+    "rework",
+    { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: a.id },
+    { attempt: attempts },
+  );
   return {
     summary: summary("pending", attempts),
     rework: {
@@ -298,6 +306,18 @@ function settle(
       prompt_uri: promptUri(iteration.id, `${a.local_id}-rework-${attempts}`),
     },
   };
+}
+
+/**
+ * Records the size of a passed assignment's deliverables, so the typical size of a pattern is
+ * learned (monitor.ts) even when nothing watched the files while they were written.
+ */
+function recordSizes(engine: Engine, a: AssignmentRecord): void {
+  for (const file of a.deliverables) {
+    // The checks just read these files through the workspace; a plain stat is enough here.
+    const stat = statSync(path.join(engine.workspace.root, file), { throwIfNoEntry: false });
+    if (stat?.isFile()) engine.store.recordDeliverable(a.id, file, stat.size, Math.round(stat.mtimeMs));
+  }
 }
 
 function groupResults(

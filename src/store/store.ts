@@ -117,6 +117,18 @@ export class Store {
     return this.now().toISOString();
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per store: preparing costs more than running most of them. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it commits or none does. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
@@ -133,7 +145,7 @@ export class Store {
   }
 
   getWorkflowSnapshot(hash: string): { name: string; file: string; snapshot: string } | undefined {
-    return this.db.prepare("SELECT name, file, snapshot FROM workflows WHERE hash = ?").get(hash) as
+    return this.sql("SELECT name, file, snapshot FROM workflows WHERE hash = ?").get(hash) as
       | { name: string; file: string; snapshot: string }
       | undefined;
   }
@@ -141,7 +153,7 @@ export class Store {
   /** A new run with the next free id `<workflow>-<n>`. */
   createRun(workflow: string, workflowHash: string, inputs: Record<string, string>): RunRecord {
     return this.transaction(() => {
-      const rows = this.db.prepare("SELECT id FROM runs WHERE workflow = ?").all(workflow) as {
+      const rows = this.sql("SELECT id FROM runs WHERE workflow = ?").all(workflow) as {
         id: string;
       }[];
       const taken = rows.map((r) => Number(r.id.slice(workflow.length + 1))).filter(Number.isFinite);
@@ -156,16 +168,16 @@ export class Store {
   }
 
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as Row | undefined;
+    const row = this.sql("SELECT * FROM runs WHERE id = ?").get(id) as Row | undefined;
     return row && toRun(row);
   }
 
   listRuns(): RunRecord[] {
-    return (this.db.prepare("SELECT * FROM runs ORDER BY created_at, id").all() as Row[]).map(toRun);
+    return (this.sql("SELECT * FROM runs ORDER BY created_at, id").all() as Row[]).map(toRun);
   }
 
   setRunStatus(id: string, status: RunStatus): void {
-    this.db.prepare("UPDATE runs SET status = ? WHERE id = ?").run(status, id);
+    this.sql("UPDATE runs SET status = ? WHERE id = ?").run(status, id);
   }
 
   // --- iterations -----------------------------------------------------------------------------
@@ -197,21 +209,19 @@ export class Store {
   }
 
   getIteration(id: string): IterationRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM iterations WHERE id = ?").get(id) as Row | undefined;
+    const row = this.sql("SELECT * FROM iterations WHERE id = ?").get(id) as Row | undefined;
     return row && toIteration(row);
   }
 
   findIterationByPath(relativePath: string): IterationRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM iterations WHERE path = ?").get(relativePath) as
-      | Row
-      | undefined;
+    const row = this.sql("SELECT * FROM iterations WHERE path = ?").get(relativePath) as Row | undefined;
     return row && toIteration(row);
   }
 
   listIterations(runId?: string): IterationRecord[] {
     const rows = runId
-      ? this.db.prepare("SELECT * FROM iterations WHERE run_id = ? ORDER BY seq").all(runId)
-      : this.db.prepare("SELECT * FROM iterations ORDER BY run_id, seq").all();
+      ? this.sql("SELECT * FROM iterations WHERE run_id = ? ORDER BY seq").all(runId)
+      : this.sql("SELECT * FROM iterations ORDER BY run_id, seq").all();
     return (rows as Row[]).map(toIteration);
   }
 
@@ -240,14 +250,12 @@ export class Store {
             "prompts can only be regenerated before any assignment was claimed or validated",
         );
       }
-      this.db.prepare("DELETE FROM assignments WHERE iteration_id = ?").run(iterationId);
-      const insert = this.db.prepare(
+      this.sql("DELETE FROM assignments WHERE iteration_id = ?").run(iterationId);
+      const insert = this.sql(
         `INSERT INTO assignments (id, iteration_id, local_id, role, targets, deliverables, estimate, risk, prompt_path, state, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       );
-      const insertDeliverable = this.db.prepare(
-        "INSERT INTO deliverables (assignment_id, path) VALUES (?, ?)",
-      );
+      const insertDeliverable = this.sql("INSERT INTO deliverables (assignment_id, path) VALUES (?, ?)");
       const at = this.stamp();
       for (const a of assignments) {
         insert.run(
@@ -271,7 +279,7 @@ export class Store {
   }
 
   getAssignment(id: string): AssignmentRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM assignments WHERE id = ?").get(id) as Row | undefined;
+    const row = this.sql("SELECT * FROM assignments WHERE id = ?").get(id) as Row | undefined;
     return row && toAssignment(row);
   }
 
@@ -521,7 +529,7 @@ export class Store {
 
   /** What Baton last wrote for each learning of a workflow, to tell a person's edit from its own. */
   learningsWritten(workflow: string): Map<string, string> {
-    const rows = this.db.prepare("SELECT id, data FROM learnings WHERE workflow = ?").all(workflow) as {
+    const rows = this.sql("SELECT id, data FROM learnings WHERE workflow = ?").all(workflow) as {
       id: string;
       data: string;
     }[];
@@ -531,7 +539,7 @@ export class Store {
   saveLearningsWritten(workflow: string, written: ReadonlyMap<string, string>): void {
     this.transaction(() => {
       const at = this.stamp();
-      const upsert = this.db.prepare(
+      const upsert = this.sql(
         `INSERT INTO learnings (id, workflow, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (workflow, id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
       );

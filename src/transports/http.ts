@@ -6,8 +6,9 @@ import { UserError } from "../config/errors.js";
 import type { SubscriptionHub } from "../resources/subscriptions.js";
 import { type BuiltServer, createServer, type ServerDeps } from "../server.js";
 
-export const DEFAULT_HTTP_PORT = 7766;
-export const DEFAULT_HTTP_HOST = "127.0.0.1";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "./http-defaults.js";
+
+export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT };
 export const MCP_PATH = "/mcp";
 
 /** Host names a local client may use whatever address the server is bound to. */

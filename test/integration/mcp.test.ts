@@ -79,7 +79,8 @@ describe("tools/list", () => {
       expect(tool.title ?? tool.annotations?.title, tool.name).toBeTruthy();
       // Hints equal to the MCP defaults are left out (readOnly false, destructive true, idempotent false).
       expect(tool.annotations?.openWorldHint, tool.name).toBe(false);
-      if (tool.annotations?.readOnlyHint !== true) expect(tool.annotations?.destructiveHint, tool.name).toBe(false);
+      if (tool.annotations?.readOnlyHint !== true)
+        expect(tool.annotations?.destructiveHint, tool.name).toBe(false);
       expect(tool.inputSchema.type).toBe("object");
       expect(tool.outputSchema?.type, tool.name).toBe("object");
       expect(Object.keys(tool.outputSchema?.properties ?? {}).length, tool.name).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { lstatSync } from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import type { Workspace } from "../../config/workspace.js";
+import { loadFastGlob } from "../lazy.js";
 import type { CheckContext, CheckResult, FileSnapshot, ScopeBaseline } from "./types.js";
 
 export type { ScopeBaseline };
@@ -62,9 +62,9 @@ function statFiles(workspace: Workspace, files: Iterable<string>): FileSnapshot 
 
 /** Size and mtime of every file of the workspace but .git, node_modules, .baton and `ignore` prefixes. */
 async function walkSnapshot(workspace: Workspace, ignore: readonly string[] = []): Promise<FileSnapshot> {
-  const entries = await fg("**", {
+  const entries = await loadFastGlob()("**", {
     cwd: workspace.root,
-    ignore: [...WALK_IGNORE, ...ignore.map((p) => `${fg.escapePath(p)}/**`)],
+    ignore: [...WALK_IGNORE, ...ignore.map((p) => `${loadFastGlob().escapePath(p)}/**`)],
     dot: true,
     onlyFiles: true,
     followSymbolicLinks: false,
