@@ -14,7 +14,11 @@ export async function validateCommand(
   });
   if (options.json) out.log(JSON.stringify(report, null, 2));
   else out.log(validationText(report));
-  return report.passed ? 0 : 1;
+  // A skipped check (a command without --allow-commands) has not passed either.
+  if (report.passed && report.counts.skipped > 0 && !options.json) {
+    out.error(`${report.counts.skipped} check(s) did not run; exit 1 until they run (--allow-commands)`);
+  }
+  return report.passed && report.counts.skipped === 0 ? 0 : 1;
 }
 
 export function validationText(report: ValidationReport): string {

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, type ConfigIssue } from "./errors.js";
-import { SHIPPED_ROLES_DIR } from "./package-paths.js";
+import { PACKAGE_ROOT, SHIPPED_ROLES_DIR } from "./package-paths.js";
 import { type RoleFile, type RoleOverride, roleFileSchema } from "./schema.js";
 import { loadYaml, validateWith } from "./yaml.js";
 
@@ -56,8 +56,7 @@ export function loadRoleLibrary(workspaceRoot?: string): RoleLibrary {
       const key = entry.replace(/\.ya?ml$/, "");
       const file = path.join(dir, entry);
       try {
-        const role = validateWith(loadYaml(file, displayPath(file, workspaceRoot)), roleFileSchema);
-        library.set(key, fromFile(key, role, file));
+        library.set(key, fromFile(key, readRoleFile(file, displayPath(file, workspaceRoot)), file));
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         issues.push(...error.issues);
@@ -66,6 +65,53 @@ export function loadRoleLibrary(workspaceRoot?: string): RoleLibrary {
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return library;
+}
+
+interface ParsedRole {
+  size: number;
+  mtimeMs: number;
+  role: RoleFile;
+}
+
+/** Parsed role files of this process, reused while a file's size and mtime stay the same. */
+const parsed = new Map<string, ParsedRole>();
+
+/** The shipped roles, parsed at build time (`npm run build` writes it): YAML parsing is slow cold. */
+export const SHIPPED_ROLE_CACHE = path.join(PACKAGE_ROOT, "dist", "roles.cache.json");
+let shipped: Record<string, ParsedRole> | undefined;
+
+function shippedCache(): Record<string, ParsedRole> {
+  if (!shipped) {
+    try {
+      shipped = JSON.parse(readFileSync(SHIPPED_ROLE_CACHE, "utf8")) as Record<string, ParsedRole>;
+    } catch {
+      shipped = {};
+    }
+  }
+  return shipped;
+}
+
+function readRoleFile(file: string, display: string): RoleFile {
+  const { size, mtimeMs } = statSync(file);
+  const known =
+    parsed.get(file) ??
+    (path.dirname(file) === SHIPPED_ROLES_DIR ? shippedCache()[path.basename(file)] : undefined);
+  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.role;
+  const role = validateWith(loadYaml(file, display), roleFileSchema);
+  parsed.set(file, { size, mtimeMs, role });
+  return role;
+}
+
+/** The shipped role files parsed, keyed by file name: what the build writes to SHIPPED_ROLE_CACHE. */
+export function parseShippedRoles(): Record<string, ParsedRole> {
+  const out: Record<string, ParsedRole> = {};
+  for (const entry of readdirSync(SHIPPED_ROLES_DIR).sort()) {
+    if (!/\.ya?ml$/.test(entry)) continue;
+    const file = path.join(SHIPPED_ROLES_DIR, entry);
+    const { size, mtimeMs } = statSync(file);
+    out[entry] = { size, mtimeMs, role: validateWith(loadYaml(file, `roles/${entry}`), roleFileSchema) };
+  }
+  return out;
 }
 
 /**

@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { quoteList, UserError } from "../config/errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import type { Engine } from "./engine.js";
-import { promptUri } from "./ids.js";
-import { reworkPromptPath, type ValidationFailure } from "./validation.js";
+import { promptUri, reworkPromptPath } from "./ids.js";
+import type { ValidationFailure } from "./validation.js";
 
 /** How long a claim lasts without any call about it (DESIGN §7). */
 export const DEFAULT_LEASE_MINUTES = 30;
-const LEASE_MS = DEFAULT_LEASE_MINUTES * 60_000;
+export const LEASE_MS = DEFAULT_LEASE_MINUTES * 60_000;
 
 export interface ClaimResult {
   assignment_id: string | null;
@@ -50,7 +50,11 @@ export function claimAssignment(
   for (const a of expired) {
     engine.store.addEvent(
       "lease_expired",
-      { iteration_id: a.iteration_id, assignment_id: a.id },
+      {
+        run_id: engine.store.getIteration(a.iteration_id)?.run_id,
+        iteration_id: a.iteration_id,
+        assignment_id: a.id,
+      },
       { agent: a.agent },
     );
   }
@@ -103,7 +107,6 @@ export async function submitAssignment(
     { agent: assignment.agent, summary: args.summary ?? null, tokens_used: args.tokens_used ?? null },
   );
   const report = await engine.validateIteration({ iteration_id: iteration.id, assignment_id: assignment.id });
-  const outcome = report.assignments[0];
   const rework = report.rework[0];
   if (rework && assignment.agent) engine.store.reclaim(assignment.id, LEASE_MS);
   const after = engine.store.getAssignment(assignment.id) as AssignmentRecord;
@@ -114,8 +117,9 @@ export async function submitAssignment(
     state: after.state,
     failures: report.failures,
     rework_prompt: rework ? readFileSync(engine.workspace.resolve(rework.prompt_path), "utf8") : undefined,
-    attempt: outcome?.attempts ?? after.attempts,
-    max_attempts: workflow.spec.max_attempts,
+    // This submission's number, and how many submissions the assignment gets (first try + reworks).
+    attempt: assignment.attempts + 1,
+    max_attempts: workflow.spec.max_attempts + 1,
     next: report.passed
       ? others.length === 0
         ? `Every assignment of ${iteration.id} passed: the orchestrator calls validate_iteration with iteration_id "${iteration.id}".`

@@ -16,8 +16,8 @@ import { type AppliedLearnings, applyLearnings, readLearnings } from "./learning
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
 import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
 import { resolveTargets, type Target } from "./targets.js";
-import { DEFAULT_MIN_BYTES, takeScopeBaseline } from "./validate/index.js";
-import { type ValidateArgs, type ValidationReport, validateIteration } from "./validation.js";
+import { DEFAULT_MIN_BYTES } from "./validate/size.js";
+import type { ValidateArgs, ValidationReport } from "./validation.js";
 
 /** Reports how far a long operation got (MCP progress notifications, CLI progress bars). */
 export type Progress = (done: number, total: number, message?: string) => void;
@@ -229,7 +229,8 @@ export class Engine {
           args.output?.replace(/\/+$/, "").replace(/^\.\//, "") ?? iterationFolder(run.id, seq, spec.name),
         forced: unmet.length > 0,
         targets_override: args.targets ?? null,
-        scope_baseline: await takeScopeBaseline(this.workspace),
+        // Loaded on first use, like the rest of validation: `baton serve` starts without it.
+        scope_baseline: await (await import("./validate/scope.js")).takeScopeBaseline(this.workspace),
       });
       iteration = this.store.getIteration(id) as IterationRecord;
       this.store.addEvent("iteration_created", { run_id: run.id, iteration_id: id }, { name: spec.name });
@@ -471,7 +472,8 @@ export class Engine {
   }
 
   /** Runs the iteration's checks; see validation.ts. `allowCommands` defaults to the operator's setting. */
-  validateIteration(args: ValidateArgs, progress?: Progress): Promise<ValidationReport> {
+  async validateIteration(args: ValidateArgs, progress?: Progress): Promise<ValidationReport> {
+    const { validateIteration } = await import("./validation.js");
     return validateIteration(
       this,
       { ...args, allowCommands: args.allowCommands ?? this.allowCommands },

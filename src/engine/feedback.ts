@@ -4,6 +4,7 @@ import { quoteList, UserError } from "../config/errors.js";
 import { patternMatcher } from "../config/placeholders.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { AssignmentRecord, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
+import { LEASE_MS } from "./dispatch.js";
 import type { Engine } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 import { type Learning, readLearnings, writeLearnings } from "./learnings.js";
@@ -53,6 +54,8 @@ export function recordFeedback(
       `iteration ${iteration.id} has no assignment \`${args.assignment_id}\`; assignments: ${quoteList(assignments.map((a) => a.id))}`,
     );
   }
+  // A call about a claimed assignment renews its lease (DESIGN §7).
+  if (assignment?.state === "claimed") engine.store.renewLease(assignment.id, LEASE_MS);
   const id = engine.store.addFeedback({
     iteration_id: iteration.id,
     assignment_id: assignment?.id ?? null,

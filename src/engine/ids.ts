@@ -20,3 +20,12 @@ export function assignmentId(iterationId: string, localId: string): string {
 export function promptUri(iterationId: string, localId: string): string {
   return `baton://iterations/${iterationId}/prompts/${localId}`;
 }
+
+/** The rework prompt of an assignment's latest failed attempt, if any. */
+export function reworkPromptPath(
+  iterationPath: string,
+  assignment: { attempts: number; state: string; local_id: string },
+): string | undefined {
+  if (assignment.attempts === 0 || assignment.state === "passed") return undefined;
+  return `${iterationPath}/agent-prompts/${assignment.local_id}-rework-${assignment.attempts}.md`;
+}

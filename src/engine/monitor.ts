@@ -3,7 +3,7 @@ import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import { splitCriteria } from "./criteria.js";
 import type { Engine, IterationBundle } from "./engine.js";
-import { DEFAULT_MIN_BYTES } from "./validate/index.js";
+import { DEFAULT_MIN_BYTES } from "./validate/size.js";
 
 export interface DeliverableProgress {
   path: string;

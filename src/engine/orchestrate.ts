@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { IterationRecord, RunRecord } from "../store/records.js";
 import type { Engine } from "./engine.js";
+import { reworkPromptPath } from "./ids.js";
 import { LiveMonitor } from "./monitor.js";
-import { reworkPromptPath } from "./validation.js";
 
 /** One agent to start: its prompt file and what it must write. */
 export interface LaunchJob {

@@ -4,6 +4,7 @@ import { quoteList, UserError } from "../config/errors.js";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { describeCheck, splitCriteria } from "./criteria.js";
+import { LEASE_MS } from "./dispatch.js";
 import type { Engine, IterationBundle, Progress } from "./engine.js";
 import { synthesize } from "./feedback.js";
 import { writeFileAtomic } from "./files.js";
@@ -65,12 +66,6 @@ export interface ValidationReport {
   next: string;
 }
 
-/** The rework prompt of an assignment's latest failed attempt, if any. */
-export function reworkPromptPath(iterationPath: string, assignment: AssignmentRecord): string | undefined {
-  if (assignment.attempts === 0 || assignment.state === "passed") return undefined;
-  return `${iterationPath}/agent-prompts/${assignment.local_id}-rework-${assignment.attempts}.md`;
-}
-
 /**
  * Runs every machine check of an iteration (or of one assignment), persists the report, writes
  * VALIDATION.md and a rework prompt for each failing assignment that has attempts left.
@@ -91,6 +86,8 @@ export async function validateIteration(
   }
   const only = args.assignment_id === undefined ? undefined : findAssignment(all, args.assignment_id);
   const assignments = only ? [only] : all;
+  // A call about a claimed assignment renews its lease (DESIGN §7).
+  if (only?.state === "claimed") store.renewLease(only.id, LEASE_MS);
   const { human, checks } = splitCriteria(spec.completion_criteria);
   const declared = new Set(all.flatMap((a) => a.deliverables));
   const ctx: CheckContext = {

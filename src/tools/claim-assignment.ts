@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { claimAssignment } from "../engine/dispatch.js";
 import { defineTool } from "./tool.js";
 
 export const claimAssignmentTool = defineTool({
@@ -25,7 +24,7 @@ Example: {"agent": "worker-1", "role": "product_analyst"}`,
     lease_expires_at: z.string().optional(),
     next: z.string(),
   },
-  handle: async (args, { engine }) => claimAssignment(engine, args),
+  handle: async (args, { engine }) => (await import("../engine/dispatch.js")).claimAssignment(engine, args),
   summarize: (r) =>
     r.assignment_id
       ? `Claimed ${r.assignment_id} (${r.role}), ${r.deliverables?.length ?? 0} deliverable(s), lease until ${r.lease_expires_at}. ${r.next}`

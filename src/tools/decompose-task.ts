@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { decomposeTask } from "../engine/decompose.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const decomposeTaskTool = defineTool({
@@ -32,7 +31,8 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
     plan_schema: z.record(z.string(), z.unknown()).optional(),
     next: z.string(),
   },
-  handle: (args, { engine, sampler }) => decomposeTask(engine, args, sampler),
+  handle: async (args, { engine, sampler }) =>
+    (await import("../engine/decompose.js")).decomposeTask(engine, args, sampler),
   summarize: (r) =>
     r.status === "planned"
       ? `Planned run ${r.run_id}: ${r.iterations.length} iteration(s); ready: ${(r.ready ?? []).join(", ")}. ${r.next}`

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { recordFeedback } from "../engine/feedback.js";
 import { FEEDBACK_CATEGORIES } from "../store/records.js";
 import { defineTool, objectList } from "./tool.js";
 
@@ -27,7 +26,7 @@ Example: {"iteration_id": "wf-1-i01", "category": "missing_context", "message": 
     learnings_file: z.string(),
     feedback_path: z.string().optional(),
   },
-  handle: async (args, { engine }) => recordFeedback(engine, args),
+  handle: async (args, { engine }) => (await import("../engine/feedback.js")).recordFeedback(engine, args),
   summarize: (r) =>
     `Recorded feedback #${r.feedback_id}; ${r.learnings.length} learning(s) for ${r.workflow}${r.new_learnings.length ? `, new: ${r.new_learnings.join(", ")}` : ""}.`,
 });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { submitAssignment } from "../engine/dispatch.js";
 import { defineTool } from "./tool.js";
 import { failureSchema } from "./validate-iteration.js";
 
@@ -25,7 +24,7 @@ Example: {"assignment_id": "wf-1-i01/developer-01", "tokens_used": 21000}`,
     max_attempts: z.number(),
     next: z.string(),
   },
-  handle: (args, { engine }) => submitAssignment(engine, args),
+  handle: async (args, { engine }) => (await import("../engine/dispatch.js")).submitAssignment(engine, args),
   summarize: (r) =>
     `${r.passed ? "PASSED" : `FAILED (${r.failures.length} failure(s))`} ${r.assignment_id}, attempt ${r.attempt}/${r.max_attempts}. ${r.next}`,
 });

@@ -1,0 +1,121 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { expect } from "vitest";
+import { Workspace } from "../../src/config/workspace.js";
+import { Engine } from "../../src/engine/engine.js";
+import type { SubscriptionHub } from "../../src/resources/subscriptions.js";
+import { type BuiltServer, createServer, type ServerDeps } from "../../src/server.js";
+import { Store } from "../../src/store/store.js";
+import { CLI } from "./temp.js";
+
+/** A clock tests move by hand: the Store takes it as `now`, so leases and stalls need no waiting. */
+export class TestClock {
+  private ms: number;
+
+  constructor(start = "2030-01-01T09:00:00.000Z") {
+    this.ms = Date.parse(start);
+  }
+
+  readonly now = (): Date => new Date(this.ms);
+
+  advanceMinutes(minutes: number): void {
+    this.ms += minutes * 60_000;
+  }
+
+  iso(offsetMinutes = 0): string {
+    return new Date(this.ms + offsetMinutes * 60_000).toISOString();
+  }
+}
+
+/** Workspace + store (on `<dir>/.baton/baton.db`, optionally on an injected clock) + engine. */
+export function openEngine(
+  dir: string,
+  options: { now?: () => Date; allowCommands?: boolean } = {},
+): { deps: ServerDeps; engine: Engine; store: Store; close: () => void } {
+  const workspace = new Workspace(dir);
+  const store = new Store(Store.defaultFile(workspace.root), options.now);
+  const deps: ServerDeps = { workspace, store, allowCommands: options.allowCommands };
+  return { deps, engine: new Engine(deps), store, close: () => store.close() };
+}
+
+/** An SDK client connected in memory to a server over `deps` (the caller keeps the store). */
+export async function connectClient(
+  deps: ServerDeps,
+  options: { hub?: SubscriptionHub; client?: ClientOptions; setup?: (client: Client) => void } = {},
+): Promise<{ client: Client; built: BuiltServer; close: () => Promise<void> }> {
+  const built = createServer(deps, { hub: options.hub });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await built.server.connect(serverTransport);
+  const client = new Client({ name: "baton-test", version: "0.0.0" }, options.client);
+  options.setup?.(client);
+  await client.connect(clientTransport);
+  return {
+    client,
+    built,
+    close: async () => {
+      await client.close();
+      await built.close();
+    },
+  };
+}
+
+/** Calls a tool that must succeed; returns its structuredContent. */
+export async function callOk<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<T> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  expect(result.isError ?? false, `${name}: ${JSON.stringify(result.content)}`).toBe(false);
+  expect(result.structuredContent, `${name} returned no structuredContent`).toBeDefined();
+  return result.structuredContent as T;
+}
+
+/** Calls a tool that must fail with an `isError` result; returns its text. */
+export async function callError(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<string> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  expect(result.isError, `${name} was expected to fail: ${JSON.stringify(result.structuredContent)}`).toBe(
+    true,
+  );
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+const exec = promisify(execFile);
+
+/** Runs `node dist/cli.js …`; resolves with the exit code and output instead of throwing on a non-zero exit. */
+export async function runCli(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== "number") throw error;
+    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+/** A Markdown document with a `#` title and `##` sections, padded with prose to at least `minBytes`. */
+export function markdownDoc(title: string, sections: Record<string, string>, minBytes = 0): string {
+  let text = `# ${title}\n`;
+  for (const [heading, body] of Object.entries(sections)) text += `\n## ${heading}\n\n${body}\n`;
+  const filler = "This paragraph is here so that the document has a realistic size for its checks.\n";
+  while (Buffer.byteLength(text) < minBytes) text += `\n${filler}`;
+  return text;
+}
+
+/** Exactly `bytes` bytes of ASCII text (a `#` title line, then filler). */
+export function textOfSize(bytes: number, title = "Draft"): string {
+  const head = `# ${title}\n`;
+  if (bytes <= head.length) return head.slice(0, bytes);
+  return `${head}${"x".repeat(bytes - head.length - 1)}\n`;
+}

@@ -1,0 +1,275 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { claimAssignment } from "../../src/engine/dispatch.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { LiveMonitor, type MonitorEvent, observeIteration } from "../../src/engine/monitor.js";
+import { type AssignmentStatus, getStatus } from "../../src/engine/status.js";
+import type { Store } from "../../src/store/store.js";
+import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
+import { tempDir, writeFiles } from "../helpers/temp.js";
+
+// Progress, expected sizes, stalls and completion from real files and a store whose clock the test moves.
+
+const WORKFLOW = `workflow:
+  name: monitor-demo
+  description: Two items per batch, then a review
+  stall_minutes: 5
+  inputs:
+    batch: { description: Batch name, required: true }
+  iterations:
+    - name: write
+      goal: Write one file per item
+      agents:
+        - role: developer
+          targets: ["items/*.md"]
+          deliverables: ["out/{batch}/{item_id}.md"]
+      completion_criteria:
+        - { check: min_bytes, deliverable: "out/{batch}/{item_id}.md", bytes: 400 }
+    - name: review
+      goal: Review the batch
+      dependencies: [write]
+      agents:
+        - role: qa_lead
+          deliverables: ["out/{batch}/review.md"]
+agent_roles:
+  developer: { complexity_threshold: 1 }
+`;
+
+let dir: string;
+let cleanup: () => void;
+let clock: TestClock;
+let engine: Engine;
+let store: Store;
+let closeStore: () => void;
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  writeFiles(dir, {
+    ".baton/workflows/monitor-demo.yaml": WORKFLOW,
+    "items/a.md": "# A\n",
+    "items/b.md": "# B\n",
+  });
+  clock = new TestClock();
+  ({ engine, store, close: closeStore } = openEngine(dir, { now: clock.now }));
+});
+afterEach(() => {
+  closeStore();
+  cleanup();
+});
+
+/** A new run of monitor-demo for `batch`, its first iteration generated. */
+async function startBatch(
+  batch: string,
+): Promise<{ runId: string; iterationId: string; ids: Map<string, string> }> {
+  const created = await engine.createIteration({ workflow: "monitor-demo", inputs: { batch } });
+  const generated = await engine.generatePrompts({ iteration_id: created.iteration_id });
+  const ids = new Map(generated.assignments.map((a) => [a.deliverables[0] as string, a.id]));
+  expect([...ids.keys()].sort()).toEqual([`out/${batch}/a.md`, `out/${batch}/b.md`]);
+  return { runId: created.run_id, iterationId: created.iteration_id, ids };
+}
+
+function assignmentsOf(iterationId: string, stallMinutes?: number): Map<string, AssignmentStatus> {
+  const report = getStatus(engine, { iteration_id: iterationId, stall_minutes: stallMinutes });
+  return new Map(report.runs[0]?.iterations[0]?.assignments.map((a) => [a.id, a]));
+}
+
+const kinds = (events: MonitorEvent[]) => events.map((e) => `${e.kind}:${e.assignment_id}`);
+
+describe("progress", () => {
+  it("is bytes written against the expected size (the min_bytes of the deliverable)", async () => {
+    const { iterationId, ids } = await startBatch("one");
+    const a = ids.get("out/one/a.md") as string;
+    const b = ids.get("out/one/b.md") as string;
+    expect(assignmentsOf(iterationId).get(a)).toMatchObject({ progress: 0, deliverables_done: 0 });
+
+    writeFiles(dir, { "out/one/a.md": textOfSize(100) });
+    let status = assignmentsOf(iterationId);
+    expect(status.get(a)).toMatchObject({ progress: 0.25, deliverables_done: 0, deliverables_total: 1 });
+    expect(status.get(b)).toMatchObject({ progress: 0 });
+    expect(getStatus(engine, { iteration_id: iterationId }).runs[0]?.iterations[0]?.progress).toBe(0.125);
+
+    writeFiles(dir, { "out/one/a.md": textOfSize(300) });
+    expect(assignmentsOf(iterationId).get(a)?.progress).toBe(0.75);
+
+    writeFiles(dir, { "out/one/a.md": textOfSize(2000) });
+    status = assignmentsOf(iterationId);
+    expect(status.get(a)).toMatchObject({ progress: 1, deliverables_done: 1 });
+
+    const bundle = engine.getIteration(iterationId);
+    const seen = observeIteration(engine, bundle).get(a);
+    expect(seen?.deliverables).toEqual([{ path: "out/one/a.md", size: 2000, expected: 400, changed: false }]);
+  });
+
+  it("raises the expected size to the typical size of earlier passed deliverables of the same pattern", async () => {
+    const first = await startBatch("one");
+    writeFiles(dir, { "out/one/a.md": textOfSize(1000), "out/one/b.md": textOfSize(1000) });
+    // Validated straight away, without anyone looking at the status in between.
+    const report = await engine.validateIteration({ iteration_id: first.iterationId });
+    expect(report.passed).toBe(true);
+
+    const second = await startBatch("two");
+    const a = second.ids.get("out/two/a.md") as string;
+    writeFiles(dir, { "out/two/a.md": textOfSize(500) });
+    const seen = observeIteration(engine, engine.getIteration(second.iterationId)).get(a);
+    expect(seen?.deliverables[0]).toMatchObject({ path: "out/two/a.md", size: 500, expected: 1000 });
+    expect(assignmentsOf(second.iterationId).get(a)).toMatchObject({ progress: 0.5, deliverables_done: 0 });
+  });
+
+  it("learns only from deliverables that passed", async () => {
+    const first = await startBatch("one");
+    // b.md is large but fails validation (an unclosed code fence); a.md passes at 600 bytes.
+    writeFiles(dir, {
+      "out/one/a.md": textOfSize(600),
+      "out/one/b.md": `# B\n\n\`\`\`ts\n${"x".repeat(5000)}\n`,
+    });
+    assignmentsOf(first.iterationId); // the monitor records both sizes
+    const report = await engine.validateIteration({ iteration_id: first.iterationId });
+    expect(report.failures.map((f) => f.deliverable)).toEqual(["out/one/b.md"]);
+
+    const second = await startBatch("two");
+    const bundle = engine.getIteration(second.iterationId);
+    for (const seen of observeIteration(engine, bundle).values())
+      expect(seen.deliverables[0]?.expected).toBe(600);
+  });
+});
+
+describe("stalls", () => {
+  it("flags a claimed assignment whose deliverables did not change for stall_minutes", async () => {
+    const { iterationId, ids } = await startBatch("one");
+    const monitor = new LiveMonitor(engine);
+    expect(monitor.tick()).toEqual([]);
+    const claimed = claimAssignment(engine, { agent: "w1" }).assignment_id as string;
+    const other = [...ids.values()].find((id) => id !== claimed) as string;
+
+    clock.advanceMinutes(4);
+    expect(assignmentsOf(iterationId).get(claimed)?.stalled).toBe(false);
+    expect(monitor.tick()).toEqual([]);
+
+    clock.advanceMinutes(2);
+    const status = assignmentsOf(iterationId);
+    expect(status.get(claimed)).toMatchObject({
+      stalled: true,
+      state: "claimed",
+      agent: "w1",
+      elapsed_s: 360,
+    });
+    expect(status.get(other)?.stalled).toBe(false); // pending, not claimed: never stalled
+    const next = getStatus(engine, {}).next;
+    expect(next).toContain(`check on stalled assignment(s) ${claimed} of ${iterationId}`);
+
+    const events = monitor.tick();
+    expect(events).toEqual([
+      {
+        kind: "stalled",
+        run_id: store.getIteration(iterationId)?.run_id,
+        iteration_id: iterationId,
+        assignment_id: claimed,
+        agent: "w1",
+        since: clock.iso(-6),
+      },
+    ]);
+    // Reported once, not on every look.
+    clock.advanceMinutes(5);
+    expect(monitor.tick()).toEqual([]);
+  });
+
+  it("clears the stall when a deliverable changes, and reports it again after another quiet spell", async () => {
+    const { iterationId } = await startBatch("one");
+    const monitor = new LiveMonitor(engine);
+    const claim = claimAssignment(engine, { agent: "w1" });
+    const id = claim.assignment_id as string;
+    const file = claim.deliverables?.[0] as string;
+    clock.advanceMinutes(6);
+    expect(kinds(monitor.tick())).toEqual([`stalled:${id}`]);
+
+    writeFiles(dir, { [file]: textOfSize(100) });
+    const changed = monitor.tick();
+    expect(changed).toEqual([
+      {
+        kind: "changed",
+        run_id: expect.any(String),
+        iteration_id: iterationId,
+        assignment_id: id,
+        paths: [file],
+      },
+    ]);
+    expect(assignmentsOf(iterationId).get(id)).toMatchObject({ stalled: false, last_change_at: clock.iso() });
+
+    clock.advanceMinutes(3);
+    expect(monitor.tick()).toEqual([]);
+    clock.advanceMinutes(3);
+    expect(kinds(monitor.tick())).toEqual([`stalled:${id}`]);
+  });
+
+  it("takes a stall limit other than the workflow's", async () => {
+    const { iterationId } = await startBatch("one");
+    const id = claimAssignment(engine, { agent: "w1" }).assignment_id as string;
+    clock.advanceMinutes(2);
+    expect(assignmentsOf(iterationId).get(id)?.stalled).toBe(false);
+    expect(assignmentsOf(iterationId, 1).get(id)?.stalled).toBe(true);
+    expect(kinds(new LiveMonitor(engine, 1).tick())).toEqual([`stalled:${id}`]);
+  });
+});
+
+describe("completion", () => {
+  it("emits completed once when every deliverable of an assignment reaches its expected size", async () => {
+    const { ids } = await startBatch("one");
+    const a = ids.get("out/one/a.md") as string;
+    const b = ids.get("out/one/b.md") as string;
+    const monitor = new LiveMonitor(engine);
+    writeFiles(dir, { "out/one/a.md": textOfSize(399) });
+    expect(kinds(monitor.tick())).toEqual([`changed:${a}`]);
+    writeFiles(dir, { "out/one/a.md": textOfSize(400) });
+    expect(kinds(monitor.tick())).toEqual([`changed:${a}`, `completed:${a}`]);
+    expect(monitor.tick()).toEqual([]);
+    writeFiles(dir, { "out/one/b.md": textOfSize(450), "out/one/a.md": textOfSize(500) });
+    expect(kinds(monitor.tick()).sort()).toEqual([`changed:${a}`, `changed:${b}`, `completed:${b}`].sort());
+  });
+});
+
+describe("get_status next", () => {
+  it("suggests the orchestrator's next action at each step of a run", async () => {
+    expect(getStatus(engine, {}).next).toEqual([
+      expect.stringMatching(
+        /^start a run: create_iteration \{"workflow": "[a-z-]+"\} \(workflows: .*monitor-demo/,
+      ),
+    ]);
+
+    const created = await engine.createIteration({ workflow: "monitor-demo", inputs: { batch: "one" } });
+    const it1 = created.iteration_id;
+    const run = created.run_id;
+    expect(getStatus(engine, {}).next).toEqual([`generate_prompts {"iteration_id": "${it1}"}`]);
+
+    await engine.generatePrompts({ iteration_id: it1 });
+    expect(getStatus(engine, {}).next).toEqual([
+      `dispatch 2 pending assignment(s) of ${it1} to sub-agents (read their prompt resources)`,
+    ]);
+
+    claimAssignment(engine, { agent: "w1" });
+    claimAssignment(engine, { agent: "w2" });
+    writeFiles(dir, { "out/one/a.md": textOfSize(400), "out/one/b.md": textOfSize(200) });
+    expect(getStatus(engine, {}).next).toEqual([
+      `wait for the agents of ${it1} (75% written), then validate_iteration`,
+    ]);
+
+    // Written to size, but a.md has an unclosed code fence: validation will fail it.
+    writeFiles(dir, {
+      "out/one/a.md": `# A\n\n\`\`\`ts\n${"x".repeat(400)}\n`,
+      "out/one/b.md": textOfSize(400),
+    });
+    expect(getStatus(engine, {}).next).toEqual([`validate_iteration {"iteration_id": "${it1}"}`]);
+    expect((await engine.validateIteration({ iteration_id: it1 })).passed).toBe(false);
+    expect(getStatus(engine, {}).next).toEqual([
+      `rework the failed assignments of ${it1} (see baton://iterations/${it1}/validation), then validate_iteration`,
+    ]);
+
+    writeFiles(dir, { "out/one/a.md": textOfSize(400) });
+    expect((await engine.validateIteration({ iteration_id: it1 })).passed).toBe(true);
+    expect(getStatus(engine, {}).next).toEqual([`create_iteration {"run_id": "${run}"} (next: review)`]);
+
+    const review = await engine.createIteration({ run_id: run });
+    await engine.generatePrompts({ iteration_id: review.iteration_id });
+    writeFiles(dir, { "out/one/review.md": textOfSize(300) });
+    expect((await engine.validateIteration({ iteration_id: review.iteration_id })).passed).toBe(true);
+    expect(getStatus(engine, {}).next).toEqual([`run ${run} is complete`]);
+  });
+});
