@@ -68,6 +68,12 @@ export function allocate<T>(items: readonly CostedItem<T>[], limits: AllocationL
     .map((b) => ({ items: b.entries.map((e) => e.item), load: b.load, oversized: b.oversized }));
 }
 
+/**
+ * Largest-first placement into exactly `count` instances, each item to the least-loaded instance
+ * (fewest items on ties) that still has room for one more item. If that instance cannot take the
+ * item's tokens, none can: every other open instance carries at least as much. A heap keeps each
+ * placement O(log count), so ten thousand targets pack quickly.
+ */
 function tryPack<E extends { cost: number }>(
   byCost: readonly E[],
   count: number,
@@ -75,23 +81,56 @@ function tryPack<E extends { cost: number }>(
   capacity: number,
 ): { entries: E[]; load: number }[] | null {
   const bins = Array.from({ length: count }, () => ({ entries: [] as E[], load: 0 }));
+  const open = new MinHeap<(typeof bins)[number]>(
+    (a, b) => a.load - b.load || a.entries.length - b.entries.length,
+  );
+  for (const bin of bins) open.push(bin);
   for (const entry of byCost) {
-    let best: (typeof bins)[number] | undefined;
-    for (const bin of bins) {
-      if (bin.entries.length >= maxItems || bin.load + entry.cost > capacity) continue;
-      if (
-        !best ||
-        bin.load < best.load ||
-        (bin.load === best.load && bin.entries.length < best.entries.length)
-      ) {
-        best = bin;
-      }
-    }
-    if (!best) return null;
+    const best = open.pop();
+    if (!best || best.load + entry.cost > capacity) return null;
     best.entries.push(entry);
     best.load += entry.cost;
+    if (best.entries.length < maxItems) open.push(best);
   }
   return bins;
+}
+
+/** A binary min-heap. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => number) {}
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (this.before(items[i] as T, items[parent] as T) >= 0) break;
+      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.before(items[l] as T, items[m] as T) < 0) m = l;
+        if (r < items.length && this.before(items[r] as T, items[m] as T) < 0) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m] as T, items[i] as T];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 /** Inputs up to this size get an exact search when the greedy placement fails (bin packing is NP-hard). */

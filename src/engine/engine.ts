@@ -384,7 +384,7 @@ export class Engine {
       base,
       targetsByAgent,
       templates,
-      history: (role) => this.store.roleHistory(workflow.name, role, iteration.id),
+      history: memoize((role) => this.store.roleHistory(workflow.name, role, iteration.id)),
     });
     const promptDir = `${iteration.path}/agent-prompts`;
     const assignments: GeneratedAssignment[] = planned.map((a) => ({
@@ -491,6 +491,15 @@ export class Engine {
     }
     for (const a of planned) writeFileAtomic(path.join(dir, `${a.local_id}.md`), a.prompt);
   }
+}
+
+/** One lookup per key: planning asks for a role's history once per assignment. */
+function memoize<T>(fn: (key: string) => T): (key: string) => T {
+  const seen = new Map<string, T>();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, fn(key));
+    return seen.get(key) as T;
+  };
 }
 
 function hashText(text: string): string {

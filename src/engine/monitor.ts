@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
+import type { AssignmentProgressRow } from "../store/records.js";
 import { splitCriteria } from "./criteria.js";
 import type { Engine, IterationBundle } from "./engine.js";
 import { DEFAULT_MIN_BYTES } from "./validate/size.js";
@@ -33,10 +34,10 @@ export function observeIteration(
   engine: Engine,
   bundle: IterationBundle,
   stallMinutes?: number,
-): Map<string, AssignmentProgress> {
+): { assignments: AssignmentProgressRow[]; progress: Map<string, AssignmentProgress> } {
   const { store, workspace } = engine;
   const { workflow, iteration } = bundle;
-  const assignments = store.listAssignments(iteration.id);
+  const assignments = store.listAssignmentProgress(iteration.id);
   const expectedOf = expectedSizes(engine, bundle);
   const before = new Map(
     store.listDeliverables(iteration.id).map((d) => [`${d.assignment_id}\0${d.path}`, d]),
@@ -80,7 +81,7 @@ export function observeIteration(
       });
     }
   });
-  return result;
+  return { assignments, progress: result };
 }
 
 /**
@@ -156,8 +157,9 @@ export class LiveMonitor {
         if (iteration.state !== "generated" && iteration.state !== "failed") continue;
         const bundle = this.engine.getIteration(iteration.id);
         const refs = { run_id: run.id, iteration_id: iteration.id };
-        const assignments = new Map(store.listAssignments(iteration.id).map((a) => [a.id, a]));
-        for (const [id, seen] of observeIteration(this.engine, bundle, this.stallMinutes)) {
+        const observed = observeIteration(this.engine, bundle, this.stallMinutes);
+        const assignments = new Map(observed.assignments.map((a) => [a.id, a]));
+        for (const [id, seen] of observed.progress) {
           const changed = seen.deliverables.filter((d) => d.changed).map((d) => d.path);
           if (changed.length > 0)
             events.push({ kind: "changed", ...refs, assignment_id: id, paths: changed });

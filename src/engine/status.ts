@@ -71,8 +71,8 @@ export function getStatus(
       .map((it): IterationStatus => {
         const spec = workflow.spec.iterations.find((s) => s.name === it.name) as IterationSpec;
         const observed = observeIteration(engine, { run, workflow, iteration: it, spec }, args.stall_minutes);
-        const assignments = store.listAssignments(it.id).map((a): AssignmentStatus => {
-          const seen = observed.get(a.id);
+        const assignments = observed.assignments.map((a): AssignmentStatus => {
+          const seen = observed.progress.get(a.id);
           return {
             id: a.id,
             role: a.role,

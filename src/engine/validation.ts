@@ -112,6 +112,7 @@ export async function validateIteration(
   const templates = new TemplateSet(workspace.root);
   const outcomes: AssignmentOutcome[] = [];
   const rework: ReworkAssignment[] = [];
+  const sizesPerAssignment = Math.max(1, Math.ceil(SIZE_SAMPLE / assignments.length));
   // One transaction for every state change: a commit per assignment would dominate large iterations.
   store.transaction(() => {
     for (const a of assignments) {
@@ -120,7 +121,7 @@ export async function validateIteration(
       const outcome =
         !only && a.state === "claimed"
           ? { summary: inProgress(a, failed.length) }
-          : settle(engine, bundle, a, failed, maxAttempts, templates);
+          : settle(engine, bundle, a, failed, maxAttempts, templates, sizesPerAssignment);
       outcomes.push(outcome.summary(results.length));
       if (outcome.rework) rework.push(outcome.rework);
     }
@@ -241,6 +242,7 @@ function settle(
   failed: readonly CheckResult[],
   maxAttempts: number,
   templates: TemplateSet,
+  sizesPerAssignment: number,
 ): { summary: (checks: number) => AssignmentOutcome; rework?: ReworkAssignment } {
   const summary = (state: AssignmentRecord["state"], attempts: number) => (checks: number) => ({
     id: a.id,
@@ -253,7 +255,7 @@ function settle(
   });
   if (failed.length === 0) {
     engine.store.setAssignmentState(a.id, "passed");
-    recordSizes(engine, a);
+    recordSizes(engine, a, sizesPerAssignment);
     return { summary: summary("passed", a.attempts) };
   }
   if (a.state === "failed") return { summary: summary("failed", a.attempts) };
@@ -307,10 +309,13 @@ function settle(
 
 /**
  * Records the size of a passed assignment's deliverables, so the typical size of a pattern is
- * learned (monitor.ts) even when nothing watched the files while they were written.
+ * learned (monitor.ts) even when nothing watched the files while they were written. A sample
+ * is enough for a median: about SIZE_SAMPLE files per validation, at least one per assignment.
  */
-function recordSizes(engine: Engine, a: AssignmentRecord): void {
-  for (const file of a.deliverables) {
+const SIZE_SAMPLE = 200;
+
+function recordSizes(engine: Engine, a: AssignmentRecord, limit: number): void {
+  for (const file of a.deliverables.slice(0, limit)) {
     // The checks just read these files through the workspace; a plain stat is enough here.
     const stat = statSync(path.join(engine.workspace.root, file), { throwIfNoEntry: false });
     if (stat?.isFile()) engine.store.recordDeliverable(a.id, file, stat.size, Math.round(stat.mtimeMs));

@@ -61,6 +61,11 @@ export interface AssignmentRecord {
   updated_at: string;
 }
 
+export type AssignmentProgressRow = Pick<
+  AssignmentRecord,
+  "id" | "local_id" | "role" | "state" | "agent" | "attempts" | "claimed_at" | "deliverables"
+>;
+
 export type NewAssignment = Pick<
   AssignmentRecord,
   | "id"

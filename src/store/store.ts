@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.js";
 import type {
+  AssignmentProgressRow,
   AssignmentRecord,
   AssignmentState,
   DeliverableRecord,
@@ -129,9 +130,22 @@ export class Store {
     return statement;
   }
 
-  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it commits or none does. */
+  /**
+   * Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it commits or none does. A call inside
+   * another transaction joins it. (better-sqlite3's own wrapper prepares its statements on every
+   * call, which costs more than most transactions here.)
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    if (this.db.inTransaction) return fn();
+    this.sql("BEGIN IMMEDIATE").run();
+    try {
+      const result = fn();
+      this.sql("COMMIT").run();
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.sql("ROLLBACK").run();
+      throw error;
+    }
   }
 
   // --- workflows and runs ---------------------------------------------------------------------
@@ -289,6 +303,16 @@ export class Store {
         .prepare("SELECT * FROM assignments WHERE iteration_id = ? ORDER BY local_id")
         .all(iterationId) as Row[]
     ).map(toAssignment);
+  }
+
+  /** What monitoring needs of an iteration's assignments, without decoding the rest of each row. */
+  listAssignmentProgress(iterationId: string): AssignmentProgressRow[] {
+    return (
+      this.sql(
+        `SELECT id, local_id, role, state, agent, attempts, claimed_at, deliverables
+         FROM assignments WHERE iteration_id = ? ORDER BY local_id`,
+      ).all(iterationId) as Row[]
+    ).map((row) => ({ ...(row as unknown as AssignmentProgressRow), deliverables: parse(row.deliverables) }));
   }
 
   setAssignmentState(id: string, state: AssignmentState, extra: { attempts?: number } = {}): void {

@@ -95,7 +95,7 @@ describe("progress", () => {
     expect(status.get(a)).toMatchObject({ progress: 1, deliverables_done: 1 });
 
     const bundle = engine.getIteration(iterationId);
-    const seen = observeIteration(engine, bundle).get(a);
+    const seen = observeIteration(engine, bundle).progress.get(a);
     expect(seen?.deliverables).toEqual([{ path: "out/one/a.md", size: 2000, expected: 400, changed: false }]);
   });
 
@@ -109,7 +109,7 @@ describe("progress", () => {
     const second = await startBatch("two");
     const a = second.ids.get("out/two/a.md") as string;
     writeFiles(dir, { "out/two/a.md": textOfSize(500) });
-    const seen = observeIteration(engine, engine.getIteration(second.iterationId)).get(a);
+    const seen = observeIteration(engine, engine.getIteration(second.iterationId)).progress.get(a);
     expect(seen?.deliverables[0]).toMatchObject({ path: "out/two/a.md", size: 500, expected: 1000 });
     expect(assignmentsOf(second.iterationId).get(a)).toMatchObject({ progress: 0.5, deliverables_done: 0 });
   });
@@ -127,7 +127,7 @@ describe("progress", () => {
 
     const second = await startBatch("two");
     const bundle = engine.getIteration(second.iterationId);
-    for (const seen of observeIteration(engine, bundle).values())
+    for (const seen of observeIteration(engine, bundle).progress.values())
       expect(seen.deliverables[0]?.expected).toBe(600);
   });
 });
