@@ -39,22 +39,19 @@ export function observeIteration(
   const { workflow, iteration } = bundle;
   const assignments = store.listAssignmentProgress(iteration.id);
   const expectedOf = expectedSizes(engine, bundle);
-  const before = new Map(
-    store.listDeliverables(iteration.id).map((d) => [`${d.assignment_id}\0${d.path}`, d]),
-  );
   const now = store.now().getTime();
   const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
   store.transaction(() => {
     for (const a of assignments) {
       let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
-      const deliverables = a.deliverables.map((file): DeliverableProgress => {
+      const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
         // Deliverable paths were confined to the workspace when the prompts were generated; a stat
         // per file is the whole cost of monitoring, so no realpath here.
         const stat = statSync(path.join(workspace.root, file), { throwIfNoEntry: false });
         const size = stat?.size ?? 0;
         const mtime = stat ? Math.round(stat.mtimeMs) : null;
-        const prior = before.get(`${a.id}\0${file}`);
+        const prior = a.observed[i];
         const changed = !prior || prior.size !== size || prior.mtime_ms !== mtime;
         if (changed && (stat || prior?.mtime_ms != null)) {
           store.recordDeliverable(a.id, file, size, mtime);

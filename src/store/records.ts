@@ -64,7 +64,10 @@ export interface AssignmentRecord {
 export type AssignmentProgressRow = Pick<
   AssignmentRecord,
   "id" | "local_id" | "role" | "state" | "agent" | "attempts" | "claimed_at" | "deliverables"
->;
+> & {
+  /** What the last observation saw of each deliverable, in the order of `deliverables`. */
+  observed: Pick<DeliverableRecord, "size" | "mtime_ms" | "last_change_at">[];
+};
 
 export type NewAssignment = Pick<
   AssignmentRecord,

@@ -6,7 +6,6 @@ import type {
   AssignmentProgressRow,
   AssignmentRecord,
   AssignmentState,
-  DeliverableRecord,
   EventRecord,
   FeedbackRecord,
   IterationRecord,
@@ -35,11 +34,17 @@ function toRun(row: Row): RunRecord {
 }
 
 function toIteration(row: Row): IterationRecord {
+  const { scope_baseline: rawBaseline, ...rest } = row;
+  let baseline: unknown;
   return {
-    ...(row as unknown as IterationRecord),
+    ...(rest as unknown as Omit<IterationRecord, "scope_baseline">),
     forced: row.forced === 1,
     targets_override: row.targets_override == null ? null : parse(row.targets_override),
-    scope_baseline: row.scope_baseline == null ? null : parse(row.scope_baseline),
+    // A file snapshot can be large: decoded only by the validation that needs it.
+    get scope_baseline() {
+      if (baseline === undefined) baseline = rawBaseline == null ? null : parse(rawBaseline);
+      return baseline;
+    },
   };
 }
 
@@ -305,14 +310,49 @@ export class Store {
     ).map(toAssignment);
   }
 
-  /** What monitoring needs of an iteration's assignments, without decoding the rest of each row. */
+  /**
+   * What monitoring needs of an iteration's assignments and their last observed deliverables, in
+   * one query and without decoding JSON columns: status calls on large runs come here every time.
+   */
   listAssignmentProgress(iterationId: string): AssignmentProgressRow[] {
-    return (
-      this.sql(
-        `SELECT id, local_id, role, state, agent, attempts, claimed_at, deliverables
-         FROM assignments WHERE iteration_id = ? ORDER BY local_id`,
-      ).all(iterationId) as Row[]
-    ).map((row) => ({ ...(row as unknown as AssignmentProgressRow), deliverables: parse(row.deliverables) }));
+    const rows = this.sql(
+      `SELECT a.id, a.local_id, a.role, a.state, a.agent, a.attempts, a.claimed_at,
+              d.path, d.size, d.mtime_ms, d.last_change_at
+       FROM assignments a LEFT JOIN deliverables d ON d.assignment_id = a.id
+       WHERE a.iteration_id = ? ORDER BY a.local_id, d.rowid`,
+    )
+      .raw()
+      .all(iterationId) as unknown[][];
+    const out: AssignmentProgressRow[] = [];
+    let current: AssignmentProgressRow | undefined;
+    for (const [id, local_id, role, state, agent, attempts, claimed_at, file, size, mtime, changed] of rows) {
+      let row: AssignmentProgressRow;
+      if (current !== undefined && current.id === id) {
+        row = current;
+      } else {
+        row = {
+          id: id as string,
+          local_id: local_id as string,
+          role: role as string,
+          state: state as AssignmentState,
+          agent: agent as string | null,
+          attempts: attempts as number,
+          claimed_at: claimed_at as string | null,
+          deliverables: [],
+          observed: [],
+        };
+        out.push(row);
+        current = row;
+      }
+      if (file == null) continue;
+      row.deliverables.push(file as string);
+      row.observed.push({
+        size: size as number,
+        mtime_ms: mtime as number | null,
+        last_change_at: changed as string | null,
+      });
+    }
+    return out;
   }
 
   setAssignmentState(id: string, state: AssignmentState, extra: { attempts?: number } = {}): void {
@@ -409,16 +449,6 @@ export class Store {
   }
 
   // --- deliverables (monitoring) --------------------------------------------------------------
-
-  /** Size, mtime and when they last changed, for every deliverable of an iteration. */
-  listDeliverables(iterationId: string): DeliverableRecord[] {
-    return this.db
-      .prepare(
-        `SELECT d.* FROM deliverables d JOIN assignments a ON a.id = d.assignment_id
-         WHERE a.iteration_id = ? ORDER BY d.assignment_id, d.path`,
-      )
-      .all(iterationId) as DeliverableRecord[];
-  }
 
   /** Records a new observation of a deliverable; `last_change_at` moves only when it changed. */
   recordDeliverable(assignmentId: string, file: string, size: number, mtimeMs: number | null): void {
