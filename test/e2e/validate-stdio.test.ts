@@ -3,24 +3,12 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ValidationReport as Report } from "../../src/engine/validation.js";
 import { callOk, markdownDoc } from "../helpers/baton.js";
 import { CLI, exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
 
 // The built server over stdio on a copy of the example workspace: deliverables that are missing,
 // too short, without a required heading, malformed JSON and malformed YAML, each with its reason.
-
-interface Failure {
-  assignment_id: string | null;
-  deliverable: string | null;
-  check: string;
-  reason: string;
-}
-interface Report {
-  passed: boolean;
-  counts: { passed: number; failed: number; needs_review: number; skipped: number };
-  failures: Failure[];
-  rework: { assignment_id: string; prompt_path: string; prompt_uri: string }[];
-}
 
 /** A requirements.md that passes every check of user-story-refinement's first iteration. */
 function requirements(story: string): string {

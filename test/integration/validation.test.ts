@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ValidationReport as Report } from "../../src/engine/validation.js";
 import type { Store } from "../../src/store/store.js";
 import { callError, callOk, connectClient, markdownDoc, openEngine, runCli } from "../helpers/baton.js";
 import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
@@ -71,28 +72,6 @@ const BETA_JSON = '{"id": "beta", "points": "five"}\n';
 // gamma.md is too large; gamma.json is not JSON at all.
 const GAMMA_JSON = '{"id": "gamma",\n  "points": }\n';
 
-interface Failure {
-  assignment_id: string | null;
-  deliverable: string | null;
-  check: string;
-  reason: string;
-}
-interface Report {
-  passed: boolean;
-  counts: { passed: number; failed: number; needs_review: number; skipped: number };
-  failures: Failure[];
-  needs_review: string[];
-  skipped: { check: string; reason: string }[];
-  rework: {
-    assignment_id: string;
-    attempt: number;
-    max_attempts: number;
-    prompt_path: string;
-    prompt_uri: string;
-  }[];
-  failed_assignments: string[];
-  next: string;
-}
 interface Generated {
   assignments: {
     id: string;
