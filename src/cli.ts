@@ -305,6 +305,7 @@ program
                   ? undefined
                   : positiveNumber(opts.stallMinutes, "--stall-minutes"),
               signal: controller.signal,
+              tty: process.stdout.isTTY === true,
             },
             consoleOutput,
           );

@@ -1,7 +1,7 @@
-import cliProgress from "cli-progress";
 import type { Engine } from "../engine/engine.js";
 import { getStatus, type StatusReport } from "../engine/status.js";
 import type { Output } from "./output.js";
+import { ProgressBars } from "./progress-bars.js";
 
 export interface MonitorOptions {
   target?: string;
@@ -38,30 +38,16 @@ export function verdictOf(report: StatusReport): Verdict {
 /** `baton monitor`: exit 0 on completion, 2 on a stall. */
 export async function monitorCommand(engine: Engine, options: MonitorOptions, out: Output): Promise<number> {
   const args = { ...scope(engine, options.target), stall_minutes: options.stallMinutes };
-  const bars = options.tty
-    ? new cliProgress.MultiBar(
-        { format: " {bar} {percentage}% | {id} {state}{flag}", hideCursor: true, clearOnComplete: false },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  const byId = new Map<string, cliProgress.SingleBar>();
+  const bars = options.tty ? new ProgressBars() : undefined;
   try {
     for (;;) {
       const report = getStatus(engine, args);
-      for (const run of report.runs) {
-        for (const it of run.iterations) {
-          for (const a of it.assignments) {
-            const payload = { id: a.id, state: a.state, flag: a.stalled ? " STALLED" : "" };
-            if (bars) {
-              const bar = byId.get(a.id) ?? bars.create(100, 0, payload);
-              byId.set(a.id, bar);
-              bar.update(Math.round(a.progress * 100), payload);
-            } else {
-              out.log(
-                `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`,
-              );
-            }
-          }
+      if (bars) bars.update(report);
+      else {
+        for (const a of report.runs.flatMap((r) => r.iterations.flatMap((it) => it.assignments))) {
+          out.log(
+            `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`,
+          );
         }
       }
       const verdict = verdictOf(report);

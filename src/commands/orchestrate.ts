@@ -9,7 +9,9 @@ import {
   type OrchestrateSummary,
   orchestrate,
 } from "../engine/orchestrate.js";
+import { getStatus } from "../engine/status.js";
 import { type Output, table } from "./output.js";
+import { ProgressBars } from "./progress-bars.js";
 
 /** `'…'` quoting for a value substituted into a shell command line. */
 function shellQuote(value: string): string {
@@ -78,6 +80,8 @@ export interface OrchestrateCommandOptions {
   intervalS: number;
   stallMinutes?: number;
   signal?: AbortSignal;
+  /** Draw progress bars (a terminal) instead of plain lines only. */
+  tty?: boolean;
 }
 
 /** `baton orchestrate`: exit 0 when the run completed, 1 when an iteration failed, 130 when interrupted. */
@@ -86,17 +90,25 @@ export async function orchestrateCommand(
   options: OrchestrateCommandOptions,
   out: Output,
 ): Promise<number> {
-  const summary = await orchestrate(engine, {
-    workflow: options.workflow,
-    inputs: options.inputs,
-    launcher: typeof options.launcher === "string" ? shellLauncher(options.launcher) : options.launcher,
-    parallel: options.parallel,
-    intervalMs: options.intervalS * 1000,
-    stallMinutes: options.stallMinutes,
-    wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    log: out.log,
-    signal: options.signal,
-  });
+  const bars = options.tty ? new ProgressBars() : undefined;
+  const log = bars ? (line: string) => bars.log(line) : out.log;
+  let summary: OrchestrateSummary;
+  try {
+    summary = await orchestrate(engine, {
+      workflow: options.workflow,
+      inputs: options.inputs,
+      launcher: typeof options.launcher === "string" ? shellLauncher(options.launcher) : options.launcher,
+      parallel: options.parallel,
+      intervalMs: options.intervalS * 1000,
+      stallMinutes: options.stallMinutes,
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      log,
+      signal: options.signal,
+      onTick: bars && ((iterationId) => bars.update(getStatus(engine, { iteration_id: iterationId }))),
+    });
+  } finally {
+    bars?.stop();
+  }
   out.log("");
   out.log(summaryTable(summary));
   out.log(summary.message);

@@ -40,6 +40,8 @@ export interface OrchestrateOptions {
   log: (line: string) => void;
   /** Aborted on Ctrl-C: running agents are stopped and their assignments released. */
   signal?: AbortSignal;
+  /** Called after each look at an iteration's deliverables (the CLI draws progress bars from it). */
+  onTick?: (iterationId: string) => void;
 }
 
 export interface IterationSummary {
@@ -263,7 +265,9 @@ async function runAgents(
         );
         if (!report.passed && outcome?.state !== "failed") stats.reworks++;
       }
-      for (const event of monitor.tick()) {
+      const events = monitor.tick();
+      options.onTick?.(iteration.id);
+      for (const event of events) {
         if (event.kind !== "stalled") continue;
         const handle = running.get(event.assignment_id);
         if (!handle) continue;
@@ -316,6 +320,7 @@ async function waitForPerson(
   let changedSinceRework = !reworking;
   for (let events = first; ; events = monitor.tick()) {
     if (events.some((e) => e.kind === "changed")) changedSinceRework = true;
+    options.onTick?.(iteration.id);
     const status = engine.getIteration(iteration.id);
     const ready = store
       .listAssignments(status.iteration.id)
