@@ -229,8 +229,10 @@ export class Engine {
           args.output?.replace(/\/+$/, "").replace(/^\.\//, "") ?? iterationFolder(run.id, seq, spec.name),
         forced: unmet.length > 0,
         targets_override: args.targets ?? null,
-        // Loaded on first use, like the rest of validation: `baton serve` starts without it.
-        scope_baseline: await (await import("./validate/scope.js")).takeScopeBaseline(this.workspace),
+        // Only a `scope` check needs the picture of the workspace; it is loaded on first use.
+        scope_baseline: splitCriteria(spec.completion_criteria).checks.some((c) => c.check === "scope")
+          ? await (await import("./validate/scope.js")).takeScopeBaseline(this.workspace)
+          : null,
       });
       iteration = this.store.getIteration(id) as IterationRecord;
       this.store.addEvent("iteration_created", { run_id: run.id, iteration_id: id }, { name: spec.name });

@@ -12,7 +12,7 @@ import { assignmentId, localAssignmentId } from "./ids.js";
 import type { TemplateSet } from "./render.js";
 import { scoreRisk } from "./risk.js";
 import type { Target } from "./targets.js";
-import { loadTokenizer } from "./tokens.js";
+import { loadPromptCounter, loadTokenizer } from "./tokens.js";
 
 export interface PlannedAssignment extends PromptAssignment {
   role: string;
@@ -50,7 +50,8 @@ const MAX_REFITS = 8;
  * estimates it with real token counts: prompt + target contents + complexity × tokens-per-point.
  */
 export async function planAssignments(input: PlanInput): Promise<PlannedAssignment[]> {
-  const count = await loadTokenizer();
+  const countText = await loadTokenizer();
+  const count = await loadPromptCounter();
   const { workflow, spec, base, templates } = input;
   const counters = new Map<string, number>();
   const planned: PlannedAssignment[] = [];
@@ -69,7 +70,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
       return {
         target,
         deliverables,
-        inputTokens: count(content),
+        inputTokens: countText(content),
         lineTokens: count(line),
         empty: content.trim() === "",
       };

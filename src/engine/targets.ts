@@ -26,17 +26,19 @@ export async function resolveTargets(
   for (const raw of patterns) {
     const pattern = fillPattern(raw, { inputs });
     workspace.resolve(pattern.replace(/[*?[{].*$/, "") || ".", "target pattern");
-    const matches = await loadFastGlob()(pattern, {
+    const entries = await loadFastGlob()(pattern, {
       cwd: workspace.root,
       ignore: TARGET_IGNORE,
       onlyFiles: true,
       dot: false,
       followSymbolicLinks: false,
+      objectMode: true,
     });
-    matches.sort(compareNatural);
+    entries.sort((a, b) => compareNatural(a.path, b.path));
     const idOf = targetIdMatcher(pattern);
-    for (const file of matches) {
-      workspace.resolve(file, "target");
+    for (const { path: file, dirent } of entries) {
+      // The glob never descends through a link, so only a matched link can point outside.
+      if (dirent.isSymbolicLink()) workspace.resolve(file, "target");
       if (!seen.has(file)) seen.set(file, { path: file, id: idOf(file) });
     }
   }

@@ -5,10 +5,18 @@
 type CountTokens = (text: string) => number;
 
 let loading: Promise<CountTokens> | undefined;
+let prompts: Promise<CountTokens> | undefined;
 
+/** Whole-text counts: for file contents, which share nothing worth remembering. */
 export function loadTokenizer(): Promise<CountTokens> {
-  loading ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => segmentedCounter(m.countTokens));
+  loading ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => m.countTokens);
   return loading;
+}
+
+/** Exact counts for generated prompts, which repeat most of their lines (see segmentedCounter). */
+export function loadPromptCounter(): Promise<CountTokens> {
+  prompts ??= loadTokenizer().then(segmentedCounter);
+  return prompts;
 }
 
 export async function countTokens(text: string): Promise<number> {

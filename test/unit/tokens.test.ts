@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { countTokens as reference } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
-import { loadTokenizer } from "../../src/engine/tokens.js";
+import { loadPromptCounter } from "../../src/engine/tokens.js";
 import { REPO_ROOT } from "../helpers/temp.js";
 
 describe("segmented token counting", () => {
   it("equals a whole-text o200k count on the repository's own text files", async () => {
-    const count = await loadTokenizer();
+    const count = await loadPromptCounter();
     for (const dir of [
       "templates",
       "templates/partials",
@@ -26,7 +26,7 @@ describe("segmented token counting", () => {
   });
 
   it("equals a whole-text count on random text built from the characters that matter at line starts", async () => {
-    const count = await loadTokenizer();
+    const count = await loadPromptCounter();
     const alphabet = [
       "/",
       "*",
