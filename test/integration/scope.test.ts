@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { openEngine } from "../helpers/baton.js";
+import { tempDir, writeFiles } from "../helpers/temp.js";
+
+// The `scope` check through validate_iteration: files created or changed since the iteration was
+// materialized that are not declared deliverables fail it, in a git repository and outside one.
+
+const WORKFLOW = `workflow:
+  name: scoped
+  description: One writer with a scope check
+  iterations:
+    - name: write
+      goal: Write the note and nothing else
+      agents:
+        - role: tech_writer
+          deliverables: ["notes/summary.md"]
+      completion_criteria:
+        - { check: scope }
+`;
+
+const NOTE = `# Summary\n\n${"The note says what changed and why, in plain words. ".repeat(6)}\n`;
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+async function setup(git: boolean) {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  writeFiles(dir, { ".baton/workflows/scoped.yaml": WORKFLOW, "src/app.ts": "export const a = 1;\n" });
+  if (git) {
+    const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+    run("init", "-q");
+    run("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A");
+    run("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "start");
+  }
+  const { engine, close } = openEngine(dir);
+  cleanups.push(close);
+  const created = await engine.createIteration({ workflow: "scoped" });
+  await engine.generatePrompts({ iteration_id: created.iteration_id });
+  return { dir, engine, iterationId: created.iteration_id };
+}
+
+describe.each([
+  ["a git repository", true],
+  ["a plain folder (size/mtime snapshot)", false],
+])("scope in %s", (_name, git) => {
+  it("passes when only the declared deliverable was written", async () => {
+    const { dir, engine, iterationId } = await setup(git);
+    writeFiles(dir, { "notes/summary.md": NOTE });
+    const report = await engine.validateIteration({ iteration_id: iterationId });
+    expect(report.failures).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+
+  it("fails naming each file changed or created outside the deliverables", async () => {
+    const { dir, engine, iterationId } = await setup(git);
+    writeFiles(dir, {
+      "notes/summary.md": NOTE,
+      "src/app.ts": "export const a = 2; // grown\n",
+      "stray.txt": "x\n",
+    });
+    const report = await engine.validateIteration({ iteration_id: iterationId });
+    expect(report.passed).toBe(false);
+    const scope = report.failures.filter((f) => f.check === "scope");
+    expect(scope).toHaveLength(1);
+    expect(scope[0]?.assignment_id).toBeNull();
+    expect(scope[0]?.reason).toContain("src/app.ts");
+    expect(scope[0]?.reason).toContain("stray.txt");
+    expect(scope[0]?.reason).not.toContain("notes/summary.md");
+  });
+});
