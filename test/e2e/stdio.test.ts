@@ -1,28 +1,13 @@
-import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/baton.js";
 import { CLI, exampleWorkspace, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
 
 // Runs the built server (`npm test` builds dist/ before vitest; while working: `npm run build`).
-
-const exec = promisify(execFile);
-
-/** Runs `node dist/cli.js …`; resolves with the exit code and output instead of throwing on exit 1. */
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== "number") throw error;
-    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 describe("baton serve over stdio", () => {
   let dir: string;
@@ -149,7 +134,7 @@ describe("baton check", () => {
           deliverables: ["out/{nope}.md"]
 `,
       });
-      const result = await cli(["-w", dir, "check", "broken.yaml"], dir);
+      const result = await runCli(["-w", dir, "check", "broken.yaml"], dir);
       expect(result.code).toBe(1);
       const lines = result.stderr.trim().split("\n");
       expect(lines).toContain(
@@ -174,7 +159,7 @@ describe("baton check", () => {
     const { dir, cleanup } = tempDir();
     try {
       writeFiles(dir, { "syntax.yaml": "workflow:\n  name: a: b\n" });
-      const result = await cli(["-w", dir, "check", "syntax.yaml"], dir);
+      const result = await runCli(["-w", dir, "check", "syntax.yaml"], dir);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^syntax\.yaml:2:9: YAML: /m);
     } finally {
@@ -187,7 +172,7 @@ describe("baton check", () => {
       .filter((f) => f.endsWith(".yaml"))
       .map((f) => path.join("workflows", f));
     expect(files.length).toBeGreaterThanOrEqual(5);
-    const result = await cli(["check", ...files], REPO_ROOT);
+    const result = await runCli(["check", ...files], REPO_ROOT);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     for (const file of files) expect(result.stdout).toContain(`ok   ${file}`);
