@@ -42,42 +42,47 @@ export function observeIteration(
   const now = store.now().getTime();
   const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
-  store.transaction(() => {
-    for (const a of assignments) {
-      let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
-      const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
-        // Deliverable paths were confined to the workspace when the prompts were generated; a stat
-        // per file is the whole cost of monitoring, so no realpath here.
-        const stat = statSync(path.join(workspace.root, file), { throwIfNoEntry: false });
-        const size = stat?.size ?? 0;
-        const mtime = stat ? Math.round(stat.mtimeMs) : null;
-        const prior = a.observed[i];
-        const changed = !prior || prior.size !== size || prior.mtime_ms !== mtime;
-        if (changed && (stat || prior?.mtime_ms != null)) {
-          store.recordDeliverable(a.id, file, size, mtime);
-          lastChange = now;
-        } else if (prior?.last_change_at) {
-          lastChange = Math.max(lastChange, Date.parse(prior.last_change_at));
-        }
-        return { path: file, size, expected: expectedOf(file), changed: changed && stat !== undefined };
-      });
-      const done = deliverables.filter((d) => d.size >= d.expected).length;
-      const progress =
-        a.state === "passed"
-          ? 1
-          : deliverables.length === 0
-            ? 0
-            : deliverables.reduce((s, d) => s + Math.min(1, d.size / d.expected), 0) / deliverables.length;
-      result.set(a.id, {
-        progress: Math.round(progress * 1000) / 1000,
-        done,
-        total: deliverables.length,
-        stalled: a.state === "claimed" && lastChange > 0 && now - lastChange > stallMs,
-        last_change_at: lastChange > 0 ? new Date(lastChange).toISOString() : null,
-        deliverables,
-      });
-    }
-  });
+  const changes: [string, string, number, number | null][] = [];
+  for (const a of assignments) {
+    let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
+    const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
+      // Deliverable paths were confined to the workspace when the prompts were generated; a stat
+      // per file is the whole cost of monitoring, so no realpath here.
+      const stat = statSync(path.join(workspace.root, file), { throwIfNoEntry: false });
+      const size = stat?.size ?? 0;
+      const mtime = stat ? Math.round(stat.mtimeMs) : null;
+      const prior = a.observed[i];
+      const changed = !prior || prior.size !== size || prior.mtime_ms !== mtime;
+      if (changed && (stat || prior?.mtime_ms != null)) {
+        changes.push([a.id, file, size, mtime]);
+        lastChange = now;
+      } else if (prior?.last_change_at) {
+        lastChange = Math.max(lastChange, Date.parse(prior.last_change_at));
+      }
+      return { path: file, size, expected: expectedOf(file), changed: changed && stat !== undefined };
+    });
+    const done = deliverables.filter((d) => d.size >= d.expected).length;
+    const progress =
+      a.state === "passed"
+        ? 1
+        : deliverables.length === 0
+          ? 0
+          : deliverables.reduce((s, d) => s + Math.min(1, d.size / d.expected), 0) / deliverables.length;
+    result.set(a.id, {
+      progress: Math.round(progress * 1000) / 1000,
+      done,
+      total: deliverables.length,
+      stalled: a.state === "claimed" && lastChange > 0 && now - lastChange > stallMs,
+      last_change_at: lastChange > 0 ? new Date(lastChange).toISOString() : null,
+      deliverables,
+    });
+  }
+  // Written only when something changed: most looks change nothing and need no write lock.
+  if (changes.length > 0) {
+    store.transaction(() => {
+      for (const [id, file, size, mtime] of changes) store.recordDeliverable(id, file, size, mtime);
+    });
+  }
   return { assignments, progress: result };
 }
 

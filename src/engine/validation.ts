@@ -98,13 +98,15 @@ export async function validateIteration(
     allowCommands: args.allowCommands ?? false,
   };
 
+  // Each pattern compiled once, not once per assignment.
+  const matchers = checks.map((check) => ({
+    check,
+    matches: check.deliverable === undefined ? undefined : patternMatcher(check.deliverable, run.inputs),
+  }));
   const perAssignment = new Map<string, CheckResult[]>();
   for (const [i, a] of assignments.entries()) {
     progress(i, assignments.length, `checking ${a.local_id}`);
-    perAssignment.set(
-      a.id,
-      await runChecks(concreteChecks(checks, a.deliverables, run.inputs), a.deliverables, ctx),
-    );
+    perAssignment.set(a.id, await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, ctx));
   }
   const iterationWide = only ? [] : await runChecks(iterationChecks(checks, declared), [], ctx);
 
@@ -196,15 +198,11 @@ function findAssignment(all: readonly AssignmentRecord[], id: string): Assignmen
 
 /** The workflow's checks that concern these deliverables, one per concrete file. */
 function concreteChecks(
-  checks: readonly Check[],
+  checks: readonly { check: Check; matches?: (file: string) => boolean }[],
   deliverables: readonly string[],
-  inputs: Readonly<Record<string, string>>,
 ): ConcreteCheck[] {
-  return checks.flatMap((check) => {
-    if (check.deliverable !== undefined) {
-      const matches = patternMatcher(check.deliverable, inputs);
-      return deliverables.filter(matches).map((file) => ({ ...check, file }));
-    }
+  return checks.flatMap(({ check, matches }) => {
+    if (matches) return deliverables.filter(matches).map((file) => ({ ...check, file }));
     if (check.path !== undefined && deliverables.includes(check.path))
       return [{ ...check, file: check.path }];
     return [];
