@@ -99,7 +99,7 @@ describe("validate_iteration over stdio", () => {
     expect(reasons).toEqual(
       [
         "stories/US-3/requirements.md: 120 bytes, needs >= 1024",
-        `stories/US-4/requirements.md: missing headings "Acceptance Criteria" (found: "US-4 requirements", "Functional Requirements", "Open Questions")`,
+        `stories/US-4/requirements.md: missing heading "Acceptance Criteria" (found: "US-4 requirements", "Functional Requirements", "Open Questions")`,
         "stories/US-9/requirements.md: file does not exist",
         "stories/US-10/requirements.md: file does not exist",
       ].sort(),

@@ -47,7 +47,7 @@ export function headingsCheck(facts: FileFacts, required: readonly string[]): Ch
     check: "headings",
     file,
     status: "failed",
-    reason: `${file}: missing headings ${list(missing)} (found: ${shown})`,
+    reason: `${file}: missing heading${missing.length > 1 ? "s" : ""} ${list(missing)} (found: ${shown})`,
   };
 }
 

@@ -204,7 +204,7 @@ describe("headings", () => {
       check: "headings",
       file: REQ,
       status: "failed",
-      reason: `${REQ}: missing headings "Acceptance Criteria" (found: "US-3", "Functional Requirements", "Notes")`,
+      reason: `${REQ}: missing heading "Acceptance Criteria" (found: "US-3", "Functional Requirements", "Notes")`,
     });
   });
 
@@ -221,7 +221,7 @@ describe("headings", () => {
   it("says so when a file has no headings", async () => {
     const ws = workspaceWith({ "a.md": longMarkdown().replace("# Title\n", "") });
     expect((await one(ws, { check: "headings", path: "a.md", headings: ["Summary"] })).reason).toBe(
-      'a.md: missing headings "Summary" (found: no headings)',
+      'a.md: missing heading "Summary" (found: no headings)',
     );
   });
 });

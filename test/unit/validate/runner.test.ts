@@ -71,7 +71,7 @@ describe("runChecks", () => {
     expect(results.filter((r) => r.status === "failed").map((r) => r.reason)).toEqual(
       [0, 50, 100, 150].flatMap((i) => [
         `stories/US-${i}/req.md: no match for /^## Scope$/m`,
-        `stories/US-${i}/req.md: missing headings "Scope" (found: "Title")`,
+        `stories/US-${i}/req.md: missing heading "Scope" (found: "Title")`,
       ]),
     );
   });
