@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentProgressRow } from "../store/records.js";
@@ -43,12 +43,15 @@ export function observeIteration(
   const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
   const changes: [string, string, number, number | null][] = [];
+  const present = presenceIndex(workspace.root);
   for (const a of assignments) {
     let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
     const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
       // Deliverable paths were confined to the workspace when the prompts were generated; a stat
       // per file is the whole cost of monitoring, so no realpath here.
-      const stat = statSync(path.join(workspace.root, file), { throwIfNoEntry: false });
+      const stat = present(file)
+        ? statSync(path.join(workspace.root, file), { throwIfNoEntry: false })
+        : undefined;
       const size = stat?.size ?? 0;
       const mtime = stat ? Math.round(stat.mtimeMs) : null;
       const prior = a.observed[i];
@@ -84,6 +87,36 @@ export function observeIteration(
     });
   }
   return { assignments, progress: result };
+}
+
+/**
+ * Whether a workspace file can exist, from one directory listing per folder instead of one stat
+ * per file: early in a run most deliverables (and their folders) are not written yet, and a
+ * large run has thousands of them. Listings are kept for one observation only.
+ */
+function presenceIndex(root: string): (file: string) => boolean {
+  const listings = new Map<string, Set<string> | null>();
+  const list = (dir: string): Set<string> | null => {
+    let names = listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(path.join(root, dir)));
+      } catch {
+        names = null;
+      }
+      listings.set(dir, names);
+    }
+    return names;
+  };
+  return (file) => {
+    const parts = file.split("/");
+    let dir = "";
+    for (const part of parts) {
+      if (!list(dir)?.has(part)) return false;
+      dir = dir ? `${dir}/${part}` : part;
+    }
+    return true;
+  };
 }
 
 /**
