@@ -246,10 +246,10 @@ function missedThings(check: string, reason: string, pattern: string): string[] 
   if (check === "implicit:exists" || check === "exists") return [`be written at exactly \`${pattern}\``];
   if (check === "implicit:format")
     return [`be valid ${pattern.slice(pattern.lastIndexOf(".") + 1).toUpperCase()}`];
-  if (check === "contains")
-    return [
-      `contain ${/contain "(.*)"$/.exec(reason)?.[1] ? `"${/contain "(.*)"$/.exec(reason)?.[1]}"` : "the required text"}`,
-    ];
+  if (check === "contains") {
+    const text = /contain "(.*)"$/.exec(reason)?.[1];
+    return [`contain ${text ? `"${text}"` : "the required text"}`];
+  }
   const regex = /no match for (\/.*\/[a-z]*)$/.exec(reason)?.[1];
   if (check === "regex" && regex) return [`match \`${regex}\``];
   return [`pass its \`${check}\` check`];

@@ -72,7 +72,7 @@ export function observeIteration(
           ? 0
           : deliverables.reduce((s, d) => s + Math.min(1, d.size / d.expected), 0) / deliverables.length;
     result.set(a.id, {
-      progress: Math.round(progress * 1000) / 1000,
+      progress: roundProgress(progress),
       done,
       total: deliverables.length,
       stalled: a.state === "claimed" && lastChange > 0 && now - lastChange > stallMs,
@@ -87,6 +87,11 @@ export function observeIteration(
     });
   }
   return { assignments, progress: result };
+}
+
+/** Progress to three decimals: enough for a bar, short in JSON. */
+export function roundProgress(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 /**

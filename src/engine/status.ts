@@ -1,7 +1,7 @@
 import type { IterationSpec } from "../config/schema.js";
 import type { AssignmentRecord, IterationRecord, RunRecord } from "../store/records.js";
 import type { Engine } from "./engine.js";
-import { observeIteration } from "./monitor.js";
+import { observeIteration, roundProgress } from "./monitor.js";
 
 export interface AssignmentStatus {
   id: string;
@@ -94,7 +94,7 @@ export function getStatus(
           name: it.name,
           state: it.state,
           path: it.path,
-          progress: round(progress),
+          progress: roundProgress(progress),
           assignments,
         };
       });
@@ -156,8 +156,4 @@ function suggestNext(engine: Engine, runs: readonly RunStatusReport[]): string[]
     );
   }
   return next;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
