@@ -22,6 +22,8 @@ export interface Role {
   };
   output_format: string[];
   guidelines: string[];
+  /** The model its agents run on, when the role names one. */
+  model?: string;
   /** Where it was defined: a file, or `<workflow>:agent_roles` for a role a workflow created. */
   source: string;
 }
@@ -150,6 +152,7 @@ export function mergeRole(
     capabilities: override.capabilities ?? base?.capabilities ?? [],
     output_format: override.output_format ?? base?.output_format ?? [],
     guidelines: override.guidelines ?? base?.guidelines ?? [],
+    model: override.model ?? base?.model,
     source: base ? `${base.source} + ${source}` : source,
   };
   const missing = [

@@ -20,6 +20,13 @@ const kebabName = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (lowercase letters, digits, single dashes)");
 const positiveInt = z.number().int().positive();
+/** A model name as the agent CLI spells it (`sonnet`, `gpt-5-codex`, `anthropic/claude-sonnet-4-5`). */
+const modelName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/,
+    "model names are letters, digits and `. _ : / @ + -`, e.g. `claude-sonnet-4-5` or `openai/gpt-5`",
+  );
 
 const constraintsShape = {
   token_budget: positiveInt.describe("most tokens one agent instance may need"),
@@ -36,6 +43,7 @@ export const roleFileSchema = strictObject({
   constraints: strictObject(constraintsShape),
   output_format: textList.min(1),
   guidelines: textList.default([]),
+  model: modelName.optional().describe("the model agents of this role run on, passed to the agent CLI"),
 });
 export type RoleFile = z.infer<typeof roleFileSchema>;
 
@@ -60,6 +68,7 @@ export const roleOverrideSchema = strictObject({
   complexity_threshold: positiveInt.optional(),
   dependencies: z.array(roleKey).optional(),
   tokens_per_point: positiveInt.optional(),
+  model: modelName.optional(),
 });
 export type RoleOverride = z.infer<typeof roleOverrideSchema>;
 
@@ -140,6 +149,7 @@ export const agentSchema = strictObject({
   deliverables: textList.min(1, "an agent needs at least one deliverable"),
   complexity_per_target: z.number().positive().default(1),
   task: text.optional(),
+  model: modelName.optional().describe("overrides the role's model for this agent"),
 });
 export type AgentSpec = z.infer<typeof agentSchema>;
 

@@ -199,7 +199,7 @@ describe("workflow validation errors", () => {
     const lines = errorsOf(VALID.replace('deliverables: ["qa/report.md"]', 'deliverable: ["qa/report.md"]'));
     // Line 16 is now `          deliverable: [...]`: the key starts at col 11.
     expect(lines).toContain(
-      "wf.yaml:16:11: unknown key `deliverable`; valid keys: role, targets, deliverables, complexity_per_target, task",
+      "wf.yaml:16:11: unknown key `deliverable`; valid keys: role, targets, deliverables, complexity_per_target, task, model",
     );
     // …and the missing required key is reported too, at the agent (line 15, col 11).
     expect(
@@ -335,7 +335,7 @@ describe("role file errors", () => {
     // `capabilites:` is line 5 of the role file; the `capabilities` key is then missing at the root (1:1).
     const lines = message.split("\n");
     expect(lines).toContain(
-      `${path.join(".baton", "roles", "broken.yaml")}:5:1: unknown key \`capabilites\`; valid keys: name, perspective, responsibilities, capabilities, constraints, output_format, guidelines`,
+      `${path.join(".baton", "roles", "broken.yaml")}:5:1: unknown key \`capabilites\`; valid keys: name, perspective, responsibilities, capabilities, constraints, output_format, guidelines, model`,
     );
   });
 
