@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AGENT_PRESETS,
   type AgentPreset,
@@ -12,25 +12,56 @@ import {
   parseUsage,
   unknownPresetMessage,
 } from "../../src/engine/agents/presets.js";
+import { tempDir } from "../helpers/temp.js";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "agent-output");
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
 
-/** The words /bin/sh makes of a command line, with the `< file` redirect kept as its own words. */
-function shellWords(line: string): string[] {
-  const at = line.lastIndexOf(" < ");
-  const script = `set -- ${line.slice(0, at)} '<' ${line.slice(at + 3)}; printf '%s\\0' "$@"`;
-  return execFileSync("/bin/sh", ["-c", script], { encoding: "utf8" }).split("\0").slice(0, -1);
+/**
+ * A stand-in for every agent CLI: records its arguments and stdin, then prints a recorded sample
+ * output. Only the CLI is fake; the command line goes through the real /bin/sh.
+ */
+const FAKE_CLI = `#!/bin/sh
+printf '%s\\n' "$@" > "$FAKE_DIR/argv"
+cat > "$FAKE_DIR/stdin"
+cat "$FAKE_OUTPUT"
+`;
+
+let dir: string;
+let cleanup: () => void;
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir());
+  mkdirSync(path.join(dir, "bin"));
+  for (const name of AGENT_PRESETS) {
+    writeFileSync(path.join(dir, "bin", name), FAKE_CLI);
+    chmodSync(path.join(dir, "bin", name), 0o755);
+  }
+});
+afterAll(() => cleanup());
+
+/** Runs a preset's command in the temp workspace; returns what the CLI got and the log it printed. */
+function run(command: string, output: string): { argv: string[]; stdin: string; log: string } {
+  const log = execFileSync("/bin/sh", ["-c", command], {
+    cwd: dir,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+      FAKE_DIR: dir,
+      FAKE_OUTPUT: path.join(FIXTURES, output),
+    },
+  });
+  const argv = readFileSync(path.join(dir, "argv"), "utf8").split("\n").slice(0, -1);
+  return { argv, stdin: readFileSync(path.join(dir, "stdin"), "utf8"), log };
 }
 
 describe("launch commands", () => {
-  const promptFile = ".baton/prompts/it-1/product_analyst-1.md";
-  const cases: Record<AgentPreset, { plain: string[]; model: string; withModel: string[] }> = {
+  const prompt = "# Prompt\nWrite stories/US-7/requirements.md.\n";
+  const cases: Record<AgentPreset, { args: string[]; model: string; modelArgs: string[]; output: string }> = {
     claude: {
-      plain: ["claude", "-p", "--output-format", "json", "--permission-mode", "acceptEdits", "<", promptFile],
+      args: ["-p", "--output-format", "json", "--permission-mode", "acceptEdits"],
       model: "claude-sonnet-4-5",
-      withModel: [
-        "claude",
+      modelArgs: [
         "-p",
         "--output-format",
         "json",
@@ -38,73 +69,53 @@ describe("launch commands", () => {
         "acceptEdits",
         "--model",
         "claude-sonnet-4-5",
-        "<",
-        promptFile,
       ],
+      output: "claude.log",
     },
     codex: {
-      plain: ["codex", "exec", "--json", "--sandbox", "workspace-write", "-", "<", promptFile],
+      args: ["exec", "--json", "--sandbox", "workspace-write", "-"],
       model: "gpt-5-codex",
-      withModel: [
-        "codex",
-        "exec",
-        "--json",
-        "--sandbox",
-        "workspace-write",
-        "--model",
-        "gpt-5-codex",
-        "-",
-        "<",
-        promptFile,
-      ],
+      modelArgs: ["exec", "--json", "--sandbox", "workspace-write", "--model", "gpt-5-codex", "-"],
+      output: "codex.log",
     },
     gemini: {
-      plain: ["gemini", "--output-format", "json", "--approval-mode", "auto_edit", "<", promptFile],
+      args: ["--output-format", "json", "--approval-mode", "auto_edit"],
       model: "gemini-2.5-pro",
-      withModel: [
-        "gemini",
-        "--output-format",
-        "json",
-        "--approval-mode",
-        "auto_edit",
-        "--model",
-        "gemini-2.5-pro",
-        "<",
-        promptFile,
-      ],
+      modelArgs: ["--output-format", "json", "--approval-mode", "auto_edit", "--model", "gemini-2.5-pro"],
+      output: "gemini.log",
     },
     opencode: {
-      plain: ["opencode", "run", "--format", "json", "<", promptFile],
+      args: ["run", "--format", "json"],
       model: "anthropic/claude-sonnet-4-5",
-      withModel: [
-        "opencode",
-        "run",
-        "--format",
-        "json",
-        "--model",
-        "anthropic/claude-sonnet-4-5",
-        "<",
-        promptFile,
-      ],
+      modelArgs: ["run", "--format", "json", "--model", "anthropic/claude-sonnet-4-5"],
+      output: "opencode.log",
     },
   };
 
   for (const preset of AGENT_PRESETS) {
     it(`${preset}: headless with JSON output, the prompt on stdin, the model by the CLI's flag`, () => {
-      const { plain, model, withModel } = cases[preset];
-      expect(shellWords(buildLaunchCommand(preset, { promptFile }))).toEqual(plain);
-      expect(shellWords(buildLaunchCommand(preset, { promptFile, model }))).toEqual(withModel);
+      const { args, model, modelArgs, output } = cases[preset];
+      const promptFile = path.join(dir, "prompt.md");
+      writeFileSync(promptFile, prompt);
+      const plain = run(buildLaunchCommand(preset, { promptFile }), output);
+      expect(plain.argv).toEqual(args);
+      expect(plain.stdin).toBe(prompt);
+      expect(parseUsage(preset, plain.log).usage?.input_tokens).toBeGreaterThan(0);
+      expect(run(buildLaunchCommand(preset, { promptFile, model }), output).argv).toEqual(modelArgs);
     });
   }
 
   it("writes the exact command for --dry-run, quoting only what the shell would split", () => {
+    const promptFile = ".baton/prompts/it-1/product_analyst-1.md";
     expect(buildLaunchCommand("claude", { promptFile, model: "opus" })).toBe(
       `claude -p --output-format json --permission-mode acceptEdits --model opus < ${promptFile}`,
     );
     const odd = "my prompts/it's 1.md";
+    mkdirSync(path.join(dir, "my prompts"), { recursive: true });
+    writeFileSync(path.join(dir, odd), prompt);
     const line = buildLaunchCommand("gemini", { promptFile: odd });
     expect(line).toBe(`gemini --output-format json --approval-mode auto_edit < 'my prompts/it'\\''s 1.md'`);
-    expect(shellWords(line).at(-1)).toBe(odd);
+    expect(run(line, "gemini.log").stdin).toBe(prompt);
   });
 
   it("leaves {prompt} for the launcher to fill, as --launcher takes it", () => {
@@ -117,7 +128,7 @@ describe("launch commands", () => {
     expect(modelProblem("opencode", "claude-sonnet-4-5")).toBe(
       "opencode needs the model as provider/model (e.g. anthropic/claude-sonnet-4-5)",
     );
-    expect(() => buildLaunchCommand("opencode", { promptFile, model: "claude-sonnet-4-5" })).toThrow(
+    expect(() => buildLaunchCommand("opencode", { promptFile: "p.md", model: "claude-sonnet-4-5" })).toThrow(
       "opencode needs the model as provider/model",
     );
     expect(modelProblem("opencode", undefined)).toBeUndefined();
