@@ -40,12 +40,16 @@ export function isObject(value: unknown): value is JsonObject {
 export function jsonObjects(text: string): JsonObject[] {
   const lines = text.split(/\r?\n/);
   const found: JsonObject[] = [];
+  // Past the last closing line no block can end, so a log of many stray `{` lines stays linear.
+  const lastCloser = lines.findLastIndex((l) => l.trimEnd() === "}");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]?.trim() ?? "";
     if (!line.startsWith("{")) continue;
     if (line === "{") {
-      const end = lines.findIndex((l, j) => j > i && l.trimEnd() === "}");
-      const block = end === -1 ? undefined : parseObject(lines.slice(i, end + 1).join("\n"));
+      if (i > lastCloser) continue;
+      let end = i + 1;
+      while (end < lines.length && lines[end]?.trimEnd() !== "}") end++;
+      const block = parseObject(lines.slice(i, end + 1).join("\n"));
       if (block) {
         found.push(block);
         i = end;
