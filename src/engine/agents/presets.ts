@@ -175,7 +175,7 @@ const PRESETS: Record<AgentPreset, PresetSpec> = {
   /*
    * OpenCode. Flags: `opencode run` (non-interactive; piped stdin is the message), `--format json`
    * (one JSON event per line: `{type, timestamp, sessionID, ...}`), `-m/--model provider/model` —
-   * sst/opencode packages/opencode/src/cli/cmd/run.ts. Output: a `step_finish` event per model step
+   * anomalyco/opencode packages/opencode/src/cli/cmd/run.ts. Output: a `step_finish` event per model step
    * whose `part` has `cost` and `tokens` {input, output, reasoning, cache: {read, write}} —
    * packages/opencode/src/session/message-v2.ts (`StepFinishPart`). OpenCode's `input` excludes the
    * cache reads and writes (packages/opencode/src/session/index.ts, `getUsage`), and `reasoning` is
