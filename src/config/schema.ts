@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** An object schema that rejects unknown keys and names the valid ones (typos are the usual cause). */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
   const valid = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
     error: (issue) =>

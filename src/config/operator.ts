@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { quoteList, UserError } from "./errors.js";
+import { strictObject } from "./schema.js";
+import { unsafePathReason } from "./workspace.js";
+import { loadYaml, parseYaml, validateWith, type YamlSource } from "./yaml.js";
+
+/** The operator's own file: what only the person running Baton may declare (commands to run). */
+export const OPERATOR_CONFIG_PATH = ".baton/config.yaml";
+
+const COMMAND_NAME = /^[a-z][a-z0-9_-]*$/;
+
+const relativePath = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .superRefine((value, ctx) => {
+    const reason = unsafePathReason(value);
+    if (reason) ctx.addIssue({ code: "custom", message: `path \`${value}\` ${reason}` });
+  });
+
+const commandObject = strictObject({
+  run: z.string().trim().min(1, "must not be empty"),
+  timeout_s: z.number().positive().max(3600).optional(),
+  report: strictObject({ junit: relativePath.optional() }).optional(),
+  description: z.string().trim().min(1).optional(),
+});
+
+/** `name: "npm test"` is shorthand for `name: { run: "npm test" }`. */
+const commandSchema = z.union([z.string().trim().min(1, "must not be empty"), commandObject]);
+
+const operatorFileSchema = strictObject({
+  commands: z
+    .record(z.string(), commandSchema)
+    .superRefine((commands, ctx) => {
+      // Checked here rather than as the record's key schema, whose failure zod reports as a bare "Invalid key".
+      for (const name of Object.keys(commands)) {
+        if (!COMMAND_NAME.test(name)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message:
+              "command names are lowercase letters, digits, `_` and `-`, starting with a letter, e.g. `test`",
+          });
+        }
+      }
+    })
+    .default({}),
+});
+
+/** One named command the operator allows checks to run, e.g. `test` or `typecheck`. */
+export interface OperatorCommand {
+  name: string;
+  /** Shell command line, run in the assignment's working tree. */
+  run: string;
+  /** Seconds before the command is stopped; absent means the command check's default. */
+  timeout_s?: number;
+  /** Where the command writes its test report, relative to the folder it runs in. */
+  report?: { junit?: string };
+  description?: string;
+}
+
+export interface OperatorConfig {
+  /** Workspace-relative path of the file the commands came from, or null when there is none. */
+  file: string | null;
+  commands: ReadonlyMap<string, OperatorCommand>;
+}
+
+/** Reads `<workspace>/.baton/config.yaml`; a workspace without one has no commands. Throws ConfigError. */
+export function loadOperatorConfig(workspaceRoot: string): OperatorConfig {
+  const file = path.join(workspaceRoot, ...OPERATOR_CONFIG_PATH.split("/"));
+  if (!existsSync(file)) return { file: null, commands: new Map() };
+  return fromSource(loadYaml(file, OPERATOR_CONFIG_PATH));
+}
+
+/** Parses the text of an operator config (for tests and for a config passed inline). Throws ConfigError. */
+export function parseOperatorConfig(text: string, displayName = OPERATOR_CONFIG_PATH): OperatorConfig {
+  return fromSource(parseYaml(text, displayName));
+}
+
+function fromSource(source: YamlSource): OperatorConfig {
+  // An empty file (or one with only comments) declares nothing.
+  if (source.data === null || source.data === undefined) return { file: source.file, commands: new Map() };
+  const parsed = validateWith(source, operatorFileSchema);
+  const commands = new Map<string, OperatorCommand>();
+  for (const [name, spec] of Object.entries(parsed.commands)) {
+    const command: OperatorCommand = typeof spec === "string" ? { name, run: spec } : { name, ...spec };
+    commands.set(name, command);
+  }
+  return { file: source.file, commands };
+}
+
+/** The command declared as `name`; an unknown name is an error that lists the declared ones. */
+export function operatorCommand(config: OperatorConfig, name: string): OperatorCommand {
+  const command = config.commands.get(name);
+  if (command) return command;
+  if (config.file === null) {
+    throw new UserError(
+      `command \`${name}\` is not declared: there is no ${OPERATOR_CONFIG_PATH}; the operator declares commands there under \`commands:\``,
+    );
+  }
+  throw new UserError(
+    `command \`${name}\` is not declared in ${config.file}; declared commands: ${quoteList(config.commands.keys())}`,
+  );
+}
