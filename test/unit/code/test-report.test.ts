@@ -1,0 +1,189 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  describeTestFailures,
+  MAX_LISTED_FAILURES,
+  MAX_REPORT_BYTES,
+  parseJUnit,
+  prepareReportPath,
+  readJUnitReport,
+  type TestReport,
+} from "../../../src/engine/code/test-report.js";
+import { REPO_ROOT, tempDir, writeFiles } from "../../helpers/temp.js";
+
+const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "junit");
+/** The fixtures were written by runs in this folder (paths in them were rewritten to it). */
+const APP = "/home/dev/app";
+
+async function fixture(name: string): Promise<TestReport> {
+  const report = await parseJUnit(readFileSync(path.join(FIXTURES, name), "utf8"), name, APP);
+  if ("problem" in report) throw new Error(report.problem);
+  return report;
+}
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+});
+afterEach(() => cleanup());
+
+describe("JUnit reports", () => {
+  it("reads node --test's report: nested suite, failing tests with their file:line:col and message", async () => {
+    const report = await fixture("node-test.xml");
+    expect(report).toMatchObject({ tests: 4, failed: 2, skipped: 1 });
+    // Test cases directly under <testsuites> come before those of nested suites.
+    expect(report.failures).toEqual([
+      {
+        name: "throws on bad input",
+        classname: "test",
+        location: "test/math.test.mjs:7:43",
+        message: ["bad input: expected a number", "second line", "third line", "fourth line"],
+      },
+      {
+        name: "add › adds negatives",
+        classname: "test",
+        location: "test/math.test.mjs:5:39",
+        message: ["Expected values to be strictly equal:", "-2 !== -3"],
+      },
+    ]);
+  });
+
+  it("reads jest-junit, vitest and pytest reports", async () => {
+    const jest = await fixture("jest-junit.xml");
+    expect(jest).toMatchObject({ tests: 3, failed: 1 });
+    expect(jest.failures[0]).toEqual({
+      name: "math divides by zero",
+      classname: "math divides by zero",
+      location: "src/math.test.js:12:30",
+      message: ["Error: expect(received).toThrow()", "Received function did not throw"],
+    });
+
+    const vitest = await fixture("vitest.xml");
+    expect(vitest.failures).toEqual([
+      {
+        name: "math > multiplies",
+        classname: "test/math.test.ts",
+        location: "test/math.test.ts:9:25",
+        message: [
+          "AssertionError: expected 6 to be 8 // Object.is equality",
+          "- Expected",
+          "+ Received",
+          "- 8",
+        ],
+      },
+    ]);
+
+    const pytest = await fixture("pytest.xml");
+    expect(pytest).toMatchObject({ tests: 4, failed: 2, skipped: 1 });
+    expect(pytest.failures).toEqual([
+      {
+        name: "test_sub",
+        classname: "tests.test_math",
+        location: "tests/test_math.py:8",
+        message: ["assert -1 == 1", "+  where -1 = sub(1, 2)"],
+      },
+      {
+        name: "test_read",
+        classname: "tests.test_io",
+        location: "tests/test_io.py:4",
+        message: ["FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'"],
+      },
+    ]);
+  });
+
+  it("reads a report that node --test writes for real in a temp project", async () => {
+    writeFiles(dir, {
+      "test/sum.test.mjs": `import { test } from "node:test";
+import assert from "node:assert/strict";
+test("sums", () => assert.equal(1 + 2, 3));
+test("sums wrongly", () => assert.equal(1 + 2, 4));
+`,
+    });
+    const reportFile = path.join(dir, ".baton/reports/junit.xml");
+    writeFiles(dir, { ".baton/reports/junit.xml": "<stale/>" });
+    await prepareReportPath(reportFile);
+    expect(existsSync(reportFile)).toBe(false);
+    const run = spawnSync(
+      process.execPath,
+      ["--test", "--test-reporter=junit", "--test-reporter-destination=.baton/reports/junit.xml", "test/"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(run.status).toBe(1);
+    const report = await readJUnitReport(reportFile, ".baton/reports/junit.xml", dir);
+    if ("problem" in report) throw new Error(report.problem);
+    expect(report).toMatchObject({ tests: 2, failed: 1 });
+    expect(report.failures[0]?.name).toBe("sums wrongly");
+    expect(report.failures[0]?.location).toBe("test/sum.test.mjs:4:35");
+    expect(report.failures[0]?.message).toEqual(["Expected values to be strictly equal:", "3 !== 4"]);
+    const text = describeTestFailures({
+      command: "`test` (node --test)",
+      exitCode: run.status,
+      reportPath: ".baton/reports/junit.xml",
+      report,
+    });
+    expect(text).toBe(
+      [
+        "1 of 2 tests failed (report .baton/reports/junit.xml):",
+        "- sums wrongly (test/sum.test.mjs:4:35)",
+        "    Expected values to be strictly equal:",
+        "    3 !== 4",
+      ].join("\n"),
+    );
+  });
+
+  it("says when the command failed but the report lists no failing test, or no report was written", async () => {
+    writeFiles(dir, {
+      "ok.xml": `<testsuites><testsuite name="s" tests="1"><testcase name="fine" classname="c"/></testsuite></testsuites>`,
+    });
+    const report = await readJUnitReport(path.join(dir, "ok.xml"), "ok.xml", dir);
+    expect(report).toEqual({ tests: 1, failures: [], failed: 0, skipped: 0 });
+    expect(describeTestFailures({ command: "`test`", exitCode: 2, reportPath: "ok.xml", report })).toBe(
+      "`test` exited with code 2 but its report ok.xml lists no failing test (1 test ran): the failure is outside the tests (build, setup, a file that does not load, or the command itself); see its output",
+    );
+    expect(
+      describeTestFailures({ command: "`test`", exitCode: 0, reportPath: "ok.xml", report }),
+    ).toBeUndefined();
+
+    const missing = await readJUnitReport(path.join(dir, "none.xml"), "none.xml", dir);
+    expect(missing).toEqual({ problem: "report none.xml was not written" });
+    expect(
+      describeTestFailures({ command: "`test`", exitCode: 1, reportPath: "none.xml", report: missing }),
+    ).toBe("`test` failed and report none.xml was not written");
+  });
+
+  it("refuses oversized, malformed and non-JUnit reports with a reason", async () => {
+    writeFiles(dir, {
+      "big.xml": "x".repeat(MAX_REPORT_BYTES + 1),
+      "bad.xml": "<testsuites>\n<testcase>\n</testsuites>",
+    });
+    expect(await readJUnitReport(path.join(dir, "big.xml"), "big.xml", dir)).toEqual({
+      problem: `report big.xml is ${MAX_REPORT_BYTES + 1} bytes; reports are read up to ${MAX_REPORT_BYTES} bytes`,
+    });
+    const bad = await readJUnitReport(path.join(dir, "bad.xml"), "bad.xml", dir);
+    expect(bad).toMatchObject({
+      problem: expect.stringMatching(/^report bad\.xml is not valid XML \(line 3, column \d+: /),
+    });
+    expect(await parseJUnit("<html><body/></html>", "r.xml", dir)).toEqual({
+      problem: "report r.xml is not a JUnit report (no <testsuites> or <testsuite> element)",
+    });
+  });
+
+  it("lists at most MAX_LISTED_FAILURES failures and counts the rest; never shows paths outside the project", async () => {
+    const cases = Array.from(
+      { length: MAX_LISTED_FAILURES + 3 },
+      (_, i) =>
+        `<testcase name="t${i}"><failure message="boom">at f (/etc/elsewhere/x.js:1:1)</failure></testcase>`,
+    ).join("");
+    const report = await parseJUnit(`<testsuite name="many">${cases}</testsuite>`, "r.xml", dir);
+    if ("problem" in report) throw new Error(report.problem);
+    expect(report.failed).toBe(MAX_LISTED_FAILURES + 3);
+    expect(report.failures).toHaveLength(MAX_LISTED_FAILURES);
+    expect(report.failures[0]).toEqual({ name: "many › t0", message: ["boom"] });
+    const text = describeTestFailures({ command: "`test`", exitCode: 1, reportPath: "r.xml", report }) ?? "";
+    expect(text.split("\n").at(-1)).toBe("- … and 3 more failing tests in the report");
+    expect(text).not.toContain("/etc/elsewhere");
+  });
+});
