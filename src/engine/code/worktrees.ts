@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../config/errors.js";
 
@@ -46,13 +46,26 @@ function git(cwd: string, args: readonly string[]): Promise<GitResult> {
   });
 }
 
-async function gitOk(cwd: string, args: readonly string[]): Promise<string> {
+/** Runs git and returns its output; a failure becomes a UserError with git's first lines, paths made relative. */
+async function gitOk(cwd: string, args: readonly string[], root = cwd): Promise<string> {
   const result = await git(cwd, args);
-  if (result.code !== 0) {
-    const detail = (result.stderr || result.stdout).trim().split("\n").slice(0, 3).join("; ");
-    throw new UserError(`git ${args[0]} failed: ${detail}`);
-  }
+  if (result.code !== 0) throw new UserError(`git ${args[0]} failed: ${gitDetail(result, root)}`);
   return result.stdout;
+}
+
+/** git's first lines of complaint, with the workspace's absolute path left out (messages are for a model). */
+function gitDetail(result: GitResult, root: string): string {
+  const detail = (result.stderr || result.stdout).trim().split("\n").slice(0, 3).join("; ");
+  let real = root;
+  try {
+    real = realpathSync(root);
+  } catch {
+    // the workspace vanished; nothing to strip but the given path
+  }
+  return [real, root].reduce(
+    (text, prefix) => text.replaceAll(`${prefix}${path.sep}`, "").replaceAll(prefix, "."),
+    detail,
+  );
 }
 
 /** Whether `root` is the top folder of a git work tree (a subfolder or a bare repository is not). */
@@ -193,7 +206,7 @@ export async function commitWorktree(
   message: string,
 ): Promise<string | null> {
   const cwd = path.join(root, ...worktree.dir.split("/"));
-  const conflicted = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"]));
+  const conflicted = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"], root));
   // `git add` would mark a conflict resolved whatever the file holds; its markers tell whether it is.
   const leftover = conflicted.filter((file) => hasConflictMarkers(path.join(cwd, file)));
   if (leftover.length > 0) {
@@ -201,12 +214,13 @@ export async function commitWorktree(
       `conflict markers are still in ${listFiles(leftover.join("\0"))}; resolve them first`,
     );
   }
-  await gitOk(cwd, ["add", "-A"]);
+  // Never `.baton/`: test reports and other Baton files written in the worktree stay out of the branch.
+  await gitOk(cwd, ["add", "-A", "--", ".", ":(exclude).baton"], root);
   const merging = (await git(cwd, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])).code === 0;
   const staged = await git(cwd, ["diff", "--cached", "--quiet"]);
   if (staged.code === 0 && !merging) return null;
-  await gitOk(cwd, [...(await identityArgs(cwd)), "commit", "--no-verify", "-m", message]);
-  return (await gitOk(cwd, ["rev-parse", "HEAD"])).trim();
+  await gitOk(cwd, [...(await identityArgs(cwd)), "commit", "--no-verify", "-m", message], root);
+  return (await gitOk(cwd, ["rev-parse", "HEAD"], root)).trim();
 }
 
 async function identityArgs(cwd: string): Promise<string[]> {
@@ -277,8 +291,7 @@ export async function mergeBranch(
   // Whatever stopped the merge, leave the workspace as it was before it.
   await git(root, ["merge", "--abort"]);
   if (conflicts.length > 0) return { status: "conflict", files: conflicts };
-  const detail = (merge.stderr || merge.stdout).trim().split("\n").slice(0, 3).join("; ");
-  return { status: "refused", reason: `git merge failed: ${detail}` };
+  return { status: "refused", reason: `git merge failed: ${gitDetail(merge, root)}` };
 }
 
 /**
@@ -290,10 +303,9 @@ export async function syncWithBase(root: string, worktree: Worktree, baseBranch:
   const cwd = path.join(root, ...worktree.dir.split("/"));
   const merge = await git(cwd, [...(await identityArgs(cwd)), "merge", "--no-edit", baseBranch]);
   if (merge.code === 0) return [];
-  const conflicts = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"]));
+  const conflicts = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"], root));
   if (conflicts.length > 0) return conflicts;
-  const detail = (merge.stderr || merge.stdout).trim().split("\n").slice(0, 3).join("; ");
-  throw new UserError(`git merge of ${baseBranch} into ${worktree.dir} failed: ${detail}`);
+  throw new UserError(`git merge of ${baseBranch} into ${worktree.dir} failed: ${gitDetail(merge, root)}`);
 }
 
 /**
@@ -307,6 +319,8 @@ export async function removeWorktree(
   options: { deleteBranch: boolean; discard?: boolean },
 ): Promise<void> {
   const absolute = path.join(root, ...worktree.dir.split("/"));
+  // Baton's own files there (test reports) are never committed, so git would count them as work.
+  rmSync(path.join(absolute, ".baton"), { recursive: true, force: true });
   await gitOk(root, ["worktree", "remove", ...(options.discard ? ["--force"] : []), absolute]);
   if (options.deleteBranch) await gitOk(root, ["branch", "-d", worktree.branch]);
 }

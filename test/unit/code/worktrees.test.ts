@@ -79,6 +79,7 @@ describe("git worktrees for isolated assignments", () => {
     writeFileSync(path.join(dir, a.dir, "src/greet.js"), "line 1 from A\nline 2\nline 3\n");
     writeFileSync(path.join(dir, b.dir, "src/greet.js"), "line 1 from B\nline 2\nline 3\n");
     writeFileSync(path.join(dir, b.dir, "src/extra.js"), "export const extra = 1;\n");
+    writeFiles(path.join(dir, b.dir), { ".baton/reports/junit.xml": "<testsuites/>" });
     expect(read("src/greet.js")).toBe("line 1\nline 2\nline 3\n");
     expect(await commitWorktree(dir, a, "developer-01")).toMatch(/^[0-9a-f]{40}$/);
     expect(await commitWorktree(dir, b, "developer-02")).toMatch(/^[0-9a-f]{40}$/);
@@ -122,6 +123,8 @@ describe("git worktrees for isolated assignments", () => {
     expect(third.status).toBe("merged");
     expect(read("src/greet.js")).toBe("line 1 from A\nline 1 from B\nline 2\nline 3\n");
     expect(read("src/extra.js")).toBe("export const extra = 1;\n");
+    // Baton's own files in a worktree (a test report) are never committed to its branch.
+    expect(git(dir, "ls-tree", "-r", "--name-only", "main")).not.toContain(".baton");
 
     await removeWorktree(dir, a, { deleteBranch: true });
     await removeWorktree(dir, b, { deleteBranch: true });
@@ -179,7 +182,9 @@ describe("git worktrees for isolated assignments", () => {
 
     // An unmerged branch is never deleted, and a worktree with uncommitted work is kept unless discarded.
     writeFileSync(path.join(dir, a.dir, "draft.md"), "draft\n");
-    await expect(removeWorktree(dir, a, { deleteBranch: false })).rejects.toThrow("git worktree failed");
+    const kept = await removeWorktree(dir, a, { deleteBranch: false }).catch((error: Error) => error.message);
+    expect(kept).toMatch(/^git worktree failed: .*contains modified or untracked files/);
+    expect(kept).not.toContain(dir); // no absolute path of the machine in a message
     await removeWorktree(dir, a, { deleteBranch: false, discard: true });
     await createWorktree(dir, { runId: "r", assignment: "dev-01", baseCommit: base.commit });
     await expect(removeWorktree(dir, a, { deleteBranch: true })).rejects.toThrow("git branch failed");
