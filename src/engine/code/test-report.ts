@@ -1,6 +1,8 @@
 import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { OperatorCommand } from "../../config/operator.js";
+import type { Workspace } from "../../config/workspace.js";
 
 /** Reports bigger than this are not parsed: a runaway report must not stall validation. */
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
@@ -245,4 +247,29 @@ export function describeTestFailures(outcome: TestRunOutcome): string | undefine
   if (unlisted > 0)
     lines.push(`- … and ${unlisted} more failing ${unlisted === 1 ? "test" : "tests"} in the report`);
   return lines.join("\n");
+}
+
+/**
+ * Before a declared command runs in `workdir`: readies its report path (see prepareReportPath).
+ * The path goes through the workspace guard, so a report cannot point outside the working tree.
+ */
+export async function prepareCommandReport(command: OperatorCommand, workdir: Workspace): Promise<void> {
+  const report = command.report?.junit;
+  if (report !== undefined) await prepareReportPath(workdir.resolve(report, "report"));
+}
+
+/**
+ * After a declared command ran in `workdir` and exited with `exitCode`: what its JUnit report says
+ * for the failure reason, VALIDATION.md and the rework prompt (see describeTestFailures), or
+ * undefined when the command declares no report or there is nothing to add.
+ */
+export async function commandReportText(
+  command: OperatorCommand,
+  workdir: Workspace,
+  exitCode: number | null,
+): Promise<string | undefined> {
+  const reportPath = command.report?.junit;
+  if (reportPath === undefined) return undefined;
+  const report = await readJUnitReport(workdir.resolve(reportPath, "report"), reportPath, workdir.root);
+  return describeTestFailures({ command: `\`${command.name}\``, exitCode, reportPath, report });
 }

@@ -2,11 +2,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseOperatorConfig } from "../../../src/config/operator.js";
+import { Workspace } from "../../../src/config/workspace.js";
 import {
+  commandReportText,
   describeTestFailures,
   MAX_LISTED_FAILURES,
   MAX_REPORT_BYTES,
   parseJUnit,
+  prepareCommandReport,
   prepareReportPath,
   readJUnitReport,
   type TestReport,
@@ -185,5 +189,30 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
     const text = describeTestFailures({ command: "`test`", exitCode: 1, reportPath: "r.xml", report }) ?? "";
     expect(text.split("\n").at(-1)).toBe("- … and 3 more failing tests in the report");
     expect(text).not.toContain("/etc/elsewhere");
+  });
+});
+
+describe("reports of declared commands", () => {
+  it("readies the report path, then turns the report into the text for the failure reason", async () => {
+    const workspace = new Workspace(dir);
+    const command = parseOperatorConfig(
+      "commands:\n  test:\n    run: node --test --test-reporter=junit --test-reporter-destination=out/junit.xml\n    report: { junit: out/junit.xml }\n",
+    ).commands.get("test");
+    if (!command) throw new Error("test command missing");
+    writeFiles(dir, {
+      "sum.test.mjs": `import { test } from "node:test";\nimport assert from "node:assert/strict";\ntest("adds", () => assert.equal(2 + 2, 5));\n`,
+    });
+    await prepareCommandReport(command, workspace);
+    expect(existsSync(path.join(dir, "out"))).toBe(true);
+    const run = spawnSync(command.run, { cwd: dir, shell: true, encoding: "utf8" });
+    expect(await commandReportText(command, workspace, run.status)).toMatch(
+      /^1 of 1 test failed \(report out\/junit\.xml\):\n- adds \(sum\.test\.mjs:3:\d+\)\n {4}Expected values to be strictly equal:\n {4}4 !== 5$/,
+    );
+
+    const escaping = { ...command, report: { junit: "../elsewhere.xml" } };
+    await expect(commandReportText(escaping, workspace, 1)).rejects.toThrow(
+      "report `../elsewhere.xml` contains `..`",
+    );
+    expect(await commandReportText({ name: "lint", run: "true" }, workspace, 1)).toBeUndefined();
   });
 });
