@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Workspace } from "../../../src/config/workspace.js";
 import {
   commitWorktree,
   createWorktree,
@@ -14,6 +15,7 @@ import {
   syncWithBase,
   worktreeBranch,
 } from "../../../src/engine/code/worktrees.js";
+import { resolveTargets } from "../../../src/engine/targets.js";
 import { tempDir, writeFiles } from "../../helpers/temp.js";
 
 let dir: string;
@@ -74,6 +76,9 @@ describe("git worktrees for isolated assignments", () => {
     });
     expect(a).toEqual({ dir: ".baton/worktrees/run-1/developer-01", branch: "baton/run-1/developer-01" });
     expect(await listWorktrees(dir)).toEqual([a, b]);
+    // Target globs of the workspace do not see the worktrees' copies of its files.
+    const targets = await resolveTargets(new Workspace(dir), ["**/*.js"], {});
+    expect(targets.map((t) => t.path)).toEqual(["src/greet.js"]);
 
     // Both agents edit the same line, each in its own folder; the workspace does not change.
     writeFileSync(path.join(dir, a.dir, "src/greet.js"), "line 1 from A\nline 2\nline 3\n");
