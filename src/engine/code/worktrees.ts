@@ -68,6 +68,23 @@ function gitDetail(result: GitResult, root: string): string {
   );
 }
 
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs git operations that change the repository one at a time per workspace: two assignments that
+ * pass together must not merge at once (git would fail on its index lock), and merges are ordered.
+ */
+function oneAtATime<T>(root: string, operation: () => Promise<T>): Promise<T> {
+  const previous = queues.get(root) ?? Promise.resolve();
+  const next = previous.then(operation, operation);
+  const settled = next.catch(() => undefined);
+  queues.set(root, settled);
+  void settled.then(() => {
+    if (queues.get(root) === settled) queues.delete(root);
+  });
+  return next;
+}
+
 /** Whether `root` is the top folder of a git work tree (a subfolder or a bare repository is not). */
 export async function isGitRepo(root: string): Promise<boolean> {
   const result = await git(root, ["rev-parse", "--show-toplevel"]).catch(() => undefined);
@@ -154,22 +171,24 @@ export async function createWorktree(
   root: string,
   args: { runId: string; assignment: string; baseCommit: string },
 ): Promise<Worktree> {
-  const branch = worktreeBranch(args.runId, args.assignment);
-  const dir = worktreeDir(args.runId, args.assignment);
-  const absolute = path.join(root, ...dir.split("/"));
-  // A folder deleted by hand leaves a stale registration that would block `worktree add`.
-  await gitOk(root, ["worktree", "prune"]);
-  const listed = await listWorktrees(root);
-  if (listed.some((w) => w.dir === dir && w.branch === branch)) return { dir, branch };
-  if (existsSync(absolute)) {
-    throw new UserError(`${dir} exists but is not the worktree of ${branch}; move it away and try again`);
-  }
-  const exists = (await git(root, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])).code === 0;
-  const add = exists
-    ? ["worktree", "add", absolute, branch]
-    : ["worktree", "add", "-b", branch, absolute, args.baseCommit];
-  await gitOk(root, add);
-  return { dir, branch };
+  return oneAtATime(root, async () => {
+    const branch = worktreeBranch(args.runId, args.assignment);
+    const dir = worktreeDir(args.runId, args.assignment);
+    const absolute = path.join(root, ...dir.split("/"));
+    // A folder deleted by hand leaves a stale registration that would block `worktree add`.
+    await gitOk(root, ["worktree", "prune"]);
+    const listed = await listWorktrees(root);
+    if (listed.some((w) => w.dir === dir && w.branch === branch)) return { dir, branch };
+    if (existsSync(absolute)) {
+      throw new UserError(`${dir} exists but is not the worktree of ${branch}; move it away and try again`);
+    }
+    const exists = (await git(root, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])).code === 0;
+    const add = exists
+      ? ["worktree", "add", absolute, branch]
+      : ["worktree", "add", "-b", branch, absolute, args.baseCommit];
+    await gitOk(root, add);
+    return { dir, branch };
+  });
 }
 
 /** The worktrees Baton made (those under WORKTREES_DIR), with their branches. */
@@ -205,22 +224,24 @@ export async function commitWorktree(
   worktree: Worktree,
   message: string,
 ): Promise<string | null> {
-  const cwd = path.join(root, ...worktree.dir.split("/"));
-  const conflicted = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"], root));
-  // `git add` would mark a conflict resolved whatever the file holds; its markers tell whether it is.
-  const leftover = conflicted.filter((file) => hasConflictMarkers(path.join(cwd, file)));
-  if (leftover.length > 0) {
-    throw new UserError(
-      `conflict markers are still in ${listFiles(leftover.join("\0"))}; resolve them first`,
-    );
-  }
-  // Never `.baton/`: test reports and other Baton files written in the worktree stay out of the branch.
-  await gitOk(cwd, ["add", "-A", "--", ".", ":(exclude).baton"], root);
-  const merging = (await git(cwd, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])).code === 0;
-  const staged = await git(cwd, ["diff", "--cached", "--quiet"]);
-  if (staged.code === 0 && !merging) return null;
-  await gitOk(cwd, [...(await identityArgs(cwd)), "commit", "--no-verify", "-m", message], root);
-  return (await gitOk(cwd, ["rev-parse", "HEAD"], root)).trim();
+  return oneAtATime(root, async () => {
+    const cwd = path.join(root, ...worktree.dir.split("/"));
+    const conflicted = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"], root));
+    // `git add` would mark a conflict resolved whatever the file holds; its markers tell whether it is.
+    const leftover = conflicted.filter((file) => hasConflictMarkers(path.join(cwd, file)));
+    if (leftover.length > 0) {
+      throw new UserError(
+        `conflict markers are still in ${listFiles(leftover.join("\0"))}; resolve them first`,
+      );
+    }
+    // Never `.baton/`: test reports and other Baton files written in the worktree stay out of the branch.
+    await gitOk(cwd, ["add", "-A", "--", ".", ":(exclude).baton"], root);
+    const merging = (await git(cwd, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])).code === 0;
+    const staged = await git(cwd, ["diff", "--cached", "--quiet"]);
+    if (staged.code === 0 && !merging) return null;
+    await gitOk(cwd, [...(await identityArgs(cwd)), "commit", "--no-verify", "-m", message], root);
+    return (await gitOk(cwd, ["rev-parse", "HEAD"], root)).trim();
+  });
 }
 
 async function identityArgs(cwd: string): Promise<string[]> {
@@ -243,55 +264,57 @@ export async function mergeBranch(
   root: string,
   args: { branch: string; baseBranch: string; message: string },
 ): Promise<MergeResult> {
-  const current = await git(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
-  if (current.code !== 0 || current.stdout.trim() !== args.baseBranch) {
-    const on = current.code === 0 ? `on \`${current.stdout.trim()}\`` : "on a detached HEAD";
-    return {
-      status: "refused",
-      reason: `the workspace is ${on}, but ${args.branch} merges into \`${args.baseBranch}\`; run \`git switch ${args.baseBranch}\``,
-    };
-  }
-  if ((await git(root, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])).code === 0) {
-    return {
-      status: "refused",
-      reason: "the workspace is in the middle of a merge; finish or abort it first",
-    };
-  }
-  const files = splitZ(
-    await gitOk(root, ["diff", "--name-only", "--no-renames", "-z", `${args.baseBranch}...${args.branch}`]),
-  );
-  if (files.length === 0) {
-    return { status: "merged", commit: (await gitOk(root, ["rev-parse", "HEAD"])).trim(), files };
-  }
-  const dirty = new Set(
-    splitZ(await gitOk(root, ["status", "--porcelain", "-z", "--untracked-files=all", "--", ...files]))
-      .filter((entry) => entry.length > 3 && entry[2] === " ")
-      .map((entry) => entry.slice(3)),
-  );
-  const touched = files.filter((file) => dirty.has(file));
-  if (touched.length > 0) {
-    return {
-      status: "refused",
-      reason: `the workspace has uncommitted changes to ${listFiles(touched.join("\0"))}, which ${args.branch} changes too; commit or stash them first`,
-    };
-  }
-  const merge = await git(root, [
-    ...(await identityArgs(root)),
-    "merge",
-    "--no-ff",
-    "--no-edit",
-    "-m",
-    args.message,
-    args.branch,
-  ]);
-  if (merge.code === 0) {
-    return { status: "merged", commit: (await gitOk(root, ["rev-parse", "HEAD"])).trim(), files };
-  }
-  const conflicts = splitZ(await gitOk(root, ["diff", "--name-only", "--diff-filter=U", "-z"]));
-  // Whatever stopped the merge, leave the workspace as it was before it.
-  await git(root, ["merge", "--abort"]);
-  if (conflicts.length > 0) return { status: "conflict", files: conflicts };
-  return { status: "refused", reason: `git merge failed: ${gitDetail(merge, root)}` };
+  return oneAtATime(root, async () => {
+    const current = await git(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+    if (current.code !== 0 || current.stdout.trim() !== args.baseBranch) {
+      const on = current.code === 0 ? `on \`${current.stdout.trim()}\`` : "on a detached HEAD";
+      return {
+        status: "refused",
+        reason: `the workspace is ${on}, but ${args.branch} merges into \`${args.baseBranch}\`; run \`git switch ${args.baseBranch}\``,
+      };
+    }
+    if ((await git(root, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])).code === 0) {
+      return {
+        status: "refused",
+        reason: "the workspace is in the middle of a merge; finish or abort it first",
+      };
+    }
+    const files = splitZ(
+      await gitOk(root, ["diff", "--name-only", "--no-renames", "-z", `${args.baseBranch}...${args.branch}`]),
+    );
+    if (files.length === 0) {
+      return { status: "merged", commit: (await gitOk(root, ["rev-parse", "HEAD"])).trim(), files };
+    }
+    const dirty = new Set(
+      splitZ(await gitOk(root, ["status", "--porcelain", "-z", "--untracked-files=all", "--", ...files]))
+        .filter((entry) => entry.length > 3 && entry[2] === " ")
+        .map((entry) => entry.slice(3)),
+    );
+    const touched = files.filter((file) => dirty.has(file));
+    if (touched.length > 0) {
+      return {
+        status: "refused",
+        reason: `the workspace has uncommitted changes to ${listFiles(touched.join("\0"))}, which ${args.branch} changes too; commit or stash them first`,
+      };
+    }
+    const merge = await git(root, [
+      ...(await identityArgs(root)),
+      "merge",
+      "--no-ff",
+      "--no-edit",
+      "-m",
+      args.message,
+      args.branch,
+    ]);
+    if (merge.code === 0) {
+      return { status: "merged", commit: (await gitOk(root, ["rev-parse", "HEAD"])).trim(), files };
+    }
+    const conflicts = splitZ(await gitOk(root, ["diff", "--name-only", "--diff-filter=U", "-z"]));
+    // Whatever stopped the merge, leave the workspace as it was before it.
+    await git(root, ["merge", "--abort"]);
+    if (conflicts.length > 0) return { status: "conflict", files: conflicts };
+    return { status: "refused", reason: `git merge failed: ${gitDetail(merge, root)}` };
+  });
 }
 
 /**
@@ -300,12 +323,14 @@ export async function mergeBranch(
  * The agent edits them; commitWorktree then concludes the merge, and mergeBranch succeeds.
  */
 export async function syncWithBase(root: string, worktree: Worktree, baseBranch: string): Promise<string[]> {
-  const cwd = path.join(root, ...worktree.dir.split("/"));
-  const merge = await git(cwd, [...(await identityArgs(cwd)), "merge", "--no-edit", baseBranch]);
-  if (merge.code === 0) return [];
-  const conflicts = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"], root));
-  if (conflicts.length > 0) return conflicts;
-  throw new UserError(`git merge of ${baseBranch} into ${worktree.dir} failed: ${gitDetail(merge, root)}`);
+  return oneAtATime(root, async () => {
+    const cwd = path.join(root, ...worktree.dir.split("/"));
+    const merge = await git(cwd, [...(await identityArgs(cwd)), "merge", "--no-edit", baseBranch]);
+    if (merge.code === 0) return [];
+    const conflicts = splitZ(await gitOk(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"], root));
+    if (conflicts.length > 0) return conflicts;
+    throw new UserError(`git merge of ${baseBranch} into ${worktree.dir} failed: ${gitDetail(merge, root)}`);
+  });
 }
 
 /**
@@ -318,11 +343,13 @@ export async function removeWorktree(
   worktree: Worktree,
   options: { deleteBranch: boolean; discard?: boolean },
 ): Promise<void> {
-  const absolute = path.join(root, ...worktree.dir.split("/"));
-  // Baton's own files there (test reports) are never committed, so git would count them as work.
-  rmSync(path.join(absolute, ".baton"), { recursive: true, force: true });
-  await gitOk(root, ["worktree", "remove", ...(options.discard ? ["--force"] : []), absolute]);
-  if (options.deleteBranch) await gitOk(root, ["branch", "-d", worktree.branch]);
+  return oneAtATime(root, async () => {
+    const absolute = path.join(root, ...worktree.dir.split("/"));
+    // Baton's own files there (test reports) are never committed, so git would count them as work.
+    rmSync(path.join(absolute, ".baton"), { recursive: true, force: true });
+    await gitOk(root, ["worktree", "remove", ...(options.discard ? ["--force"] : []), absolute]);
+    if (options.deleteBranch) await gitOk(root, ["branch", "-d", worktree.branch]);
+  });
 }
 
 function hasConflictMarkers(file: string): boolean {

@@ -169,6 +169,32 @@ describe("git worktrees for isolated assignments", () => {
     });
   });
 
+  it("runs merges that arrive together one after the other", async () => {
+    repo();
+    const base = await isolationBase(dir);
+    const ids = ["dev-01", "dev-02", "dev-03"];
+    const trees = await Promise.all(
+      ids.map((assignment) => createWorktree(dir, { runId: "r", assignment, baseCommit: base.commit })),
+    );
+    for (const [i, tree] of trees.entries()) {
+      writeFileSync(path.join(dir, tree.dir, `file-${i}.txt`), `from ${ids[i]}\n`);
+    }
+    await Promise.all(trees.map((tree, i) => commitWorktree(dir, tree, ids[i] as string)));
+    const merged = await Promise.all(
+      trees.map((tree) =>
+        mergeBranch(dir, { branch: tree.branch, baseBranch: "main", message: `Merge ${tree.branch}` }),
+      ),
+    );
+    expect(merged.map((m) => m.status)).toEqual(["merged", "merged", "merged"]);
+    expect(ids.map((_, i) => read(`file-${i}.txt`))).toEqual([
+      "from dev-01\n",
+      "from dev-02\n",
+      "from dev-03\n",
+    ]);
+    await Promise.all(trees.map((tree) => removeWorktree(dir, tree, { deleteBranch: true })));
+    expect(await listWorktrees(dir)).toEqual([]);
+  });
+
   it("recreates a removed worktree from its branch without losing commits, and rejects ids git cannot use", async () => {
     repo();
     const base = await isolationBase(dir);
