@@ -23,7 +23,11 @@ const relativePath = z
 const commandObject = strictObject({
   run: z.string().trim().min(1, "must not be empty"),
   timeout_s: z.number().positive().max(3600).optional(),
-  report: strictObject({ junit: relativePath.optional() }).optional(),
+  report: strictObject({ junit: relativePath.optional(), tap: relativePath.optional() })
+    .refine((report) => (report.junit === undefined) !== (report.tap === undefined), {
+      message: "give the report's format and path: `junit: <path>` or `tap: <path>`, one of them",
+    })
+    .optional(),
   description: z.string().trim().min(1).optional(),
 });
 
@@ -57,7 +61,7 @@ export interface OperatorCommand {
   /** Seconds before the command is stopped; absent means the command check's default. */
   timeout_s?: number;
   /** Where the command writes its test report, relative to the folder it runs in. */
-  report?: { junit?: string };
+  report?: { junit?: string; tap?: string };
   description?: string;
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse as parseYamlText } from "yaml";
 import type { OperatorCommand } from "../../config/operator.js";
 import type { Workspace } from "../../config/workspace.js";
 
@@ -52,15 +53,18 @@ export async function prepareReportPath(file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
 }
 
+export type ReportFormat = "junit" | "tap";
+
 /**
- * Reads a JUnit XML report written by a test command. `file` is absolute (the caller resolved it
- * through the workspace guard), `shown` is how the report is named in messages, `root` is the
- * folder the command ran in (failure locations are made relative to it).
+ * Reads a test report written by a command: JUnit XML or TAP. `file` is absolute (the caller
+ * resolved it through the workspace guard), `shown` is how the report is named in messages, `root`
+ * is the folder the command ran in (failure locations are made relative to it).
  */
-export async function readJUnitReport(
+export async function readTestReport(
   file: string,
   shown: string,
   root: string,
+  format: ReportFormat = "junit",
 ): Promise<TestReport | ReportProblem> {
   let size: number;
   try {
@@ -71,7 +75,8 @@ export async function readJUnitReport(
   if (size > MAX_REPORT_BYTES) {
     return { problem: `report ${shown} is ${size} bytes; reports are read up to ${MAX_REPORT_BYTES} bytes` };
   }
-  return parseJUnit(await readFile(file, "utf8"), shown, root);
+  const text = await readFile(file, "utf8");
+  return format === "tap" ? parseTap(text, shown, root) : parseJUnit(text, shown, root);
 }
 
 /** Parses JUnit XML (node --test, jest-junit, vitest, pytest, go-junit-report, Surefire). */
@@ -131,6 +136,88 @@ function collectCase(testcase: XmlNode, suite: string | undefined, root: string,
     ...(location ? { location } : {}),
     message: messageLines(body, messageAttr),
   });
+}
+
+const TEST_POINT = /^(\s*)(not )?ok\b(?:\s+\d+)?(?:\s*-)?\s*(.*)$/;
+const SUBTEST = /^(\s*)# Subtest: (.*)$/;
+const DIRECTIVE = /\s#\s*(SKIP|TODO)\b.*$/i;
+
+/**
+ * Parses TAP (node --test's `tap` reporter, prove and other TAP producers): every `not ok` test
+ * point, with its YAML diagnostics block for the message and location. Node's describe blocks and
+ * tests that failed only through their subtests are not counted again.
+ */
+export function parseTap(text: string, shown: string, root: string): TestReport | ReportProblem {
+  const lines = text.split(/\r?\n/);
+  if (!lines.some((line) => /^\s*(not )?ok\b/.test(line))) {
+    return { problem: `report ${shown} is not a TAP report (no \`ok\` or \`not ok\` line)` };
+  }
+  const report: TestReport = { tests: 0, failures: [], failed: 0, skipped: 0 };
+  const subtests = new Map<number, string>(); // indent → name of the enclosing `# Subtest:`
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const subtest = SUBTEST.exec(line);
+    if (subtest) {
+      const indent = subtest[1]?.length ?? 0;
+      for (const key of [...subtests.keys()]) if (key >= indent) subtests.delete(key);
+      subtests.set(indent, subtest[2]?.trim() ?? "");
+      continue;
+    }
+    const point = TEST_POINT.exec(line);
+    if (!point) continue;
+    const indent = point[1]?.length ?? 0;
+    const { diagnostics, next } = diagnosticsAfter(lines, i + 1);
+    i = next - 1;
+    if (diagnostics.type === "suite") continue;
+    const directive = DIRECTIVE.exec(point[3] ?? "");
+    const title = (point[3] ?? "").replace(DIRECTIVE, "").trim() || "(unnamed test)";
+    if (point[2] && diagnostics.failureType === "subtestsFailed") continue;
+    report.tests++;
+    if (directive) {
+      if (directive[1]?.toUpperCase() === "SKIP") report.skipped++;
+      continue; // a failing TODO does not fail the run
+    }
+    if (!point[2]) continue;
+    report.failed++;
+    if (report.failures.length >= MAX_LISTED_FAILURES) continue;
+    const parents = [...subtests.entries()]
+      .filter(([key]) => key < indent)
+      .sort(([a], [b]) => a - b)
+      .map(([, name]) => name);
+    const location =
+      locationIn(textOf(diagnostics.stack), root) ?? locationIn(textOf(diagnostics.location), root);
+    report.failures.push({
+      name: [...parents, title].join(" › "),
+      ...(location ? { location } : {}),
+      message: messageLines(textOf(diagnostics.error ?? diagnostics.message), undefined),
+    });
+  }
+  return report;
+}
+
+/** The YAML block (`---` … `...`) after a test point, parsed; unreadable diagnostics count as none. */
+function diagnosticsAfter(lines: readonly string[], start: number): { diagnostics: XmlNode; next: number } {
+  const open = lines[start];
+  if (open === undefined || open.trim() !== "---") return { diagnostics: {}, next: start };
+  const indent = open.length - open.trimStart().length;
+  let end = start + 1;
+  while (end < lines.length && (lines[end] as string).trim() !== "...") end++;
+  const block = lines
+    .slice(start + 1, end)
+    .map((line) => line.slice(indent))
+    .join("\n");
+  let diagnostics: XmlNode = {};
+  try {
+    const parsed: unknown = parseYamlText(block, { maxAliasCount: 0 });
+    if (typeof parsed === "object" && parsed !== null) diagnostics = parsed as XmlNode;
+  } catch {
+    // a producer's malformed YAML costs the message, not the failure
+  }
+  return { diagnostics, next: end + 1 };
+}
+
+function textOf(value: unknown): string {
+  return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
 }
 
 function withSuite(name: string, suite: string | undefined, classname: string | undefined): string {
@@ -254,22 +341,35 @@ export function describeTestFailures(outcome: TestRunOutcome): string | undefine
  * The path goes through the workspace guard, so a report cannot point outside the working tree.
  */
 export async function prepareCommandReport(command: OperatorCommand, workdir: Workspace): Promise<void> {
-  const report = command.report?.junit;
-  if (report !== undefined) await prepareReportPath(workdir.resolve(report, "report"));
+  const declared = reportOf(command);
+  if (declared) await prepareReportPath(workdir.resolve(declared.path, "report"));
 }
 
 /**
- * After a declared command ran in `workdir` and exited with `exitCode`: what its JUnit report says
- * for the failure reason, VALIDATION.md and the rework prompt (see describeTestFailures), or
- * undefined when the command declares no report or there is nothing to add.
+ * After a declared command ran in `workdir` and exited with `exitCode`: what its report says for
+ * the failure reason, VALIDATION.md and the rework prompt (see describeTestFailures), or undefined
+ * when the command declares no report or there is nothing to add.
  */
 export async function commandReportText(
   command: OperatorCommand,
   workdir: Workspace,
   exitCode: number | null,
 ): Promise<string | undefined> {
-  const reportPath = command.report?.junit;
-  if (reportPath === undefined) return undefined;
-  const report = await readJUnitReport(workdir.resolve(reportPath, "report"), reportPath, workdir.root);
-  return describeTestFailures({ command: `\`${command.name}\``, exitCode, reportPath, report });
+  const declared = reportOf(command);
+  if (declared === undefined) return undefined;
+  const file = workdir.resolve(declared.path, "report");
+  const report = await readTestReport(file, declared.path, workdir.root, declared.format);
+  return describeTestFailures({
+    command: `\`${command.name}\``,
+    exitCode,
+    reportPath: declared.path,
+    report,
+  });
+}
+
+function reportOf(command: OperatorCommand): { path: string; format: ReportFormat } | undefined {
+  const { junit, tap } = command.report ?? {};
+  if (junit !== undefined) return { path: junit, format: "junit" };
+  if (tap !== undefined) return { path: tap, format: "tap" };
+  return undefined;
 }

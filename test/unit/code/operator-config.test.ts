@@ -76,9 +76,17 @@ describe("operator config (.baton/config.yaml)", () => {
     expect(errorOf("command:\n  test: npm test\n")).toBe(
       ".baton/config.yaml:1:1: unknown key `command`; valid keys: commands",
     );
-    expect(errorOf("commands:\n  test:\n    run: npm test\n    report: { tap: out.tap }\n")).toContain(
-      ".baton/config.yaml:4:15: unknown key `tap`; valid keys: junit",
+    expect(errorOf("commands:\n  test:\n    run: npm test\n    report: { html: out.html }\n")).toContain(
+      ".baton/config.yaml:4:15: unknown key `html`; valid keys: junit, tap",
     );
+    expect(errorOf("commands:\n  test:\n    run: npm test\n    report: { junit: a.xml, tap: a.tap }\n")).toBe(
+      ".baton/config.yaml:4:13: `commands.test.report`: give the report's format and path: `junit: <path>` or `tap: <path>`, one of them",
+    );
+    expect(
+      parseOperatorConfig(
+        "commands:\n  test:\n    run: npm test\n    report: { tap: out.tap }\n",
+      ).commands.get("test")?.report,
+    ).toEqual({ tap: "out.tap" });
   });
 
   it("locates bad values: empty run, bad timeout, unsafe report path, bad name, YAML syntax", () => {

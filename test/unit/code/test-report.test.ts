@@ -10,14 +10,15 @@ import {
   MAX_LISTED_FAILURES,
   MAX_REPORT_BYTES,
   parseJUnit,
+  parseTap,
   prepareCommandReport,
   prepareReportPath,
-  readJUnitReport,
+  readTestReport,
   type TestReport,
 } from "../../../src/engine/code/test-report.js";
 import { REPO_ROOT, tempDir, writeFiles } from "../../helpers/temp.js";
 
-const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "junit");
+const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "test-reports");
 /** The fixtures were written by runs in this folder (paths in them were rewritten to it). */
 const APP = "/home/dev/app";
 
@@ -116,7 +117,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
       { cwd: dir, encoding: "utf8" },
     );
     expect(run.status).toBe(1);
-    const report = await readJUnitReport(reportFile, ".baton/reports/junit.xml", dir);
+    const report = await readTestReport(reportFile, ".baton/reports/junit.xml", dir);
     if ("problem" in report) throw new Error(report.problem);
     expect(report).toMatchObject({ tests: 2, failed: 1 });
     expect(report.failures[0]?.name).toBe("sums wrongly");
@@ -142,7 +143,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
     writeFiles(dir, {
       "ok.xml": `<testsuites><testsuite name="s" tests="1"><testcase name="fine" classname="c"/></testsuite></testsuites>`,
     });
-    const report = await readJUnitReport(path.join(dir, "ok.xml"), "ok.xml", dir);
+    const report = await readTestReport(path.join(dir, "ok.xml"), "ok.xml", dir);
     expect(report).toEqual({ tests: 1, failures: [], failed: 0, skipped: 0 });
     expect(describeTestFailures({ command: "`test`", exitCode: 2, reportPath: "ok.xml", report })).toBe(
       "`test` exited with code 2 but its report ok.xml lists no failing test (1 test ran): the failure is outside the tests (build, setup, a file that does not load, or the command itself); see its output",
@@ -151,7 +152,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
       describeTestFailures({ command: "`test`", exitCode: 0, reportPath: "ok.xml", report }),
     ).toBeUndefined();
 
-    const missing = await readJUnitReport(path.join(dir, "none.xml"), "none.xml", dir);
+    const missing = await readTestReport(path.join(dir, "none.xml"), "none.xml", dir);
     expect(missing).toEqual({ problem: "report none.xml was not written" });
     expect(
       describeTestFailures({ command: "`test`", exitCode: 1, reportPath: "none.xml", report: missing }),
@@ -163,10 +164,10 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
       "big.xml": "x".repeat(MAX_REPORT_BYTES + 1),
       "bad.xml": "<testsuites>\n<testcase>\n</testsuites>",
     });
-    expect(await readJUnitReport(path.join(dir, "big.xml"), "big.xml", dir)).toEqual({
+    expect(await readTestReport(path.join(dir, "big.xml"), "big.xml", dir)).toEqual({
       problem: `report big.xml is ${MAX_REPORT_BYTES + 1} bytes; reports are read up to ${MAX_REPORT_BYTES} bytes`,
     });
-    const bad = await readJUnitReport(path.join(dir, "bad.xml"), "bad.xml", dir);
+    const bad = await readTestReport(path.join(dir, "bad.xml"), "bad.xml", dir);
     expect(bad).toMatchObject({
       problem: expect.stringMatching(/^report bad\.xml is not valid XML \(line 3, column \d+: /),
     });
@@ -189,6 +190,68 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
     const text = describeTestFailures({ command: "`test`", exitCode: 1, reportPath: "r.xml", report }) ?? "";
     expect(text.split("\n").at(-1)).toBe("- … and 3 more failing tests in the report");
     expect(text).not.toContain("/etc/elsewhere");
+  });
+});
+
+describe("TAP reports", () => {
+  it("reads node --test's TAP: nested suite, failures with location and message, skips; suites not counted", async () => {
+    const text = readFileSync(path.join(FIXTURES, "node-test.tap"), "utf8");
+    const report = parseTap(text, "node-test.tap", APP);
+    expect(report).toEqual({
+      tests: 4,
+      failed: 2,
+      skipped: 1,
+      failures: [
+        {
+          name: "add › adds negatives",
+          location: "test/math.test.mjs:5:39",
+          message: ["Expected values to be strictly equal:", "-2 !== -3"],
+        },
+        {
+          name: "throws on bad input",
+          location: "test/math.test.mjs:7:43",
+          message: ["bad input: expected a number", "second line", "third line", "fourth line"],
+        },
+      ],
+    });
+  });
+
+  it("reads plain TAP (prove style) and a TAP report written by node --test for real", async () => {
+    const plain =
+      "1..3\nok 1 - parses\nnot ok 2 - rejects junk\n# Failed test 'rejects junk'\nnot ok 3 - later # TODO not yet\n";
+    expect(parseTap(plain, "t.tap", dir)).toEqual({
+      tests: 3,
+      failed: 1,
+      skipped: 0,
+      failures: [{ name: "rejects junk", message: [] }],
+    });
+    expect(parseTap("hello\n", "t.tap", dir)).toEqual({
+      problem: "report t.tap is not a TAP report (no `ok` or `not ok` line)",
+    });
+
+    writeFiles(dir, {
+      "test/sum.test.mjs": `import { test } from "node:test";\nimport assert from "node:assert/strict";\ntest("sums wrongly", () => assert.equal(1 + 2, 4));\n`,
+    });
+    await prepareReportPath(path.join(dir, "out/report.tap"));
+    spawnSync(
+      process.execPath,
+      ["--test", "--test-reporter=tap", "--test-reporter-destination=out/report.tap"],
+      {
+        cwd: dir,
+      },
+    );
+    const report = await readTestReport(path.join(dir, "out/report.tap"), "out/report.tap", dir, "tap");
+    expect(report).toMatchObject({
+      tests: 1,
+      failed: 1,
+      failures: [
+        {
+          name: "sums wrongly",
+          location: "test/sum.test.mjs:3:35",
+          message: ["Expected values to be strictly equal:", "3 !== 4"],
+        },
+      ],
+    });
   });
 });
 
