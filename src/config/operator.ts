@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
 import { quoteList, UserError } from "./errors.js";
 import { strictObject } from "./schema.js";
-import { unsafePathReason } from "./workspace.js";
+import { unsafePathReason, type Workspace } from "./workspace.js";
 import { loadYaml, parseYaml, validateWith, type YamlSource } from "./yaml.js";
 
 /** The operator's own file: what only the person running Baton may declare (commands to run). */
@@ -71,9 +70,12 @@ export interface OperatorConfig {
   commands: ReadonlyMap<string, OperatorCommand>;
 }
 
-/** Reads `<workspace>/.baton/config.yaml`; a workspace without one has no commands. Throws ConfigError. */
-export function loadOperatorConfig(workspaceRoot: string): OperatorConfig {
-  const file = path.join(workspaceRoot, ...OPERATOR_CONFIG_PATH.split("/"));
+/**
+ * Reads `<workspace>/.baton/config.yaml`; a workspace without one has no commands. Throws
+ * ConfigError for a bad file, UserError when the file is a link out of the workspace.
+ */
+export function loadOperatorConfig(workspace: Workspace): OperatorConfig {
+  const file = workspace.resolve(OPERATOR_CONFIG_PATH, "operator config");
   if (!existsSync(file)) return { file: null, commands: new Map() };
   return fromSource(loadYaml(file, OPERATOR_CONFIG_PATH));
 }

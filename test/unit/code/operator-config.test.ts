@@ -1,6 +1,9 @@
+import { mkdirSync, symlinkSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, UserError } from "../../../src/config/errors.js";
 import { loadOperatorConfig, operatorCommand, parseOperatorConfig } from "../../../src/config/operator.js";
+import { Workspace } from "../../../src/config/workspace.js";
 import { tempDir, writeFiles } from "../../helpers/temp.js";
 
 let dir: string;
@@ -32,7 +35,7 @@ describe("operator config (.baton/config.yaml)", () => {
   lint: npm run lint
 `,
     });
-    const config = loadOperatorConfig(dir);
+    const config = loadOperatorConfig(new Workspace(dir));
     expect(config.file).toBe(".baton/config.yaml");
     expect([...config.commands.keys()]).toEqual(["test", "typecheck", "lint"]);
     expect(operatorCommand(config, "test")).toEqual({
@@ -46,13 +49,27 @@ describe("operator config (.baton/config.yaml)", () => {
   });
 
   it("treats a missing or empty file as no commands, and says so when a command is asked for", () => {
-    const missing = loadOperatorConfig(dir);
+    const missing = loadOperatorConfig(new Workspace(dir));
     expect(missing).toEqual({ file: null, commands: new Map() });
     expect(() => operatorCommand(missing, "test")).toThrow(
       "command `test` is not declared: there is no .baton/config.yaml",
     );
     writeFiles(dir, { ".baton/config.yaml": "# nothing yet\n" });
-    expect(loadOperatorConfig(dir).commands.size).toBe(0);
+    expect(loadOperatorConfig(new Workspace(dir)).commands.size).toBe(0);
+  });
+
+  it("refuses a config file that links out of the workspace", () => {
+    const outside = tempDir();
+    try {
+      writeFiles(outside.dir, { "config.yaml": "commands:\n  test: rm -rf /\n" });
+      mkdirSync(path.join(dir, ".baton"));
+      symlinkSync(path.join(outside.dir, "config.yaml"), path.join(dir, ".baton", "config.yaml"));
+      expect(() => loadOperatorConfig(new Workspace(dir))).toThrow(
+        "operator config `.baton/config.yaml` leaves the workspace through a symbolic link",
+      );
+    } finally {
+      outside.cleanup();
+    }
   });
 
   it("names the declared commands when an unknown one is asked for", () => {
