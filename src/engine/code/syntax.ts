@@ -26,10 +26,11 @@ interface LanguageInfo {
   grammar?: GrammarName;
 }
 
+/** Plain JavaScript is parsed as JSX too: React projects put JSX in `.js` files, and JSX adds no ambiguity. */
 const BY_EXTENSION: Record<string, LanguageInfo> = {
-  js: { language: "JavaScript", oxc: "js" },
-  mjs: { language: "JavaScript", oxc: "js" },
-  cjs: { language: "JavaScript", oxc: "js" },
+  js: { language: "JavaScript", oxc: "jsx" },
+  mjs: { language: "JavaScript", oxc: "jsx" },
+  cjs: { language: "JavaScript", oxc: "jsx" },
   jsx: { language: "JavaScript", oxc: "jsx" },
   ts: { language: "TypeScript", oxc: "ts" },
   mts: { language: "TypeScript", oxc: "ts" },

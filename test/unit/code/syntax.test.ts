@@ -50,6 +50,13 @@ export async function refresh(token: Token): Promise<Token> {
     );
     expect(await checkSyntax("a.cjs", "module.exports = {\n")).toMatchObject({ ok: false, line: 2, col: 1 });
     expect(await checkSyntax("a.jsx", "const el = <p>hi</p>;\n")).toMatchObject({ ok: true });
+    // React projects put JSX in .js files; comparisons still parse as comparisons.
+    expect(
+      await checkSyntax("src/App.js", "export default () => <div className='x'>hi</div>;\n"),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(await checkSyntax("a.js", "if (a < b && c > d) { x = 1 }\n")).toMatchObject({ ok: true });
     expect(await checkSyntax("a.jsx", "const el = <p>hi</b>;\n")).toMatchObject({ ok: false, line: 1 });
   });
 
