@@ -1,4 +1,12 @@
 import { z } from "zod";
+import {
+  CHECK_KINDS,
+  type CheckKind,
+  type CheckParams,
+  kindNamed,
+  paramIssues,
+  paramShape,
+} from "../engine/validate/kinds/index.js";
 
 /** An object schema that rejects unknown keys and names the valid ones (typos are the usual cause). */
 export function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -72,61 +80,25 @@ export const roleOverrideSchema = strictObject({
 });
 export type RoleOverride = z.infer<typeof roleOverrideSchema>;
 
-export const CHECK_KINDS = [
-  "exists",
-  "min_bytes",
-  "max_bytes",
-  "contains",
-  "not_contains",
-  "regex",
-  "headings",
-  "json_schema",
-  "yaml_schema",
-  "markdown",
-  "json",
-  "yaml",
-  "scope",
-  "command",
-] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
+export { CHECK_KINDS, type CheckKind };
 
-/** The parameter each check kind needs; checked after parsing so the message can name the kind. */
-const REQUIRED_PARAM: Partial<Record<CheckKind, "pattern" | "bytes" | "headings" | "schema" | "run">> = {
-  min_bytes: "bytes",
-  max_bytes: "bytes",
-  contains: "pattern",
-  not_contains: "pattern",
-  regex: "pattern",
-  headings: "headings",
-  json_schema: "schema",
-  yaml_schema: "schema",
-  command: "run",
-};
-/** Kinds that look at no single file. */
-const FILELESS: readonly CheckKind[] = ["scope", "command"];
+/** A machine check of a workflow: its kind, its file, and the parameters of its kind (see kinds/). */
+export type Check = {
+  check: CheckKind;
+  deliverable?: string;
+  path?: string;
+  description?: string;
+} & CheckParams;
 
 export const checkSchema = strictObject({
   check: z.enum(CHECK_KINDS),
   deliverable: text.optional(),
   path: text.optional(),
   description: text.optional(),
-  pattern: z.string().min(1).optional(),
-  flags: z
-    .string()
-    .regex(/^[imsu]*$/, "regex flags may use i, m, s and u")
-    .optional(),
-  bytes: z.number().int().nonnegative().optional(),
-  headings: textList.min(1).optional(),
-  schema: z.union([text, z.record(z.string(), z.unknown())]).optional(),
-  rules: z.record(z.string(), z.unknown()).optional(),
-  run: text.optional(),
-  timeout_s: z.number().positive().max(3600).optional(),
+  ...paramShape(),
 }).superRefine((check, ctx) => {
-  const param = REQUIRED_PARAM[check.check];
-  if (param && check[param] === undefined) {
-    ctx.addIssue({ code: "custom", path: [param], message: `check \`${check.check}\` needs \`${param}\`` });
-  }
-  const needsFile = !FILELESS.includes(check.check);
+  for (const { path, message } of paramIssues(check)) ctx.addIssue({ code: "custom", path: [path], message });
+  const needsFile = kindNamed(check.check)?.target === "file";
   if (needsFile && check.deliverable === undefined && check.path === undefined) {
     ctx.addIssue({
       code: "custom",
@@ -137,8 +109,7 @@ export const checkSchema = strictObject({
   if (check.deliverable !== undefined && check.path !== undefined) {
     ctx.addIssue({ code: "custom", path: ["path"], message: "give `deliverable` or `path`, not both" });
   }
-});
-export type Check = z.infer<typeof checkSchema>;
+}) as unknown as z.ZodType<Check>;
 
 export const criterionSchema = z.union([text, checkSchema]);
 export type Criterion = z.infer<typeof criterionSchema>;

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import type { CheckContext, CheckResult } from "./types.js";
+import { DEFAULT_COMMAND_TIMEOUT_S } from "./kinds/params.js";
+import type { CheckContext, CheckResult } from "./results.js";
 
-export const DEFAULT_COMMAND_TIMEOUT_S = 60;
+export { DEFAULT_COMMAND_TIMEOUT_S };
 /** Output shown in a reason: the last this-many characters (errors come last). */
 export const OUTPUT_LIMIT = 2000;
 /** Output kept while the command runs, so a chatty command cannot exhaust memory. */
@@ -103,10 +104,18 @@ export async function commandCheck(
   const outcome = await run(command, ctx.workspace.root, seconds * 1000);
   const text = shownOutput(outcome.output, outcome.dropped);
   const tail = text ? `; output:\n${text}` : "; no output";
-  const fail = (reason: string): CheckResult => ({ check: "command", status: "failed", reason });
-  if (outcome.error) return fail(`${shown} could not be started: ${outcome.error.message}`);
-  if (outcome.timedOut) return fail(`${shown} did not finish within ${seconds} s and was stopped${tail}`);
+  // The miss: exit code 0 expected; found the code, or why there is none.
+  const fail = (reason: string, found: string | number): CheckResult => ({
+    check: "command",
+    status: "failed",
+    reason,
+    miss: { expected: 0, found },
+  });
+  if (outcome.error) return fail(`${shown} could not be started: ${outcome.error.message}`, "not started");
+  if (outcome.timedOut)
+    return fail(`${shown} did not finish within ${seconds} s and was stopped${tail}`, "timeout");
   if (outcome.code === 0) return { check: "command", status: "passed", reason: `${shown} exited 0${tail}` };
-  if (outcome.code !== null) return fail(`${shown} exited with code ${outcome.code}${tail}`);
-  return fail(`${shown} was killed by ${outcome.signal ?? "a signal"}${tail}`);
+  if (outcome.code !== null) return fail(`${shown} exited with code ${outcome.code}${tail}`, outcome.code);
+  const signal = outcome.signal ?? "a signal";
+  return fail(`${shown} was killed by ${signal}${tail}`, signal);
 }

@@ -1,6 +1,6 @@
 import type { FileFacts } from "./files.js";
 import { markdownTreeOf, plainText, simpleHeadings, walk } from "./markdown-tree.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
 
 /**
  * Heading texts of a Markdown file at any level, as CommonMark reads them (so `#` lines inside code
@@ -48,6 +48,7 @@ export function headingsCheck(facts: FileFacts, required: readonly string[]): Ch
     file,
     status: "failed",
     reason: `${file}: missing heading${missing.length > 1 ? "s" : ""} ${list(missing)} (found: ${shown})`,
+    miss: { missing, found: unique.slice(0, SHOWN) },
   };
 }
 

@@ -1,7 +1,8 @@
 import type { FileFacts } from "./files.js";
 import { markdownParserLoaded, markdownTreeOf, scanFences, unclosedFenceLines } from "./markdown-tree.js";
 import { jsonOf, yamlOf } from "./parse.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
+import { NO_FILE } from "./size.js";
 
 export type FormatKind = "json" | "yaml" | "markdown";
 
@@ -35,13 +36,16 @@ export function formatCheck(facts: FileFacts): CheckResult | "needs-parser" | un
   const problem = facts.contentProblem;
   if (problem) {
     // Only size can keep a file that exists from being read; an explicit check would fail on it.
-    return { check: "implicit:format", file, status: facts.exists ? "skipped" : "failed", reason: problem };
+    return facts.exists
+      ? { check: "implicit:format", file, status: "skipped", reason: problem }
+      : { check: "implicit:format", file, status: "failed", reason: problem, miss: NO_FILE };
   }
   const fail = (reason: string): CheckResult => ({
     check: "implicit:format",
     file,
     status: "failed",
     reason,
+    miss: { expected: kind },
   });
   if (kind === "json" || kind === "yaml") {
     const parsed = kind === "json" ? jsonOf(facts) : yamlOf(facts);

@@ -1,6 +1,6 @@
 import type { Configuration, LintError, Options } from "markdownlint";
 import type { FileFacts } from "./files.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
 
 type LintSync = (options: Options) => Record<string, LintError[]>;
 
@@ -40,5 +40,6 @@ export function markdownCheck(facts: FileFacts, rules?: Record<string, unknown>)
     file,
     status: "failed",
     reason: `${file}: ${found.length} markdownlint ${found.length === 1 ? "issue" : "issues"}: ${shown}${more}`,
+    miss: { found: found.length },
   };
 }

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import type { FileFacts, Parsed } from "./files.js";
 import { lineCol, locateJsonError } from "./json-error.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
 
 /** Parses JSON; on failure, `problem` is `invalid JSON at <line>:<col>: <message>`. */
 export function parseJson(text: string): Parsed {
@@ -55,5 +55,11 @@ export function parseCheck(kind: "json" | "yaml", facts: FileFacts): CheckResult
   const parsed = kind === "json" ? jsonOf(facts) : yamlOf(facts);
   return parsed.ok
     ? { check: kind, file, status: "passed", reason: `${file}: parses as ${kind.toUpperCase()}` }
-    : { check: kind, file, status: "failed", reason: `${file}: ${parsed.problem}` };
+    : {
+        check: kind,
+        file,
+        status: "failed",
+        reason: `${file}: ${parsed.problem}`,
+        miss: { expected: kind.toUpperCase(), found: parsed.problem },
+      };
 }

@@ -1,6 +1,6 @@
 import vm from "node:vm";
 import type { FileFacts } from "./files.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
 
 /** How long one regex may run on one file; catastrophic backtracking is a failure, not a hang. */
 export const REGEX_TIMEOUT_MS = 1000;
@@ -95,9 +95,16 @@ export function regexResult(
       file,
       status: "failed",
       reason: `${file}: ${shown} did not finish within ${timeoutMs} ms (catastrophic backtracking?); simplify the pattern`,
+      miss: { found: "timeout" },
     };
   }
   return outcome
     ? { check: "regex", file, status: "passed", reason: `${file}: matches ${shown}` }
-    : { check: "regex", file, status: "failed", reason: `${file}: no match for ${shown}` };
+    : {
+        check: "regex",
+        file,
+        status: "failed",
+        reason: `${file}: no match for ${shown}`,
+        miss: { expected: shown },
+      };
 }

@@ -1,30 +1,12 @@
-import type { CheckKind } from "../../config/schema.js";
-import { commandCheck } from "./command.js";
-import { FileCache, type FileFacts } from "./files.js";
-import { headingsCheck } from "./headings.js";
+import { FileCache } from "./files.js";
 import { formatCheck, formatOf } from "./implicit.js";
-import { loadMarkdownlint, markdownCheck } from "./markdown.js";
+import { CHECK_KINDS, kindNamed } from "./kinds/index.js";
+import type { FileEnv, FileKind, Params, Pending, WorkspaceKind } from "./kinds/kind.js";
 import { loadMarkdownParser } from "./markdown-tree.js";
-import { parseCheck } from "./parse.js";
-import { compileRegex, REGEX_TIMEOUT_MS, type RegexJob, regexResult, runRegexJobs } from "./regex.js";
-import { loadAjv, schemaCheck } from "./schema.js";
-import { scopeCheck } from "./scope.js";
-import { DEFAULT_MIN_BYTES, existsCheck, maxBytesCheck, minBytesCheck } from "./size.js";
-import { containsCheck, notContainsCheck } from "./text.js";
-import type { CheckContext, CheckResult, ConcreteCheck } from "./types.js";
-
-/** Kinds that look at a file's content (so the file is read, not just measured). */
-const CONTENT_KINDS: ReadonlySet<CheckKind> = new Set<CheckKind>([
-  "contains",
-  "not_contains",
-  "regex",
-  "headings",
-  "json_schema",
-  "yaml_schema",
-  "markdown",
-  "json",
-  "yaml",
-]);
+import { REGEX_TIMEOUT_MS, type RegexJob, runRegexJobs } from "./regex.js";
+import type { CheckContext, CheckResult, Outcome } from "./results.js";
+import { DEFAULT_MIN_BYTES, existsCheck, minBytesCheck, NO_FILE } from "./size.js";
+import type { ConcreteCheck } from "./types.js";
 
 /** Regex jobs per guarded batch, and the text they may hold in memory together. */
 const REGEX_BATCH = 2000;
@@ -35,14 +17,10 @@ function fileOf(check: ConcreteCheck): string | undefined {
   return check.file ?? check.path;
 }
 
-/** Loads the libraries the explicit checks need (ajv, markdownlint, the Markdown parser), once. */
+/** Loads the libraries the kinds of these checks need (ajv, markdownlint, the Markdown parser), once. */
 async function loadLibraries(checks: readonly ConcreteCheck[]): Promise<void> {
-  const kinds = new Set(checks.map((c) => c.check));
-  const loads: Promise<void>[] = [];
-  if (kinds.has("json_schema") || kinds.has("yaml_schema")) loads.push(loadAjv());
-  if (kinds.has("markdown")) loads.push(loadMarkdownlint());
-  if (kinds.has("headings")) loads.push(loadMarkdownParser());
-  await Promise.all(loads);
+  const kinds = new Set(checks.map((c) => kindNamed(c.check)));
+  await Promise.all([...kinds].map((kind) => kind?.load?.()));
 }
 
 /**
@@ -66,16 +44,30 @@ export async function runChecks(
 
 class Run {
   private readonly files: FileCache;
-  private readonly results: (CheckResult | undefined)[] = [];
-  private readonly regexJobs: { slot: number; job: RegexJob; check: ConcreteCheck; facts: FileFacts }[] = [];
+  private readonly results: CheckResult[] = [];
+  private readonly regexJobs: {
+    slot: number;
+    job: RegexJob;
+    finish: (outcome: boolean | "timeout") => CheckResult;
+  }[] = [];
+  /** The file check being evaluated, whose regex test `later` queues. */
+  private evaluating: { check: ConcreteCheck; file: string } | undefined;
   private pendingChars = 0;
-  private readonly workspaceWide: { slot: number; check: ConcreteCheck }[] = [];
-  private readonly compiled = new Map<string, RegExp | string>();
-  private readonly timeoutMs: number;
+  private readonly workspaceWide: { slot: number; check: ConcreteCheck; kind: WorkspaceKind }[] = [];
+  private readonly env: FileEnv;
 
   constructor(private readonly ctx: CheckContext) {
     this.files = new FileCache(ctx.workspace);
-    this.timeoutMs = ctx.regexTimeoutMs ?? REGEX_TIMEOUT_MS;
+    const memo = new Map<string, unknown>();
+    this.env = {
+      files: this.files,
+      regexTimeoutMs: ctx.regexTimeoutMs ?? REGEX_TIMEOUT_MS,
+      memo: <T>(key: string, compute: () => T): T => {
+        if (!memo.has(key)) memo.set(key, compute());
+        return memo.get(key) as T;
+      },
+      later: (regex, text, finish) => this.later(regex, text, finish),
+    };
   }
 
   async run(checks: readonly ConcreteCheck[], deliverables: readonly string[]): Promise<CheckResult[]> {
@@ -96,7 +88,7 @@ class Run {
 
     for (const file of unique) {
       const mine = own.get(file) ?? [];
-      const wantContent = formatOf(file) !== undefined || mine.some((c) => CONTENT_KINDS.has(c.check));
+      const wantContent = formatOf(file) !== undefined || mine.some((c) => needsContent(c));
       const facts = this.files.get(file, wantContent);
       const exists = existsCheck("implicit:exists", facts);
       this.results.push(exists);
@@ -115,90 +107,73 @@ class Run {
     for (const check of other) this.explicit(check);
     this.flushRegex();
 
-    for (const { slot, check } of this.workspaceWide) {
-      const result =
-        check.check === "scope"
-          ? await scopeCheck(this.ctx)
-          : await commandCheck(check.run ?? "", check.timeout_s, this.ctx);
-      this.results[slot] = described(check, result);
+    for (const { slot, check, kind } of this.workspaceWide) {
+      this.results[slot] = resultOf(check, undefined, await kind.evaluate(params(check, kind), this.ctx));
     }
-    return this.results as CheckResult[];
+    return this.results;
   }
 
-  private record(check: ConcreteCheck, result: CheckResult): void {
-    this.results.push(described(check, result));
-  }
-
-  /** Keeps a place in the results for a check that completes later. */
-  private reserve(): number {
-    this.results.push(undefined);
-    return this.results.length - 1;
-  }
-
+  /** Runs a check now, or queues it (a regex test, a workspace-wide check) in its place in the results. */
   private explicit(check: ConcreteCheck): void {
-    const result = this.evaluate(check);
-    if (result) this.record(check, result);
-  }
-
-  /** A check's result now, or undefined when it was queued (regex, scope, command). */
-  private evaluate(check: ConcreteCheck): CheckResult | undefined {
-    if (check.check === "scope" || check.check === "command") {
-      this.workspaceWide.push({ slot: this.reserve(), check });
-      return undefined;
+    const kind = kindNamed(check.check);
+    if (!kind) {
+      this.results.push({
+        check: check.check,
+        status: "failed",
+        reason: `check kind \`${check.check}\` is unknown to this version of Baton; known kinds: ${CHECK_KINDS.join(", ")}`,
+      });
+      return;
+    }
+    if (kind.target === "workspace") {
+      this.workspaceWide.push({ slot: this.reserve(check, undefined), check, kind });
+      return;
     }
     const file = fileOf(check);
     if (file === undefined) {
-      return {
+      this.results.push({
         check: check.check,
         status: "failed",
         reason: `check \`${check.check}\` names no file (\`deliverable\` matched no deliverable, and no \`path\`)`,
-      };
+      });
+      return;
     }
-    const content = CONTENT_KINDS.has(check.check);
-    const facts = this.files.get(file, content);
-    if (check.check === "exists") return existsCheck("exists", facts);
-    const problem = content ? facts.contentProblem : facts.problem;
-    if (problem) return { check: check.check, file, status: "failed", reason: problem };
-    switch (check.check) {
-      case "min_bytes":
-        return minBytesCheck("min_bytes", facts, check.bytes ?? 0);
-      case "max_bytes":
-        return maxBytesCheck("max_bytes", facts, check.bytes ?? 0);
-      case "contains":
-        return containsCheck(facts, check.pattern ?? "");
-      case "not_contains":
-        return notContainsCheck(facts, check.pattern ?? "");
-      case "regex":
-        return this.regex(check, facts);
-      case "headings":
-        return headingsCheck(facts, check.headings ?? []);
-      case "json_schema":
-      case "yaml_schema":
-        return schemaCheck(check.check, facts, check.schema ?? {}, this.files);
-      case "markdown":
-        return markdownCheck(facts, check.rules);
-      case "json":
-      case "yaml":
-        return parseCheck(check.check, facts);
+    const facts = this.files.get(file, kind.content);
+    const problem = kind.content ? facts.contentProblem : facts.problem;
+    if (problem) {
+      this.results.push(resultOf(check, file, { status: "failed", reason: problem, miss: NO_FILE }));
+      return;
     }
+    this.evaluating = { check, file };
+    const outcome = kind.evaluate(params(check, kind), facts, this.env);
+    this.evaluating = undefined;
+    if (!isPending(outcome)) this.results.push(resultOf(check, file, outcome));
+    else if (this.regexJobs.length >= REGEX_BATCH || this.pendingChars >= REGEX_BATCH_CHARS)
+      this.flushRegex();
   }
 
-  /** An invalid regex fails now; a valid one is queued for the next guarded batch. */
-  private regex(check: ConcreteCheck, facts: FileFacts): CheckResult | undefined {
-    const key = `${check.flags ?? ""}/${check.pattern ?? ""}`;
-    let regex = this.compiled.get(key);
-    if (regex === undefined) {
-      regex = compileRegex(check.pattern ?? "", check.flags);
-      this.compiled.set(key, regex);
-    }
-    if (typeof regex === "string") {
-      return { check: "regex", file: facts.file, status: "failed", reason: `${facts.file}: ${regex}` };
-    }
-    const text = facts.text();
-    this.regexJobs.push({ slot: this.reserve(), job: { regex, text }, check, facts });
+  /**
+   * Keeps a place in the results for a check that completes later. The place holds a failure until
+   * then, so no check can end up without a result.
+   */
+  private reserve(check: ConcreteCheck, file: string | undefined): number {
+    this.results.push(
+      resultOf(check, file, { status: "failed", reason: `check \`${check.check}\` did not complete` }),
+    );
+    return this.results.length - 1;
+  }
+
+  /** `FileEnv.later`: queues a regex test of the file check being evaluated, in that check's place. */
+  private later(regex: RegExp, text: string, finish: (outcome: boolean | "timeout") => Outcome): Pending {
+    const current = this.evaluating;
+    if (!current) throw new Error("FileEnv.later() called outside a file check's evaluation");
+    const { check, file } = current;
+    this.regexJobs.push({
+      slot: this.reserve(check, file),
+      job: { regex, text },
+      finish: (o) => resultOf(check, file, finish(o)),
+    });
     this.pendingChars += text.length;
-    if (this.regexJobs.length >= REGEX_BATCH || this.pendingChars >= REGEX_BATCH_CHARS) this.flushRegex();
-    return undefined;
+    return PENDING;
   }
 
   /** Runs the pending regex tests in one guarded batch and fills in their results. */
@@ -206,18 +181,38 @@ class Run {
     if (this.regexJobs.length === 0) return;
     const outcomes = runRegexJobs(
       this.regexJobs.map((r) => r.job),
-      this.timeoutMs,
+      this.env.regexTimeoutMs,
     );
-    this.regexJobs.forEach(({ slot, check, facts }, i) => {
-      const outcome = outcomes[i] ?? false;
-      const result = regexResult(facts, check.pattern ?? "", check.flags ?? "", outcome, this.timeoutMs);
-      this.results[slot] = described(check, result);
+    this.regexJobs.forEach(({ slot, finish }, i) => {
+      this.results[slot] = finish(outcomes[i] ?? false);
     });
     this.regexJobs.length = 0;
     this.pendingChars = 0;
   }
 }
 
-function described(check: ConcreteCheck, result: CheckResult): CheckResult {
-  return check.description ? { ...result, description: check.description } : result;
+const PENDING = Object.freeze({}) as Pending;
+
+function isPending(outcome: Outcome | Pending): outcome is Pending {
+  return outcome === PENDING;
+}
+
+/** Whether the check reads its file's content (an unknown kind reads nothing: it fails unread). */
+function needsContent(check: ConcreteCheck): boolean {
+  const kind = kindNamed(check.check);
+  return kind?.target === "file" && kind.content;
+}
+
+/** The check's parameters for its kind; the workflow schema validated them against the kind's own. */
+function params<K extends FileKind | WorkspaceKind>(check: ConcreteCheck, _kind: K): Params<K["params"]> {
+  return check as unknown as Params<K["params"]>;
+}
+
+/** A kind's outcome as the check's result: named by the check, on its file, with its description. */
+function resultOf(check: ConcreteCheck, file: string | undefined, outcome: Outcome): CheckResult {
+  const result: CheckResult = { check: check.check, status: outcome.status, reason: outcome.reason };
+  if (file !== undefined) result.file = file;
+  if (outcome.miss) result.miss = outcome.miss;
+  if (check.description) result.description = check.description;
+  return result;
 }

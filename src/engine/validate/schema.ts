@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { FileCache, FileFacts, Parsed } from "./files.js";
 import { jsonOf, parseJson, parseYaml, yamlOf } from "./parse.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
 
 type Draft = "2020" | "2019" | "07";
 interface AjvLike {
@@ -114,7 +114,13 @@ export function schemaCheck(
 ): CheckResult {
   const file = facts.file;
   const schemaName = typeof schema === "string" ? schema : "the inline schema";
-  const fail = (reason: string): CheckResult => ({ check: kind, file, status: "failed", reason });
+  const fail = (reason: string, found?: string[]): CheckResult => ({
+    check: kind,
+    file,
+    status: "failed",
+    reason,
+    miss: found ? { expected: schemaName, found } : { expected: schemaName },
+  });
   const parsed = kind === "json_schema" ? jsonOf(facts) : yamlOf(facts);
   if (!parsed.ok) return fail(`${file}: ${parsed.problem}`);
   const object = schemaObject(schema, files);
@@ -135,5 +141,5 @@ export function schemaCheck(
   }
   const shown = errors.slice(0, SHOWN).join("; ");
   const more = errors.length > SHOWN ? `; and ${errors.length - SHOWN} more` : "";
-  return fail(`${file}: does not match ${schemaName}: ${shown}${more}`);
+  return fail(`${file}: does not match ${schemaName}: ${shown}${more}`, errors.slice(0, SHOWN));
 }

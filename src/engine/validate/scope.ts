@@ -3,7 +3,7 @@ import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { Workspace } from "../../config/workspace.js";
 import { loadFastGlob } from "../lazy.js";
-import type { CheckContext, CheckResult, FileSnapshot, ScopeBaseline } from "./types.js";
+import type { CheckContext, CheckResult, FileSnapshot, ScopeBaseline } from "./results.js";
 
 export type { ScopeBaseline };
 
@@ -168,5 +168,6 @@ export async function scopeCheck(ctx: CheckContext): Promise<CheckResult> {
     check: "scope",
     status: "failed",
     reason: `${count} outside the declared deliverables changed: ${shown}${more}`,
+    miss: { found: outside.slice(0, SHOWN).map(([file]) => file) },
   };
 }

@@ -1,15 +1,18 @@
 import type { FileFacts } from "./files.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult, Miss } from "./results.js";
 
 /** Implicit minimum size of every deliverable (DESIGN §6); an explicit `min_bytes` on the file replaces it. */
 export const DEFAULT_MIN_BYTES = 200;
+
+/** The miss of a check whose file is missing or cannot be read. */
+export const NO_FILE: Miss = { found: "no readable file" };
 
 /** `exists` (and the implicit exists): a regular file inside the workspace. */
 export function existsCheck(check: string, facts: FileFacts): CheckResult {
   const file = facts.file;
   return facts.problem === undefined
     ? { check, file, status: "passed", reason: `${file}: exists (${facts.size} bytes)` }
-    : { check, file, status: "failed", reason: facts.problem };
+    : { check, file, status: "failed", reason: facts.problem, miss: NO_FILE };
 }
 
 /** `min_bytes` (and the implicit minimum size). */
@@ -17,7 +20,13 @@ export function minBytesCheck(check: string, facts: FileFacts, bytes: number): C
   const file = facts.file;
   return facts.size >= bytes
     ? { check, file, status: "passed", reason: `${file}: ${facts.size} bytes, >= ${bytes}` }
-    : { check, file, status: "failed", reason: `${file}: ${facts.size} bytes, needs >= ${bytes}` };
+    : {
+        check,
+        file,
+        status: "failed",
+        reason: `${file}: ${facts.size} bytes, needs >= ${bytes}`,
+        miss: { expected: bytes, found: facts.size },
+      };
 }
 
 /** `max_bytes`. */
@@ -25,5 +34,11 @@ export function maxBytesCheck(check: string, facts: FileFacts, bytes: number): C
   const file = facts.file;
   return facts.size <= bytes
     ? { check, file, status: "passed", reason: `${file}: ${facts.size} bytes, <= ${bytes}` }
-    : { check, file, status: "failed", reason: `${file}: ${facts.size} bytes, needs <= ${bytes}` };
+    : {
+        check,
+        file,
+        status: "failed",
+        reason: `${file}: ${facts.size} bytes, needs <= ${bytes}`,
+        miss: { expected: bytes, found: facts.size },
+      };
 }

@@ -1,12 +1,18 @@
 import type { FileFacts } from "./files.js";
-import type { CheckResult } from "./types.js";
+import type { CheckResult } from "./results.js";
 
 /** `contains`: the exact text occurs (case-sensitive). */
 export function containsCheck(facts: FileFacts, pattern: string): CheckResult {
   const file = facts.file;
   return facts.text().includes(pattern)
     ? { check: "contains", file, status: "passed", reason: `${file}: contains ${quote(pattern)}` }
-    : { check: "contains", file, status: "failed", reason: `${file}: does not contain ${quote(pattern)}` };
+    : {
+        check: "contains",
+        file,
+        status: "failed",
+        reason: `${file}: does not contain ${quote(pattern)}`,
+        miss: { expected: pattern },
+      };
 }
 
 /** `not_contains`: the exact text does not occur; a failure names the first line it is on. */
@@ -29,6 +35,7 @@ export function notContainsCheck(facts: FileFacts, pattern: string): CheckResult
     file,
     status: "failed",
     reason: `${file}: contains ${quote(pattern)} at line ${line}, which is not allowed`,
+    miss: { expected: pattern, line },
   };
 }
 

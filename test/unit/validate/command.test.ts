@@ -28,6 +28,7 @@ describe("command", () => {
       check: "command",
       status: "failed",
       reason: "`echo out; echo err >&2; exit 3` exited with code 3; output:\nout\nerr",
+      miss: { expected: 0, found: 3 },
     });
   });
 
@@ -58,6 +59,7 @@ describe("command", () => {
       status: "failed",
       reason:
         "`echo started; sleep 30; echo never` did not finish within 0.5 s and was stopped; output:\nstarted",
+      miss: { expected: 0, found: "timeout" },
     });
   });
 

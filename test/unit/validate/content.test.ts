@@ -34,6 +34,7 @@ describe("exists, min_bytes, max_bytes", () => {
       file: "stories/US-4/requirements.md",
       status: "failed",
       reason: "stories/US-4/requirements.md: file does not exist",
+      miss: { found: "no readable file" },
     });
   });
 
@@ -46,6 +47,7 @@ describe("exists, min_bytes, max_bytes", () => {
       file: REQ,
       status: "failed",
       reason: `${REQ}: ${size} bytes, needs >= 1024`,
+      miss: { expected: 1024, found: size },
     });
   });
 
@@ -75,6 +77,7 @@ describe("contains, not_contains", () => {
       file: REQ,
       status: "failed",
       reason: `${REQ}: does not contain "## Risks"`,
+      miss: { expected: "## Risks" },
     });
   });
 
@@ -92,6 +95,7 @@ describe("contains, not_contains", () => {
       file: REQ,
       status: "failed",
       reason: `${REQ}: contains "TODO" at line 13, which is not allowed`,
+      miss: { expected: "TODO", line: 13 },
     });
     expect(await one(ws, { check: "not_contains", path: REQ, pattern: "FIXME" })).toEqual({
       check: "not_contains",
@@ -108,6 +112,7 @@ describe("contains, not_contains", () => {
       file: "missing.md",
       status: "failed",
       reason: "missing.md: file does not exist",
+      miss: { found: "no readable file" },
     });
   });
 });
@@ -126,6 +131,7 @@ describe("regex", () => {
       file: REQ,
       status: "failed",
       reason: `${REQ}: no match for /^# US-\\d+$/`,
+      miss: { expected: "/^# US-\\d+$/" },
     });
   });
 
@@ -147,6 +153,7 @@ describe("regex", () => {
       file: REQ,
       status: "failed",
       reason: `${REQ}: /(unclosed/ is not a valid regular expression: Invalid regular expression: /(unclosed/: Unterminated group`,
+      miss: { found: "invalid regex" },
     });
   });
 
@@ -169,8 +176,15 @@ describe("regex", () => {
         status: "failed",
         reason:
           "evil.txt: /(a+)+$/ did not finish within 100 ms (catastrophic backtracking?); simplify the pattern",
+        miss: { found: "timeout" },
       },
-      { check: "regex", file: "fine.txt", status: "failed", reason: "fine.txt: no match for /b/" },
+      {
+        check: "regex",
+        file: "fine.txt",
+        status: "failed",
+        reason: "fine.txt: no match for /b/",
+        miss: { expected: "/b/" },
+      },
     ]);
   });
 });
@@ -205,6 +219,7 @@ describe("headings", () => {
       file: REQ,
       status: "failed",
       reason: `${REQ}: missing heading "Acceptance Criteria" (found: "US-3", "Functional Requirements", "Notes")`,
+      miss: { missing: ["Acceptance Criteria"], found: ["US-3", "Functional Requirements", "Notes"] },
     });
   });
 

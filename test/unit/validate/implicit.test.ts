@@ -41,6 +41,7 @@ describe("implicit checks", () => {
         file: "stories/US-3/requirements.md",
         status: "failed",
         reason: "stories/US-3/requirements.md: file does not exist",
+        miss: { found: "no readable file" },
       },
     ]);
   });
@@ -96,7 +97,13 @@ describe("implicit checks", () => {
       contextFor(ws),
     );
     expect(strict.filter((r) => r.check.endsWith("min_bytes"))).toEqual([
-      { check: "min_bytes", file: "notes.md", status: "failed", reason: "notes.md: 8 bytes, needs >= 1024" },
+      {
+        check: "min_bytes",
+        file: "notes.md",
+        status: "failed",
+        reason: "notes.md: 8 bytes, needs >= 1024",
+        miss: { expected: 1024, found: 8 },
+      },
     ]);
   });
 
@@ -108,6 +115,7 @@ describe("implicit checks", () => {
       file: "data/x.json",
       status: "failed",
       reason: 'data/x.json: invalid JSON at 3:8: Unexpected token "}"',
+      miss: { expected: "json" },
     });
   });
 
@@ -146,6 +154,7 @@ describe("implicit checks", () => {
       file: "doc.md",
       status: "failed",
       reason: "doc.md: unclosed code fence opened at line 6",
+      miss: { expected: "markdown" },
     });
   });
 

@@ -16,7 +16,13 @@ describe("runChecks", () => {
       { check: "min_bytes", deliverable: "stories/{story_id}/requirements.md", file, bytes: 1024 },
     ];
     expect(await runChecks(checks, [file], contextFor(ws))).toEqual([
-      { check: "implicit:exists", file, status: "failed", reason: `${file}: file does not exist` },
+      {
+        check: "implicit:exists",
+        file,
+        status: "failed",
+        reason: `${file}: file does not exist`,
+        miss: { found: "no readable file" },
+      },
     ]);
   });
 

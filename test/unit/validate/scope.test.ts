@@ -65,6 +65,7 @@ describe("scope in a git workspace", () => {
       status: "failed",
       reason:
         "3 files outside the declared deliverables changed: README.md (modified), notes.txt (created), old.txt (deleted)",
+      miss: { found: ["README.md", "notes.txt", "old.txt"] },
     });
   });
 
@@ -161,6 +162,7 @@ describe("scope in a workspace without git (snapshot)", () => {
       status: "failed",
       reason:
         "3 files outside the declared deliverables changed: a.txt (modified), b.txt (deleted), d.txt (created)",
+      miss: { found: ["a.txt", "b.txt", "d.txt"] },
     });
   });
 

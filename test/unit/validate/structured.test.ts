@@ -23,6 +23,7 @@ describe("json and yaml", () => {
       file: "bad.json",
       status: "failed",
       reason: 'bad.json: invalid JSON at 3:3: Expected "," or "}" after property value',
+      miss: { expected: "JSON", found: 'invalid JSON at 3:3: Expected "," or "}" after property value' },
     });
   });
 
@@ -57,6 +58,15 @@ describe("json_schema and yaml_schema", () => {
         "p.json: does not match the inline schema: / must have required property 'name'; " +
         '/ must NOT have additional properties ("extra"); /id must be string; ' +
         '/level must be equal to one of the allowed values ("low", "high")',
+      miss: {
+        expected: "the inline schema",
+        found: [
+          "/ must have required property 'name'",
+          '/ must NOT have additional properties ("extra")',
+          "/id must be string",
+          '/level must be equal to one of the allowed values ("low", "high")',
+        ],
+      },
     });
   });
 

@@ -1,0 +1,16 @@
+import { minBytesCheck } from "../size.js";
+import { fileKind } from "./kind.js";
+import { bytes } from "./params.js";
+
+export const minBytes = fileKind({
+  name: "min_bytes",
+  params: { bytes },
+  content: false,
+  passes: "size >= bytes",
+  describe: (check, file) => `${file} has at least ${check.bytes} bytes`,
+  evaluate: (check, facts) => minBytesCheck("min_bytes", facts, check.bytes),
+  remind: (miss) =>
+    typeof miss.expected === "number"
+      ? [`have at least ${miss.expected} bytes`]
+      : ["pass its `min_bytes` check"],
+});
