@@ -9,7 +9,7 @@ import type { Engine } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 import { type Learning, readLearnings, writeLearnings } from "./learnings.js";
 import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
-import type { ValidationReport } from "./validation.js";
+import { missesOf, type RecordedMiss, reminders } from "./validate/misses.js";
 
 /**
  * Thresholds (docs/feedback.md): one complaint is not a pattern. A learning needs at least
@@ -86,7 +86,7 @@ export function synthesize(engine: Engine, iterationId: string): SynthesisResult
     ...validationLearnings(
       workflow,
       assignments,
-      store.listValidations(workflow.name).map((v) => v.report as ValidationReport),
+      store.listValidations(workflow.name).flatMap((v) => missesOf(v.report)),
     ),
     ...tokenLearnings(workflow, assignments),
     ...feedbackLearnings(workspace.root, store.listFeedback(workflow.name), byId),
@@ -176,7 +176,7 @@ function patternOf(
 function validationLearnings(
   workflow: LoadedWorkflow,
   assignments: readonly (AssignmentRecord & { iteration: string })[],
-  reports: readonly ValidationReport[],
+  recorded: readonly RecordedMiss[],
 ): Learning[] {
   const byId = new Map(assignments.map((a) => [a.id, a]));
   const misses = new Map<
@@ -190,25 +190,23 @@ function validationLearnings(
       iteration: string;
     }
   >();
-  for (const report of reports) {
-    for (const f of report.failures ?? []) {
-      const a = f.assignment_id ? byId.get(f.assignment_id) : undefined;
-      if (!a || !f.deliverable) continue;
-      const origin = patternOf(workflow, a.iteration, f.deliverable);
-      if (!origin) continue;
-      for (const what of missedThings(f.check, f.reason, origin.pattern)) {
-        const key = `${origin.role}|${origin.pattern}|${what}`;
-        const entry = misses.get(key) ?? {
-          ...origin,
-          what,
-          files: new Set(),
-          assignments: new Set(),
-          iteration: a.iteration,
-        };
-        entry.files.add(f.deliverable);
-        entry.assignments.add(a.id);
-        misses.set(key, entry);
-      }
+  for (const f of recorded) {
+    const a = f.assignment_id ? byId.get(f.assignment_id) : undefined;
+    if (!a || !f.deliverable) continue;
+    const origin = patternOf(workflow, a.iteration, f.deliverable);
+    if (!origin) continue;
+    for (const what of reminders(f.check, f.miss, origin.pattern)) {
+      const key = `${origin.role}|${origin.pattern}|${what}`;
+      const entry = misses.get(key) ?? {
+        ...origin,
+        what,
+        files: new Set(),
+        assignments: new Set(),
+        iteration: a.iteration,
+      };
+      entry.files.add(f.deliverable);
+      entry.assignments.add(a.id);
+      misses.set(key, entry);
     }
   }
   const learnings: Learning[] = [];
@@ -232,27 +230,6 @@ function validationLearnings(
     });
   }
   return learnings;
-}
-
-/** What a failed check asked for, in words a reminder can use; a headings failure yields one per heading. */
-function missedThings(check: string, reason: string, pattern: string): string[] {
-  if (check === "headings") {
-    const list = /missing headings? (.*?) \(found/.exec(reason)?.[1] ?? "";
-    return [...list.matchAll(/"([^"]+)"/g)].map((m) => `contain the heading "## ${m[1]}"`);
-  }
-  const bytes = /needs >= (\d+)/.exec(reason)?.[1];
-  if ((check === "min_bytes" || check === "implicit:min_bytes") && bytes)
-    return [`have at least ${bytes} bytes`];
-  if (check === "implicit:exists" || check === "exists") return [`be written at exactly \`${pattern}\``];
-  if (check === "implicit:format")
-    return [`be valid ${pattern.slice(pattern.lastIndexOf(".") + 1).toUpperCase()}`];
-  if (check === "contains") {
-    const text = /contain "(.*)"$/.exec(reason)?.[1];
-    return [`contain ${text ? `"${text}"` : "the required text"}`];
-  }
-  const regex = /no match for (\/.*\/[a-z]*)$/.exec(reason)?.[1];
-  if (check === "regex" && regex) return [`match \`${regex}\``];
-  return [`pass its \`${check}\` check`];
 }
 
 /** Token usage against estimates, per role: recalibrates tokens-per-point. */

@@ -11,6 +11,7 @@ import { writeFileAtomic } from "./files.js";
 import { promptUri } from "./ids.js";
 import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
 import { runChecks } from "./validate/index.js";
+import { recordMisses } from "./validate/misses.js";
 import type { Check, CheckContext, CheckResult, ConcreteCheck } from "./validate/types.js";
 
 export interface ValidateArgs {
@@ -165,7 +166,11 @@ export async function validateIteration(
     new_learnings: [],
     next: nextStep(iteration.id, passed, only !== undefined, rework.length, outcomes),
   };
-  store.addValidation(iteration.id, only?.id ?? null, passed, report);
+  // Stored with the structured misses that feedback synthesis learns from (not returned to callers).
+  store.addValidation(iteration.id, only?.id ?? null, passed, {
+    ...report,
+    misses: recordMisses(perAssignment, iterationWide),
+  });
   store.addEvent(
     "validated",
     { run_id: run.id, iteration_id: iteration.id, assignment_id: only?.id },
