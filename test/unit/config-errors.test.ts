@@ -233,6 +233,17 @@ describe("workflow validation errors", () => {
     expect(onlyError(text)).toMatch(/^wf\.yaml:18:\d+: .*check `min_bytes` needs `bytes`/);
   });
 
+  it("locates a parameter the check kind does not take and names the ones it does", () => {
+    const text = VALID.replace(
+      'deliverables: ["qa/report.md"]',
+      'deliverables: ["qa/report.md"]\n      completion_criteria:\n        - { check: contains, deliverable: qa/report.md, pattern: x, bytes: 3 }',
+    );
+    // `3` (the value of `bytes`) starts at col 76 of line 18.
+    expect(onlyError(text)).toBe(
+      "wf.yaml:18:76: `workflow.iterations.1.completion_criteria.0.bytes`: `bytes` is not a parameter of check `contains`; it takes `pattern`",
+    );
+  });
+
   it("rejects a check on a deliverable no agent declares, listing the declared ones", () => {
     // `qa/other.md` starts at col 44 of line 18.
     const text = VALID.replace(

@@ -10,7 +10,8 @@ export const regex = fileKind({
     flags: z
       .string()
       .regex(/^[imsu]*$/, "regex flags may use i, m, s and u")
-      .optional(),
+      .optional()
+      .describe("i, m, s, u"),
   },
   content: true,
   passes: "the regex matches",
