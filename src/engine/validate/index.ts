@@ -20,5 +20,6 @@ export type {
   CheckStatus,
   ConcreteCheck,
   FileSnapshot,
+  Miss,
   ScopeBaseline,
 } from "./types.js";

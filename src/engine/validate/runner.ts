@@ -117,11 +117,12 @@ class Run {
   private explicit(check: ConcreteCheck): void {
     const kind = kindNamed(check.check);
     if (!kind) {
-      this.results.push({
-        check: check.check,
-        status: "failed",
-        reason: `check kind \`${check.check}\` is unknown to this version of Baton; known kinds: ${CHECK_KINDS.join(", ")}`,
-      });
+      this.results.push(
+        resultOf(check, undefined, {
+          status: "failed",
+          reason: `check kind \`${check.check}\` is unknown to this version of Baton; known kinds: ${CHECK_KINDS.join(", ")}`,
+        }),
+      );
       return;
     }
     if (kind.target === "workspace") {
@@ -130,11 +131,12 @@ class Run {
     }
     const file = fileOf(check);
     if (file === undefined) {
-      this.results.push({
-        check: check.check,
-        status: "failed",
-        reason: `check \`${check.check}\` names no file (\`deliverable\` matched no deliverable, and no \`path\`)`,
-      });
+      this.results.push(
+        resultOf(check, undefined, {
+          status: "failed",
+          reason: `check \`${check.check}\` names no file (\`deliverable\` matched no deliverable, and no \`path\`)`,
+        }),
+      );
       return;
     }
     const facts = this.files.get(file, kind.content);
