@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CHECK_KINDS, checkSchema } from "../../../src/config/schema.js";
@@ -15,6 +15,29 @@ describe("the registry of check kinds", () => {
   it("is the one list the workflow schema accepts, each kind once", () => {
     expect(CHECK_KINDS).toEqual(CHECK_KIND_LIST.map((k) => k.name));
     expect(new Set(CHECK_KINDS).size).toBe(CHECK_KINDS.length);
+  });
+
+  it("holds every kind file of src/engine/validate/kinds, one kind per file", async () => {
+    const folder = new URL("../../../src/engine/validate/kinds/", import.meta.url);
+    const infrastructure = ["index.ts", "kind.ts", "params.ts", "table.ts"];
+    const found: { file: string; name: string; listed: boolean }[] = [];
+    for (const file of readdirSync(folder).filter((f) => !infrastructure.includes(f))) {
+      const exports = Object.values((await import(new URL(file, folder).href)) as Record<string, unknown>);
+      for (const value of exports) {
+        if (typeof value === "object" && value !== null && "target" in value && "evaluate" in value) {
+          found.push({
+            file,
+            name: String((value as unknown as { name: string }).name),
+            listed: CHECK_KIND_LIST.includes(value as never),
+          });
+        }
+      }
+    }
+    // A kind file not in CHECK_KIND_LIST would be a kind no workflow could use: add its line there.
+    expect(found.filter((k) => !k.listed)).toEqual([]);
+    expect(found.map((k) => k.file.replace(/\.ts$/, "").replaceAll("-", "_")).sort()).toEqual(
+      [...CHECK_KINDS].sort(),
+    );
   });
 
   it("gives a key shared by several kinds the same validation in each", () => {
