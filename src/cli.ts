@@ -7,7 +7,7 @@ import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
-import { ConfigError, formatIssue, UserError } from "./config/errors.js";
+import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { Engine } from "./engine/engine.js";
 import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, type ConfigIssue } from "./errors.js";
+import { ConfigError, type ConfigIssue } from "../errors.js";
 import { PACKAGE_ROOT, SHIPPED_ROLES_DIR } from "./package-paths.js";
 import { type RoleFile, type RoleOverride, roleFileSchema } from "./schema.js";
 import { loadYaml, validateWith } from "./yaml.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, type ConfigIssue, quoteList, UserError } from "./errors.js";
+import { ConfigError, type ConfigIssue, quoteList, UserError } from "../errors.js";
 import { PACKAGE_ROOT, SHIPPED_WORKFLOWS_DIR } from "./package-paths.js";
 import { isTargetPlaceholder, knownPlaceholders, placeholdersIn } from "./placeholders.js";
 import { displayPath, loadRoleLibrary, mergeRole, type Role, type RoleLibrary } from "./roles.js";

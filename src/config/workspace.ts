@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 
 /**
  * The directory Baton works on. Every target, deliverable and output path goes through here so

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
-import { ConfigError, type ConfigIssue } from "./errors.js";
+import { ConfigError, type ConfigIssue } from "../errors.js";
 
 /** Config files are hand-written; anything bigger is a mistake or an attack. */
 export const MAX_YAML_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import type { Engine } from "./engine.js";
 import { promptUri, reworkPromptPath } from "./ids.js";

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { fillPattern } from "../config/placeholders.js";
 import { loadRoleLibrary } from "../config/roles.js";
 import type { IterationSpec } from "../config/schema.js";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { patternMatcher } from "../config/placeholders.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { AssignmentRecord, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";

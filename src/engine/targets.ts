@@ -1,4 +1,4 @@
-import { UserError } from "../config/errors.js";
+import { UserError } from "../errors.js";
 import { escapeRegex, fillPattern } from "../config/placeholders.js";
 import type { Workspace } from "../config/workspace.js";
 import { loadFastGlob } from "./lazy.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { describeCheck, splitCriteria } from "./criteria.js";

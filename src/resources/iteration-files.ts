@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 import { promptUri } from "../engine/ids.js";
 import { defineResource, type ResourceDefinition } from "./resource.js";

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { learningsFile } from "../engine/learnings.js";
 import { defineResource } from "./resource.js";
 

@@ -1,6 +1,6 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
-import { ConfigError, UserError } from "../config/errors.js";
+import { ConfigError, UserError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 
 export interface ResourceContext {

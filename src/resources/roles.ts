@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { loadRoleLibrary } from "../config/roles.js";
 import { defineResource } from "./resource.js";
 

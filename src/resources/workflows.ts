@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { quoteList, UserError } from "../config/errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { defineResource } from "./resource.js";
 
 export const workflowListResource = defineResource({

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { type ZodRawShape, z } from "zod";
-import { ConfigError, UserError } from "../config/errors.js";
+import { ConfigError, UserError } from "../errors.js";
 import type { Sampler } from "../engine/decompose.js";
 import type { Engine, Progress } from "../engine/engine.js";
 import { StoreError } from "../store/store.js";

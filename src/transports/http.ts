@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { UserError } from "../config/errors.js";
+import { UserError } from "../errors.js";
 import type { SubscriptionHub } from "../resources/subscriptions.js";
 import { type BuiltServer, createServer, type ServerDeps } from "../server.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/config/errors.js";
+import { UserError } from "../../src/errors.js";
 import { claimAssignment, DEFAULT_LEASE_MINUTES, submitAssignment } from "../../src/engine/dispatch.js";
 import type { Engine } from "../../src/engine/engine.js";
 import type { Store } from "../../src/store/store.js";

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/config/errors.js";
+import { UserError } from "../../src/errors.js";
 import { fillPattern } from "../../src/config/placeholders.js";
 import { Workspace } from "../../src/config/workspace.js";
 import { allocate, type Bin } from "../../src/engine/allocate.js";
