@@ -10,7 +10,7 @@ import { Workspace } from "../src/config/workspace.js";
 import { Engine } from "../src/engine/engine.js";
 import { getStatus } from "../src/engine/status.js";
 import { loadTokenizer } from "../src/engine/tokens.js";
-import { Store } from "../src/store/store.js";
+import { defaultStoreFile, openStore } from "../src/store/index.js";
 import { writeBenchWorkflow, writeDeliverables, writeStories } from "./fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -120,7 +120,7 @@ async function generateAndValidate(): Promise<void> {
   for (const f of files) count(readFileSync(f, "utf8"));
   const floorGenerate = performance.now() - t;
 
-  const store = new Store(Store.defaultFile(dir));
+  const store = openStore(defaultStoreFile(dir));
   const engine = new Engine({ workspace: new Workspace(dir), store });
   t = performance.now();
   const created = await engine.createIteration({ workflow: "bench" });
@@ -156,7 +156,7 @@ async function status(): Promise<void> {
   const dir = tempDir();
   writeStories(dir, N, 200);
   writeBenchWorkflow(dir, 1);
-  const store = new Store(Store.defaultFile(dir));
+  const store = openStore(defaultStoreFile(dir));
   const engine = new Engine({ workspace: new Workspace(dir), store });
   const created = await engine.createIteration({ workflow: "bench" });
   const generated = await engine.generatePrompts({ iteration_id: created.iteration_id });

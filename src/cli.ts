@@ -7,12 +7,12 @@ import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
-import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { Engine } from "./engine/engine.js";
+import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
 import { openDeps } from "./server.js";
-import { StoreError } from "./store/store.js";
+import { StoreError } from "./store/api.js";
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "./transports/http-defaults.js";
 import { serveStdio } from "./transports/stdio.js";
 

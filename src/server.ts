@@ -7,7 +7,8 @@ import { registerPrompts } from "./prompts/index.js";
 import { RESOURCES } from "./resources/index.js";
 import { registerResource } from "./resources/resource.js";
 import { RESOURCE_CAPABILITIES, type SubscriptionHub, Subscriptions } from "./resources/subscriptions.js";
-import { Store } from "./store/store.js";
+import type { Store } from "./store/api.js";
+import { defaultStoreFile, openStore } from "./store/index.js";
 import { TOOLS } from "./tools/index.js";
 import { registerTool } from "./tools/tool.js";
 
@@ -84,6 +85,6 @@ export function createServer(deps: ServerDeps, options: CreateServerOptions = {}
 /** Opens the workspace and its database as `baton serve` does. */
 export function openDeps(options: { workspace: string; db?: string }): ServerDeps {
   const workspace = new Workspace(options.workspace);
-  const store = new Store(options.db ?? Store.defaultFile(workspace.root));
+  const store = openStore(options.db ?? defaultStoreFile(workspace.root));
   return { workspace, store };
 }

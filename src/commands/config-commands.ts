@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, formatIssue } from "../errors.js";
 import { loadRoleLibrary } from "../config/roles.js";
 import { listWorkflows, loadWorkflowFile } from "../config/workflows.js";
+import { ConfigError, formatIssue } from "../errors.js";
 import { type Output, table } from "./output.js";
 
 /** `baton workflows`: shipped and workspace workflows. */

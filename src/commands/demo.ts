@@ -5,7 +5,7 @@ import { EXAMPLE_WORKSPACE_DIR, STAND_IN_AGENT } from "../config/package-paths.j
 import { Workspace } from "../config/workspace.js";
 import { Engine } from "../engine/engine.js";
 import { learningsFile } from "../engine/learnings.js";
-import { Store } from "../store/store.js";
+import { defaultStoreFile, openStore } from "../store/index.js";
 import { orchestrateCommand } from "./orchestrate.js";
 import type { Output } from "./output.js";
 
@@ -26,7 +26,7 @@ export async function demoCommand(
     "Agents are a deterministic STAND-IN (no LLM): two stories first come back without acceptance criteria.\n",
   );
   const workspace = new Workspace(dir);
-  const store = new Store(Store.defaultFile(dir));
+  const store = openStore(defaultStoreFile(dir));
   try {
     const engine = new Engine({ workspace, store });
     const code = await orchestrateCommand(

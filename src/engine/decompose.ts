@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { ConfigError, quoteList, UserError } from "../errors.js";
 import { loadRoleLibrary } from "../config/roles.js";
 import { loadWorkflowFile } from "../config/workflows.js";
+import { ConfigError, quoteList, UserError } from "../errors.js";
 import type { Engine } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 

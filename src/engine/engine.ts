@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../errors.js";
 import { fillPattern } from "../config/placeholders.js";
 import { loadRoleLibrary } from "../config/roles.js";
 import type { IterationSpec } from "../config/schema.js";
 import { type LoadedWorkflow, listWorkflows, loadWorkflow, loadWorkflowFile } from "../config/workflows.js";
 import type { Workspace } from "../config/workspace.js";
+import { quoteList, UserError } from "../errors.js";
+import type { Store } from "../store/api.js";
 import type { IterationRecord, RunRecord } from "../store/records.js";
-import type { Store } from "../store/store.js";
 import { type BaseContext, baseContext, iterationFilesContext, type UpstreamIteration } from "./context.js";
 import { splitCriteria } from "./criteria.js";
 import { writeFileAtomic } from "./files.js";

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../errors.js";
 import { patternMatcher } from "../config/placeholders.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
+import { quoteList, UserError } from "../errors.js";
 import type { AssignmentRecord, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
 import { LEASE_MS } from "./dispatch.js";
 import type { Engine } from "./engine.js";

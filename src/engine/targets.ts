@@ -1,6 +1,6 @@
-import { UserError } from "../errors.js";
 import { escapeRegex, fillPattern } from "../config/placeholders.js";
 import type { Workspace } from "../config/workspace.js";
+import { UserError } from "../errors.js";
 import { loadFastGlob } from "./lazy.js";
 
 export interface Target {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../errors.js";
 import { patternMatcher } from "../config/placeholders.js";
+import { quoteList, UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { describeCheck, splitCriteria } from "./criteria.js";
 import { LEASE_MS } from "./dispatch.js";

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { quoteList, UserError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 import { promptUri } from "../engine/ids.js";
+import { quoteList, UserError } from "../errors.js";
 import { defineResource, type ResourceDefinition } from "./resource.js";
 
 /** The files of an iteration folder that are resources, by URI suffix. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { quoteList, UserError } from "../errors.js";
 import { learningsFile } from "../engine/learnings.js";
+import { quoteList, UserError } from "../errors.js";
 import { defineResource } from "./resource.js";
 
 export const learningsResource = defineResource({

@@ -1,7 +1,7 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
-import { ConfigError, UserError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
+import { ConfigError, UserError } from "../errors.js";
 
 export interface ResourceContext {
   engine: Engine;

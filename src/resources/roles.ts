@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { quoteList, UserError } from "../errors.js";
 import { loadRoleLibrary } from "../config/roles.js";
+import { quoteList, UserError } from "../errors.js";
 import { defineResource } from "./resource.js";
 
 export const roleResource = defineResource({

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { type Store, StoreError } from "./api.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
   AssignmentProgressRow,
@@ -15,14 +16,6 @@ import type {
   RunStatus,
   ValidationRecord,
 } from "./records.js";
-
-/** Thrown when the database cannot be used as it is; the message says why and what to do. */
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StoreError";
-  }
-}
 
 type Row = Record<string, unknown>;
 
@@ -63,7 +56,7 @@ function toAssignment(row: Row): AssignmentRecord {
  * share one database: WAL lets readers run beside a writer, the busy timeout waits out short
  * write locks, and read-modify-write sequences run in `BEGIN IMMEDIATE` transactions.
  */
-export class Store {
+export class SqliteStore implements Store {
   readonly file: string;
   private readonly db: Database.Database;
   /** The clock every timestamp comes from; tests inject one to move time without waiting. */
@@ -81,11 +74,6 @@ export class Store {
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("synchronous = NORMAL");
     this.migrate();
-  }
-
-  /** `<workspace>/.baton/baton.db` unless a file is given. */
-  static defaultFile(workspaceRoot: string): string {
-    return path.join(workspaceRoot, ".baton", "baton.db");
   }
 
   get schemaVersion(): number {

@@ -1,10 +1,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { type ZodRawShape, z } from "zod";
-import { ConfigError, UserError } from "../errors.js";
 import type { Sampler } from "../engine/decompose.js";
 import type { Engine, Progress } from "../engine/engine.js";
-import { StoreError } from "../store/store.js";
+import { ConfigError, UserError } from "../errors.js";
+import { StoreError } from "../store/api.js";
 
 /** What a tool handler may use besides its arguments. */
 export interface ToolContext {

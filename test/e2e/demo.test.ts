@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { Store } from "../../src/store/store.js";
+import { defaultStoreFile, openStore } from "../../src/store/index.js";
 import { CLI, tempDir } from "../helpers/temp.js";
 
 // `npm run demo` is `node dist/cli.js demo`: the whole orchestration with the stand-in agent.
@@ -95,7 +95,7 @@ describe("baton demo", () => {
   });
 
   it("records the rework in the store and completes the first run", () => {
-    const store = new Store(Store.defaultFile(dir));
+    const store = openStore(defaultStoreFile(dir));
     try {
       const runs = store.listRuns();
       expect(runs.map((r) => [r.id, r.status])).toEqual([

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/api.js";
+import { defaultStoreFile, openStore } from "../../src/store/index.js";
 import { CLI, REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate` on the built CLI with a fake agent as launcher (test/fixtures/fake-agent.mjs):
@@ -152,7 +153,7 @@ function summaryRow(stdout: string, iteration: string): string[] {
 }
 
 function readStore<T>(workspace: string, body: (store: Store) => T): T {
-  const store = new Store(Store.defaultFile(workspace));
+  const store = openStore(defaultStoreFile(workspace));
   try {
     return body(store);
   } finally {

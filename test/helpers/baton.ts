@@ -8,7 +8,8 @@ import { Workspace } from "../../src/config/workspace.js";
 import { Engine } from "../../src/engine/engine.js";
 import type { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import { type BuiltServer, createServer, type ServerDeps } from "../../src/server.js";
-import { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/api.js";
+import { defaultStoreFile, openStore } from "../../src/store/index.js";
 import { CLI } from "./temp.js";
 
 /** A clock tests move by hand: the Store takes it as `now`, so leases and stalls need no waiting. */
@@ -36,7 +37,7 @@ export function openEngine(
   options: { now?: () => Date; allowCommands?: boolean } = {},
 ): { deps: ServerDeps; engine: Engine; store: Store; close: () => void } {
   const workspace = new Workspace(dir);
-  const store = new Store(Store.defaultFile(workspace.root), options.now);
+  const store = openStore(defaultStoreFile(workspace.root), options.now);
   const deps: ServerDeps = { workspace, store, allowCommands: options.allowCommands };
   return { deps, engine: new Engine(deps), store, close: () => store.close() };
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadRoleLibrary } from "../../src/config/roles.js";
 import { loadWorkflow } from "../../src/config/workflows.js";
 import type { ServerDeps } from "../../src/server.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/api.js";
 import { callError, callOk, connectClient, openEngine } from "../helpers/baton.js";
 import { tempDir } from "../helpers/temp.js";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidationReport as Report } from "../../src/engine/validation.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/api.js";
 import { callError, callOk, connectClient, markdownDoc, openEngine, runCli } from "../helpers/baton.js";
 import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
 

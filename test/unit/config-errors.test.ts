@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors.js";
 import { loadRoleLibrary, type RoleLibrary } from "../../src/config/roles.js";
 import { findCycle, loadWorkflowFile } from "../../src/config/workflows.js";
 import { MAX_YAML_ALIASES, MAX_YAML_BYTES } from "../../src/config/yaml.js";
+import { ConfigError } from "../../src/errors.js";
 import { roleYaml, tempDir, writeFiles, writeRoleLibrary } from "../helpers/temp.js";
 
 // Positions below were counted in the fixture text (1-based line:col of the offending value or key).

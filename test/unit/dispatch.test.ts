@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
 import { claimAssignment, DEFAULT_LEASE_MINUTES, submitAssignment } from "../../src/engine/dispatch.js";
 import type { Engine } from "../../src/engine/engine.js";
-import type { Store } from "../../src/store/store.js";
+import { UserError } from "../../src/errors.js";
+import type { Store } from "../../src/store/api.js";
 import { markdownDoc, openEngine, TestClock, textOfSize } from "../helpers/baton.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 

@@ -2,15 +2,18 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
 import { fillPattern } from "../../src/config/placeholders.js";
 import { Workspace } from "../../src/config/workspace.js";
 import { allocate, type Bin } from "../../src/engine/allocate.js";
 import { Engine, type GeneratePromptsResult } from "../../src/engine/engine.js";
 import { resolveTargets, targetIdMatcher } from "../../src/engine/targets.js";
 import { countTokens } from "../../src/engine/tokens.js";
+import { UserError } from "../../src/errors.js";
+import type { Store } from "../../src/store/api.js";
+import { StoreError } from "../../src/store/api.js";
+import { defaultStoreFile } from "../../src/store/index.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
-import { Store, StoreError } from "../../src/store/store.js";
+import { SqliteStore } from "../../src/store/store.js";
 import { roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
 
 // --- allocation -------------------------------------------------------------------------------
@@ -282,7 +285,7 @@ describe("Engine", () => {
       ".baton/roles/writer.yaml": roleYaml("Writer", 7000, 3),
       ".baton/roles/reviewer.yaml": roleYaml("Reviewer", 20000, 5),
     });
-    store = new Store(Store.defaultFile(dir));
+    store = new SqliteStore(defaultStoreFile(dir));
     engine = new Engine({ workspace: new Workspace(dir), store });
   });
   afterEach(() => {
@@ -500,7 +503,7 @@ describe("Store", () => {
 
       let error: unknown;
       try {
-        new Store(file).close();
+        new SqliteStore(file).close();
       } catch (e) {
         error = e;
       }
@@ -523,14 +526,14 @@ describe("Store", () => {
   it("migrates a new database to the current version, in WAL mode with foreign keys", () => {
     const { dir, cleanup } = tempDir();
     try {
-      const store = new Store(path.join(dir, "nested", "baton.db"));
+      const store = new SqliteStore(path.join(dir, "nested", "baton.db"));
       expect(store.schemaVersion).toBe(MIGRATIONS.length);
       store.close();
       const check = new Database(path.join(dir, "nested", "baton.db"), { readonly: true });
       expect(check.pragma("journal_mode", { simple: true })).toBe("wal");
       check.close();
       // Reopening does not migrate again.
-      const again = new Store(path.join(dir, "nested", "baton.db"));
+      const again = new SqliteStore(path.join(dir, "nested", "baton.db"));
       expect(again.schemaVersion).toBe(MIGRATIONS.length);
       again.close();
     } finally {

@@ -3,7 +3,7 @@ import { claimAssignment } from "../../src/engine/dispatch.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { LiveMonitor, type MonitorEvent, observeIteration } from "../../src/engine/monitor.js";
 import { type AssignmentStatus, getStatus } from "../../src/engine/status.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/api.js";
 import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors.js";
 import { SHIPPED_ROLES_DIR } from "../../src/config/package-paths.js";
 import { DEFAULT_TOKENS_PER_POINT, loadRoleLibrary, mergeRole, type Role } from "../../src/config/roles.js";
 import { loadWorkflowFile } from "../../src/config/workflows.js";
+import { ConfigError } from "../../src/errors.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
 let dir: string;

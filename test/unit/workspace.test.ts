@@ -1,9 +1,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
 import { unsafePathReason, Workspace } from "../../src/config/workspace.js";
 import { resolveTargets } from "../../src/engine/targets.js";
+import { UserError } from "../../src/errors.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
 let root: string;

@@ -1,0 +1,91 @@
+import type {
+  AssignmentProgressRow,
+  AssignmentRecord,
+  AssignmentState,
+  EventRecord,
+  FeedbackRecord,
+  IterationRecord,
+  IterationState,
+  NewAssignment,
+  RunRecord,
+  RunStatus,
+  ValidationRecord,
+} from "./records.js";
+
+/** Thrown when the database cannot be used as it is; the message says why and what to do. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+export type EventRefs = { run_id?: string; iteration_id?: string; assignment_id?: string };
+
+/**
+ * Everything the engine asks of persistent state, in domain terms: no SQL and no driver types, so a
+ * second backend (a team's PostgreSQL) can implement it. `SqliteStore` (store.ts) is the one today.
+ * Methods are synchronous: the engine's read-modify-write steps run inside `transaction`.
+ */
+export interface Store {
+  /** Where the state lives, for messages (a file path or a connection name). */
+  readonly file: string;
+  /** The clock every timestamp comes from; tests inject one to move time without waiting. */
+  readonly now: () => Date;
+  close(): void;
+  /** Runs `fn` atomically for every process sharing the state; a nested call joins the outer one. */
+  transaction<T>(fn: () => T): T;
+
+  saveWorkflow(hash: string, name: string, file: string, snapshot: string): void;
+  getWorkflowSnapshot(hash: string): { name: string; file: string; snapshot: string } | undefined;
+  createRun(workflow: string, workflowHash: string, inputs: Record<string, string>): RunRecord;
+  getRun(id: string): RunRecord | undefined;
+  listRuns(): RunRecord[];
+  setRunStatus(id: string, status: RunStatus): void;
+
+  insertIteration(
+    it: Pick<
+      IterationRecord,
+      "id" | "run_id" | "seq" | "name" | "path" | "forced" | "targets_override" | "scope_baseline"
+    >,
+  ): void;
+  getIteration(id: string): IterationRecord | undefined;
+  findIterationByPath(relativePath: string): IterationRecord | undefined;
+  listIterations(runId?: string): IterationRecord[];
+  setIterationState(id: string, state: IterationState): void;
+
+  replaceAssignments(iterationId: string, assignments: readonly NewAssignment[]): void;
+  getAssignment(id: string): AssignmentRecord | undefined;
+  listAssignments(iterationId: string): AssignmentRecord[];
+  listAssignmentProgress(iterationId: string): AssignmentProgressRow[];
+  setAssignmentState(id: string, state: AssignmentState, extra?: { attempts?: number }): void;
+  /** Claims the oldest pending assignment matching the filter, first returning expired leases to pending. */
+  claimNext(filter: { agent: string; role?: string; iteration_id?: string; leaseMs: number }): {
+    claimed?: AssignmentRecord;
+    expired: AssignmentRecord[];
+  };
+  renewLease(id: string, leaseMs: number): void;
+  markSubmitted(id: string, tokensUsed: number | undefined): void;
+  release(id: string): void;
+  reclaim(id: string, leaseMs: number): void;
+  recordDeliverable(assignmentId: string, file: string, size: number, mtimeMs: number | null): void;
+  passedDeliverableSizes(workflow: string): { path: string; size: number; iteration: string }[];
+  roleHistory(
+    workflow: string,
+    role: string,
+    excludeIteration: string,
+  ): { assignments: number; failed: number; overruns: number };
+
+  addValidation(iterationId: string, assignmentId: string | null, passed: boolean, report: unknown): number;
+  latestValidation(iterationId: string): ValidationRecord | undefined;
+  addFeedback(entry: Omit<FeedbackRecord, "id" | "created_at">): number;
+  listFeedback(workflow: string, iterationId?: string): FeedbackRecord[];
+  listWorkflowAssignments(workflow: string): (AssignmentRecord & { iteration: string })[];
+  listValidations(workflow: string): ValidationRecord[];
+  learningsWritten(workflow: string): Map<string, string>;
+  saveLearningsWritten(workflow: string, written: ReadonlyMap<string, string>): void;
+
+  /** Appends to the event log; never updated or deleted. */
+  addEvent(kind: string, refs: EventRefs, data?: Record<string, unknown>): void;
+  listEvents(filter?: { run_id?: string; after_id?: number }): EventRecord[];
+}
