@@ -1,4 +1,5 @@
 // `npm run bench`: every performance target of DESIGN §9, each measured against its floor in the same run.
+
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,9 +8,12 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { Workspace } from "../src/config/workspace.js";
-import { Engine } from "../src/engine/engine.js";
+import { createIteration } from "../src/engine/create-iteration.js";
+import { createEngine } from "../src/engine/engine.js";
+import { generatePrompts } from "../src/engine/generate.js";
 import { getStatus } from "../src/engine/status.js";
 import { loadTokenizer } from "../src/engine/tokens.js";
+import { validateIteration } from "../src/engine/validation.js";
 import { defaultStoreFile, openStore } from "../src/store/index.js";
 import { writeBenchWorkflow, writeDeliverables, writeStories } from "./fixtures.js";
 
@@ -121,10 +125,10 @@ async function generateAndValidate(): Promise<void> {
   const floorGenerate = performance.now() - t;
 
   const store = openStore(defaultStoreFile(dir));
-  const engine = new Engine({ workspace: new Workspace(dir), store });
+  const engine = createEngine({ workspace: new Workspace(dir), store });
   t = performance.now();
-  const created = await engine.createIteration({ workflow: "bench" });
-  const generated = await engine.generatePrompts({ iteration_id: created.iteration_id });
+  const created = await createIteration(engine, { workflow: "bench" });
+  const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
   const generate = performance.now() - t;
   rows.push({
     what: `generate prompts, ${N} targets of 1 KB (${generated.totals.assignments} prompts)`,
@@ -139,7 +143,7 @@ async function generateAndValidate(): Promise<void> {
   for (const f of deliverables) readFileSync(f, "utf8");
   const floorValidate = performance.now() - t;
   t = performance.now();
-  const report = await engine.validateIteration({ iteration_id: created.iteration_id });
+  const report = await validateIteration(engine, { iteration_id: created.iteration_id });
   const validate = performance.now() - t;
   rows.push({
     what: `validate ${N} deliverables (${report.counts.passed} checks passed, ${report.counts.failed} failed)`,
@@ -157,9 +161,9 @@ async function status(): Promise<void> {
   writeStories(dir, N, 200);
   writeBenchWorkflow(dir, 1);
   const store = openStore(defaultStoreFile(dir));
-  const engine = new Engine({ workspace: new Workspace(dir), store });
-  const created = await engine.createIteration({ workflow: "bench" });
-  const generated = await engine.generatePrompts({ iteration_id: created.iteration_id });
+  const engine = createEngine({ workspace: new Workspace(dir), store });
+  const created = await createIteration(engine, { workflow: "bench" });
+  const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
   getStatus(engine, { run_id: created.run_id });
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {

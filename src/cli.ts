@@ -7,7 +7,7 @@ import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
 import { validateCommand } from "./commands/validate.js";
-import { Engine } from "./engine/engine.js";
+import { createEngine, type EngineContext } from "./engine/engine.js";
 import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
@@ -26,11 +26,14 @@ function workspaceOf(command: Command): string {
 }
 
 /** An engine over the workspace and its database, closed when the command ends. */
-async function withEngine(command: Command, body: (engine: Engine) => Promise<number>): Promise<number> {
+async function withEngine(
+  command: Command,
+  body: (engine: EngineContext) => Promise<number>,
+): Promise<number> {
   const opts = command.optsWithGlobals<{ db?: string }>();
   const deps = openDeps({ workspace: workspaceOf(command), db: opts.db ?? process.env.BATON_DB });
   try {
-    return await body(new Engine(deps));
+    return await body(createEngine(deps));
   } finally {
     deps.store.close();
   }

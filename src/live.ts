@@ -1,22 +1,26 @@
-import { Engine } from "./engine/engine.js";
+import { createEngine, type EngineContext } from "./engine/engine.js";
 import { LiveMonitor, type MonitorEvent } from "./engine/monitor.js";
+import { eventsAfter, lastEventId } from "./engine/queries.js";
 import type { SubscriptionHub } from "./resources/subscriptions.js";
 import type { ServerDeps } from "./server.js";
+import { iterationUri, runUri } from "./uris.js";
 
 /** How often `baton serve` looks at deliverables and the event log. */
 export const LIVE_INTERVAL_MS = 2000;
 
 /** Event-log kinds that change what a resource shows, and the resources they touch. */
 function urisFor(kind: string, runId: string | null, iterationId: string | null): string[] {
-  const run = runId ? [`baton://runs/${runId}`] : [];
-  const it = iterationId ? `baton://iterations/${iterationId}` : undefined;
+  const run = runId ? [runUri(runId)] : [];
+  const it = iterationId ?? undefined;
   switch (kind) {
     case "prompts_generated":
-      return it ? [...run, `${it}/manifest`, `${it}/context`, `${it}/prompts`] : run;
+      return it
+        ? [...run, iterationUri(it, "manifest"), iterationUri(it, "context"), iterationUri(it, "prompts")]
+        : run;
     case "validated":
-      return it ? [...run, `${it}/validation`, `${it}/feedback`] : run;
+      return it ? [...run, iterationUri(it, "validation"), iterationUri(it, "feedback")] : run;
     case "feedback":
-      return it ? [`${it}/feedback`] : [];
+      return it ? [iterationUri(it, "feedback")] : [];
     default:
       return run;
   }
@@ -31,7 +35,7 @@ const LIST_CHANGES = new Set(["run_created", "iteration_created", "prompts_gener
  * MCP log messages. Polling, not fs events: it sees other processes' writes and network file systems alike.
  */
 export class LiveUpdates {
-  private readonly engine: Engine;
+  private readonly engine: EngineContext;
   private readonly monitor: LiveMonitor;
   private lastEvent: number;
   private timer: NodeJS.Timeout | undefined;
@@ -40,9 +44,9 @@ export class LiveUpdates {
     deps: ServerDeps,
     private readonly hub: SubscriptionHub,
   ) {
-    this.engine = new Engine(deps);
+    this.engine = createEngine(deps);
     this.monitor = new LiveMonitor(this.engine);
-    this.lastEvent = this.engine.store.listEvents().at(-1)?.id ?? 0;
+    this.lastEvent = lastEventId(this.engine);
   }
 
   /** One look: resolves when every notification of it was sent. */
@@ -50,7 +54,7 @@ export class LiveUpdates {
     const sends: Promise<unknown>[] = [];
     const changes = this.monitor.tick();
     for (const event of changes) {
-      sends.push(this.hub.notifyUpdated(`baton://runs/${event.run_id}`));
+      sends.push(this.hub.notifyUpdated(runUri(event.run_id)));
       if (event.kind === "stalled") {
         sends.push(
           this.hub.log("warning", {
@@ -67,7 +71,7 @@ export class LiveUpdates {
       }
     }
     let listChanged = false;
-    for (const event of this.engine.store.listEvents({ after_id: this.lastEvent })) {
+    for (const event of eventsAfter(this.engine, this.lastEvent)) {
       this.lastEvent = event.id;
       for (const uri of urisFor(event.kind, event.run_id, event.iteration_id))
         sends.push(this.hub.notifyUpdated(uri));

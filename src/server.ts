@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Workspace } from "./config/workspace.js";
 import type { Sampler } from "./engine/decompose.js";
-import { Engine } from "./engine/engine.js";
+import { createEngine, type EngineContext } from "./engine/engine.js";
 import { registerPrompts } from "./prompts/index.js";
 import { RESOURCES } from "./resources/index.js";
 import { registerResource } from "./resources/resource.js";
@@ -34,7 +34,7 @@ export interface CreateServerOptions {
 
 export interface BuiltServer {
   server: McpServer;
-  engine: Engine;
+  engine: EngineContext;
   /** This client's resource subscriptions: `notifyUpdated(uri)` tells it when a watched resource changed. */
   subscriptions: Subscriptions;
   /**
@@ -46,7 +46,7 @@ export interface BuiltServer {
 
 /** Builds the MCP server over an engine; the caller owns the transport and the store. */
 export function createServer(deps: ServerDeps, options: CreateServerOptions = {}): BuiltServer {
-  const engine = new Engine(deps);
+  const engine = createEngine(deps);
   const server = new McpServer(
     { name: "baton", title: "Baton", version: pkg.version },
     {

@@ -3,8 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { EXAMPLE_WORKSPACE_DIR, STAND_IN_AGENT } from "../config/package-paths.js";
 import { Workspace } from "../config/workspace.js";
-import { Engine } from "../engine/engine.js";
+import { createIteration } from "../engine/create-iteration.js";
+import { createEngine } from "../engine/engine.js";
+import { generatePrompts } from "../engine/generate.js";
 import { learningsFile } from "../engine/learnings.js";
+import { listIterations, listRuns } from "../engine/queries.js";
 import { defaultStoreFile, openStore } from "../store/index.js";
 import { orchestrateCommand } from "./orchestrate.js";
 import type { Output } from "./output.js";
@@ -28,7 +31,7 @@ export async function demoCommand(
   const workspace = new Workspace(dir);
   const store = openStore(defaultStoreFile(dir));
   try {
-    const engine = new Engine({ workspace, store });
+    const engine = createEngine({ workspace, store });
     const code = await orchestrateCommand(
       engine,
       {
@@ -40,11 +43,11 @@ export async function demoCommand(
       out,
     );
     if (code !== 0) return code;
-    const run = store.listRuns().at(-1);
-    const first = run && store.listIterations(run.id)[0];
+    const run = listRuns(engine).at(-1);
+    const first = run && listIterations(engine, run.id)[0];
     // A second run shows the lesson of the first in its prompts.
-    const next = await engine.createIteration({ workflow: WORKFLOW });
-    const generated = await engine.generatePrompts({ iteration_id: next.iteration_id });
+    const next = await createIteration(engine, { workflow: WORKFLOW });
+    const generated = await generatePrompts(engine, { iteration_id: next.iteration_id });
     const prompt = generated.assignments[0]?.prompt_path;
     const text = prompt ? readFileSync(path.join(dir, prompt), "utf8") : "";
     const lesson = (text.match(/^- .*Acceptance Criteria.*missed it.*$/m) ??

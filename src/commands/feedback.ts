@@ -1,14 +1,15 @@
-import type { Engine } from "../engine/engine.js";
+import type { EngineContext } from "../engine/engine.js";
 import { synthesize } from "../engine/feedback.js";
+import { resolveIteration } from "../engine/resolve.js";
 import type { Output } from "./output.js";
 
 /** `baton feedback <iteration>`: re-synthesizes the workflow's learnings and prints them. */
 export function feedbackCommand(
-  engine: Engine,
+  engine: EngineContext,
   options: { iteration: string; json?: boolean },
   out: Output,
 ): number {
-  const result = synthesize(engine, options.iteration);
+  const result = synthesize(engine, resolveIteration(engine, options.iteration));
   if (options.json) {
     out.log(JSON.stringify(result, null, 2));
     return 0;

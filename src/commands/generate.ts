@@ -1,4 +1,6 @@
-import type { Engine, GeneratePromptsResult } from "../engine/engine.js";
+import { createIteration } from "../engine/create-iteration.js";
+import type { EngineContext } from "../engine/engine.js";
+import { type GeneratePromptsResult, generatePrompts, previewIteration } from "../engine/generate.js";
 import { type Output, table } from "./output.js";
 
 export interface GenerateOptions {
@@ -18,13 +20,13 @@ export interface GenerateOptions {
  * iteration and writes its prompts, then prints the allocation table.
  */
 export async function generateCommand(
-  engine: Engine,
+  engine: EngineContext,
   options: GenerateOptions,
   out: Output,
 ): Promise<number> {
   const workflow = options.config ?? options.workflow;
   if (options.config && options.workflow) {
-    const loaded = engine.loadWorkflow(options.config);
+    const loaded = engine.catalog.workflow(options.config);
     if (loaded.name !== options.workflow) {
       out.error(
         `baton: --config ${options.config} defines workflow \`${loaded.name}\`, not \`${options.workflow}\``,
@@ -42,14 +44,14 @@ export async function generateCommand(
   };
   let result: GeneratePromptsResult;
   if (options.dryRun) {
-    const preview = await engine.previewIteration(args);
+    const preview = await previewIteration(engine, args);
     out.log(
       `dry run: iteration ${preview.iteration} of ${preview.run_id} would be written to ${preview.path}`,
     );
     result = preview;
   } else {
-    const created = await engine.createIteration(args);
-    result = await engine.generatePrompts({ iteration_id: created.iteration_id });
+    const created = await createIteration(engine, args);
+    result = await generatePrompts(engine, { iteration_id: created.iteration_id });
     out.log(
       `run ${created.run_id}, iteration ${created.iteration} (${created.iteration_id}) → ${created.path}`,
     );

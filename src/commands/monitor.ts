@@ -1,4 +1,6 @@
-import type { Engine } from "../engine/engine.js";
+import type { EngineContext } from "../engine/engine.js";
+import { runExists } from "../engine/queries.js";
+import { resolveIteration } from "../engine/resolve.js";
 import { getStatus, type StatusReport } from "../engine/status.js";
 import type { Output } from "./output.js";
 import { ProgressBars } from "./progress-bars.js";
@@ -14,10 +16,13 @@ export interface MonitorOptions {
 }
 
 /** The run or iteration to watch: an iteration id or folder, a run id, or every active run. */
-function scope(engine: Engine, target: string | undefined): { run_id?: string; iteration_id?: string } {
+function scope(
+  engine: EngineContext,
+  target: string | undefined,
+): { run_id?: string; iteration_id?: string } {
   if (!target) return {};
-  if (engine.store.getRun(target)) return { run_id: target };
-  return { iteration_id: engine.getIteration(target).iteration.id };
+  if (runExists(engine, target)) return { run_id: target };
+  return { iteration_id: resolveIteration(engine, target).iteration.id };
 }
 
 type Verdict = "complete" | "stalled" | "running";
@@ -36,7 +41,11 @@ export function verdictOf(report: StatusReport): Verdict {
 }
 
 /** `baton monitor`: exit 0 on completion, 2 on a stall. */
-export async function monitorCommand(engine: Engine, options: MonitorOptions, out: Output): Promise<number> {
+export async function monitorCommand(
+  engine: EngineContext,
+  options: MonitorOptions,
+  out: Output,
+): Promise<number> {
   const args = { ...scope(engine, options.target), stall_minutes: options.stallMinutes };
   const bars = options.tty ? new ProgressBars() : undefined;
   try {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import path from "node:path";
-import type { Engine } from "../engine/engine.js";
+import type { EngineContext } from "../engine/engine.js";
 import {
   type AgentHandle,
   type Launcher,
@@ -86,7 +86,7 @@ export interface OrchestrateCommandOptions {
 
 /** `baton orchestrate`: exit 0 when the run completed, 1 when an iteration failed, 130 when interrupted. */
 export async function orchestrateCommand(
-  engine: Engine,
+  engine: EngineContext,
   options: OrchestrateCommandOptions,
   out: Output,
 ): Promise<number> {

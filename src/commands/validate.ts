@@ -1,14 +1,15 @@
-import type { Engine } from "../engine/engine.js";
-import type { ValidationReport } from "../engine/validation.js";
+import type { EngineContext } from "../engine/engine.js";
+import { validateIteration } from "../engine/validation.js";
+import type { ValidationReport } from "../engine/validation-report.js";
 import { type Output, table } from "./output.js";
 
 /** `baton validate`: exit 0 only when every machine check passes. */
 export async function validateCommand(
-  engine: Engine,
+  engine: EngineContext,
   options: { iteration: string; json?: boolean; allowCommands?: boolean },
   out: Output,
 ): Promise<number> {
-  const report = await engine.validateIteration({
+  const report = await validateIteration(engine, {
     iteration_id: options.iteration,
     allowCommands: options.allowCommands,
   });

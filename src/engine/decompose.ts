@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { loadRoleLibrary } from "../config/roles.js";
 import { loadWorkflowFile } from "../config/workflows.js";
 import { ConfigError, quoteList, UserError } from "../errors.js";
-import type { Engine } from "./engine.js";
+import { DEFAULT_MAX_ITERATIONS } from "./constants.js";
+import { startRun } from "./create-iteration.js";
+import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -61,10 +62,9 @@ export interface DecomposeResult {
   instructions?: string;
   role_catalog?: { role: string; name: string; perspective: string; token_budget: number }[];
   plan_schema?: Record<string, unknown>;
-  next: string;
+  /** Where a planned workflow was saved, workspace-relative. */
+  workflow_file?: string;
 }
-
-const DEFAULT_MAX_ITERATIONS = 8;
 
 /**
  * Turns a free-form task into a stored run: from the caller's `plan`, else from the client's model
@@ -72,7 +72,7 @@ const DEFAULT_MAX_ITERATIONS = 8;
  * to write the plan itself.
  */
 export async function decomposeTask(
-  engine: Engine,
+  engine: EngineContext,
   args: DecomposeArgs,
   sample?: Sampler,
 ): Promise<DecomposeResult> {
@@ -89,7 +89,6 @@ export async function decomposeTask(
       instructions,
       role_catalog: roleCatalog(engine),
       plan_schema: planJsonSchema(),
-      next: "Write a plan following `instructions` and `plan_schema`, then call decompose_task again with the same task and `plan`.",
     };
   }
   const system = `${instructions}\n\nPlan JSON schema:\n${JSON.stringify(planJsonSchema())}`;
@@ -119,7 +118,12 @@ interface PreparedPlan {
 }
 
 /** Validates a plan as a workflow (roles, DAG, safe paths, unique names) without writing anything. */
-function preparePlan(engine: Engine, args: DecomposeArgs, raw: unknown, maxIterations: number): PreparedPlan {
+function preparePlan(
+  engine: EngineContext,
+  args: DecomposeArgs,
+  raw: unknown,
+  maxIterations: number,
+): PreparedPlan {
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
     throw new UserError(
@@ -136,7 +140,7 @@ function preparePlan(engine: Engine, args: DecomposeArgs, raw: unknown, maxItera
   const yaml = workflowYaml(name, args, plan);
   const file = path.join(engine.workspace.root, ".baton", "workflows", `${name}.yaml`);
   try {
-    loadWorkflowFile(file, engine.workspace.root, loadRoleLibrary(engine.workspace.root), yaml);
+    loadWorkflowFile(file, engine.workspace.root, engine.catalog.roles(), yaml);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new UserError(`invalid plan: ${error.issues.map((i) => i.message).join("; ")}`);
@@ -145,15 +149,15 @@ function preparePlan(engine: Engine, args: DecomposeArgs, raw: unknown, maxItera
 }
 
 function store(
-  engine: Engine,
+  engine: EngineContext,
   args: DecomposeArgs,
   { plan, name, yaml, file }: PreparedPlan,
   source: "caller" | "sampling",
   attempts: number,
 ): DecomposeResult {
   writeFileAtomic(file, yaml);
-  const workflow = engine.loadWorkflow(name);
-  const run = engine.startRun(workflow, {});
+  const workflow = engine.catalog.workflow(name);
+  const run = startRun(engine, workflow, {});
   engine.store.addEvent("task_decomposed", { run_id: run.id }, { task: args.task, source, attempts });
   const ready = plan.iterations.filter((it) => it.dependencies.length === 0).map((it) => it.name);
   return {
@@ -168,7 +172,7 @@ function store(
     })),
     ready,
     mermaid: mermaidOf(plan),
-    next: `Call create_iteration with run_id "${run.id}" to materialize \`${ready[0]}\`, then generate_prompts. The plan is saved as ${engine.workspace.relative(file)}; edit it and rerun with create_iteration {"workflow": "${name}"}.`,
+    workflow_file: engine.workspace.relative(file),
   };
 }
 
@@ -212,8 +216,8 @@ function slugOf(task: string): string {
 }
 
 /** A workflow name not yet taken by a different file (a rerun of the same plan may reuse it). */
-function uniqueName(engine: Engine, base: string): string {
-  const taken = new Set(engine.listWorkflows().map((w) => w.name));
+function uniqueName(engine: EngineContext, base: string): string {
+  const taken = new Set(engine.catalog.workflows().map((w) => w.name));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
@@ -242,8 +246,8 @@ export function mermaidOf(plan: Plan): string {
   return lines.join("\n");
 }
 
-function roleCatalog(engine: Engine): NonNullable<DecomposeResult["role_catalog"]> {
-  return [...loadRoleLibrary(engine.workspace.root).entries()].map(([key, role]) => ({
+function roleCatalog(engine: EngineContext): NonNullable<DecomposeResult["role_catalog"]> {
+  return [...engine.catalog.roles().entries()].map(([key, role]) => ({
     role: key,
     name: role.name,
     perspective: role.perspective,
@@ -255,7 +259,11 @@ function planJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(planSchema, { io: "input" }) as Record<string, unknown>;
 }
 
-function decompositionInstructions(engine: Engine, args: DecomposeArgs, maxIterations: number): string {
+function decompositionInstructions(
+  engine: EngineContext,
+  args: DecomposeArgs,
+  maxIterations: number,
+): string {
   const catalog = roleCatalog(engine);
   const roles = catalog.map((r) => `- ${r.role}: ${r.name} (${r.perspective})`).join("\n");
   const existing = path.join(engine.workspace.root, "README.md");

@@ -2,13 +2,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
-import { quoteList, UserError } from "../errors.js";
 import type { AssignmentRecord, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
-import { LEASE_MS } from "./dispatch.js";
-import type { Engine } from "./engine.js";
+import { LEASE_MS } from "./constants.js";
+import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 import { type Learning, readLearnings, writeLearnings } from "./learnings.js";
-import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
+import { TEMPLATE_NAMES } from "./render.js";
+import { findAssignment, type IterationBundle, resolveIteration } from "./resolve.js";
 import { missesOf, type RecordedMiss, reminders } from "./validate/misses.js";
 
 /**
@@ -40,20 +40,17 @@ export interface SynthesisResult {
   feedback_path?: string;
 }
 
+/** Stores one piece of feedback and re-synthesizes the workflow's learnings. */
 export function recordFeedback(
-  engine: Engine,
+  engine: EngineContext,
   args: RecordFeedbackArgs,
 ): SynthesisResult & { feedback_id: number } {
-  const { iteration } = engine.getIteration(args.iteration_id);
+  const bundle = resolveIteration(engine, args.iteration_id);
+  const { iteration } = bundle;
   const assignments = engine.store.listAssignments(iteration.id);
   const assignment = args.assignment_id
-    ? assignments.find((a) => a.id === args.assignment_id || a.local_id === args.assignment_id)
+    ? findAssignment(iteration.id, assignments, args.assignment_id)
     : undefined;
-  if (args.assignment_id && !assignment) {
-    throw new UserError(
-      `iteration ${iteration.id} has no assignment \`${args.assignment_id}\`; assignments: ${quoteList(assignments.map((a) => a.id))}`,
-    );
-  }
   // A call about a claimed assignment renews its lease (DESIGN §7).
   if (assignment?.state === "claimed") engine.store.renewLease(assignment.id, LEASE_MS);
   const id = engine.store.addFeedback({
@@ -70,15 +67,17 @@ export function recordFeedback(
     { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: assignment?.id },
     { category: args.category, severity: args.severity ?? "medium" },
   );
-  return { feedback_id: id, ...synthesize(engine, iteration.id) };
+  return { feedback_id: id, ...synthesize(engine, bundle) };
 }
 
 /**
  * Rebuilds a workflow's learnings from all its feedback, validation history and token usage, keeps
  * what a person changed in the learnings file, and writes FEEDBACK.md for the iteration.
  */
-export function synthesize(engine: Engine, iterationId: string): SynthesisResult {
-  const { workflow, iteration } = engine.getIteration(iterationId);
+export function synthesize(
+  engine: EngineContext,
+  { workflow, iteration }: Pick<IterationBundle, "workflow" | "iteration">,
+): SynthesisResult {
   const { store, workspace } = engine;
   const assignments = store.listWorkflowAssignments(workflow.name);
   const byId = new Map(assignments.map((a) => [a.id, a]));
@@ -120,7 +119,7 @@ export function synthesize(engine: Engine, iterationId: string): SynthesisResult
   if (existsSync(folder)) {
     writeFileAtomic(
       path.join(folder, "FEEDBACK.md"),
-      new TemplateSet(workspace.root).render(TEMPLATE_NAMES.feedback, {
+      engine.catalog.templates().render(TEMPLATE_NAMES.feedback, {
         iteration: { id: iteration.id, name: iteration.name },
         workflow: workflow.name,
         feedback: store.listFeedback(workflow.name, iteration.id),

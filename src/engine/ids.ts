@@ -17,10 +17,6 @@ export function assignmentId(iterationId: string, localId: string): string {
   return `${iterationId}/${localId}`;
 }
 
-export function promptUri(iterationId: string, localId: string): string {
-  return `baton://iterations/${iterationId}/prompts/${localId}`;
-}
-
 /** The rework prompt of an assignment's latest failed attempt, if any. */
 export function reworkPromptPath(
   iterationPath: string,

@@ -3,7 +3,8 @@ import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentProgressRow } from "../store/records.js";
 import { splitCriteria } from "./criteria.js";
-import type { Engine, IterationBundle } from "./engine.js";
+import type { EngineContext } from "./engine.js";
+import { bundleOf, type IterationBundle } from "./resolve.js";
 import { DEFAULT_MIN_BYTES } from "./validate/size.js";
 
 export interface DeliverableProgress {
@@ -31,7 +32,7 @@ export interface AssignmentProgress {
  * the last change comes from the store's clock), and derives progress and stalls from them.
  */
 export function observeIteration(
-  engine: Engine,
+  engine: EngineContext,
   bundle: IterationBundle,
   stallMinutes?: number,
 ): { assignments: AssignmentProgressRow[]; progress: Map<string, AssignmentProgress> } {
@@ -39,7 +40,7 @@ export function observeIteration(
   const { workflow, iteration } = bundle;
   const assignments = store.listAssignmentProgress(iteration.id);
   const expectedOf = expectedSizes(engine, bundle);
-  const now = store.now().getTime();
+  const now = engine.clock.now().getTime();
   const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
   const changes: [string, string, number, number | null][] = [];
@@ -129,7 +130,7 @@ function presenceIndex(root: string): (file: string) => boolean {
  * default), raised to the median size of passed deliverables of the same pattern in earlier runs.
  */
 function expectedSizes(
-  engine: Engine,
+  engine: EngineContext,
   { run, workflow, iteration, spec }: IterationBundle,
 ): (file: string) => number {
   const minimums = splitCriteria(spec.completion_criteria)
@@ -185,7 +186,7 @@ export class LiveMonitor {
   private readonly completed = new Set<string>();
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: EngineContext,
     private readonly stallMinutes?: number,
   ) {}
 
@@ -195,7 +196,7 @@ export class LiveMonitor {
     for (const run of store.listRuns().filter((r) => r.status === "active")) {
       for (const iteration of store.listIterations(run.id)) {
         if (iteration.state !== "generated" && iteration.state !== "failed") continue;
-        const bundle = this.engine.getIteration(iteration.id);
+        const bundle = bundleOf(this.engine, iteration, run);
         const refs = { run_id: run.id, iteration_id: iteration.id };
         const observed = observeIteration(this.engine, bundle, this.stallMinutes);
         const assignments = new Map(observed.assignments.map((a) => [a.id, a]));

@@ -1,8 +1,13 @@
 import path from "node:path";
 import type { IterationRecord, RunRecord } from "../store/records.js";
-import type { Engine } from "./engine.js";
+import { LEASE_MS } from "./constants.js";
+import { createIteration, startRun } from "./create-iteration.js";
+import type { EngineContext } from "./engine.js";
+import { generatePrompts } from "./generate.js";
 import { reworkPromptPath } from "./ids.js";
 import { LiveMonitor } from "./monitor.js";
+import { resolveIteration } from "./resolve.js";
+import { validateIteration } from "./validation.js";
 
 /** One agent to start: its prompt file and what it must write. */
 export interface LaunchJob {
@@ -66,7 +71,6 @@ export interface OrchestrateSummary {
 
 /** Prefix of the agent names orchestrate claims under: `orchestrate:<pid>:<n>`. */
 const AGENT_PREFIX = "orchestrate:";
-const LEASE_MS = 30 * 60_000;
 
 function isAlive(pid: number): boolean {
   try {
@@ -83,15 +87,18 @@ function isAlive(pid: number): boolean {
  * bounded), validate, rework failures (bounded), synthesize feedback, move on. Resumable: it
  * continues the latest active run of the workflow with the same inputs.
  */
-export async function orchestrate(engine: Engine, options: OrchestrateOptions): Promise<OrchestrateSummary> {
+export async function orchestrate(
+  engine: EngineContext,
+  options: OrchestrateOptions,
+): Promise<OrchestrateSummary> {
   const { store } = engine;
-  const workflow = engine.loadWorkflow(options.workflow);
+  const workflow = engine.catalog.workflow(options.workflow);
   const given = options.inputs ?? {};
   const previous = store
     .listRuns()
     .filter((r) => r.workflow === workflow.name && r.status === "active" && sameInputs(r.inputs, given))
     .at(-1);
-  const run: RunRecord = previous ?? engine.startRun(workflow, given);
+  const run: RunRecord = previous ?? startRun(engine, workflow, given);
   const resumed = previous !== undefined;
   options.log(resumed ? `resuming run ${run.id}` : `started run ${run.id} of ${workflow.name}`);
   releaseOrphans(engine, run.id, options.log);
@@ -129,12 +136,12 @@ export async function orchestrate(engine: Engine, options: OrchestrateOptions): 
         store.setRunStatus(run.id, "completed");
         return summary("completed", `run ${run.id} completed: every iteration passed validation`);
       }
-      const made = await engine.createIteration({ run_id: run.id });
+      const made = await createIteration(engine, { run_id: run.id });
       options.log(`iteration ${made.iteration} (${made.iteration_id}) → ${made.path}`);
       current = store.getIteration(made.iteration_id) as IterationRecord;
     }
     if (current.state === "materialized") {
-      const generated = await engine.generatePrompts({ iteration_id: current.id });
+      const generated = await generatePrompts(engine, { iteration_id: current.id });
       options.log(
         `  ${generated.totals.assignments} assignment(s), ~${generated.totals.estimated_tokens} tokens, ${generated.totals.high_risk} high risk`,
       );
@@ -148,7 +155,7 @@ export async function orchestrate(engine: Engine, options: OrchestrateOptions): 
       else await waitForPerson(engine, current, options);
       if (options.signal?.aborted) continue;
     }
-    const report = await engine.validateIteration({ iteration_id: current.id });
+    const report = await validateIteration(engine, { iteration_id: current.id });
     for (const id of report.new_learnings) learnings.add(id);
     options.log(
       `  validation ${report.passed ? "PASSED" : "FAILED"}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.needs_review} need review`,
@@ -171,7 +178,7 @@ function sameInputs(a: Record<string, string>, b: Record<string, string>): boole
 }
 
 /** Claims held by an orchestrator that is gone (killed) go back to pending. */
-function releaseOrphans(engine: Engine, runId: string, log: (line: string) => void): void {
+function releaseOrphans(engine: EngineContext, runId: string, log: (line: string) => void): void {
   for (const it of engine.store.listIterations(runId)) {
     for (const a of engine.store.listAssignments(it.id)) {
       const pid =
@@ -191,7 +198,7 @@ function releaseOrphans(engine: Engine, runId: string, log: (line: string) => vo
 
 /** Launches agents for the iteration's pending assignments until none is pending or running. */
 async function runAgents(
-  engine: Engine,
+  engine: EngineContext,
   iteration: IterationRecord,
   options: OrchestrateOptions,
   stats: { reworks: number; stall_restarts: number },
@@ -199,7 +206,7 @@ async function runAgents(
   const { store } = engine;
   const launcher = options.launcher as Launcher;
   const monitor = new LiveMonitor(engine, options.stallMinutes);
-  const maxRestarts = engine.getIteration(iteration.id).workflow.spec.max_attempts;
+  const maxRestarts = resolveIteration(engine, iteration.id).workflow.spec.max_attempts;
   const running = new Map<string, AgentHandle>();
   const finished: { id: string; code: number | null; handle: AgentHandle }[] = [];
   const restarts = new Map<string, number>();
@@ -258,7 +265,7 @@ async function runAgents(
         const a = store.getAssignment(id);
         if (a?.state !== "claimed") continue;
         store.markSubmitted(id, undefined);
-        const report = await engine.validateIteration({ iteration_id: iteration.id, assignment_id: id });
+        const report = await validateIteration(engine, { iteration_id: iteration.id, assignment_id: id });
         const outcome = report.assignments[0];
         options.log(
           `  ${report.passed ? "✓" : "✗"} ${a.local_id} exited ${code ?? "by signal"}: ${report.passed ? "passed" : `${report.failures.length} failure(s), ${outcome?.state === "failed" ? "out of attempts" : "rework queued"}`}`,
@@ -300,7 +307,7 @@ async function runAgents(
 
 /** Without a launcher: print what to run by hand, then wait until the deliverables are written. */
 async function waitForPerson(
-  engine: Engine,
+  engine: EngineContext,
   iteration: IterationRecord,
   options: OrchestrateOptions,
 ): Promise<void> {
@@ -321,7 +328,7 @@ async function waitForPerson(
   for (let events = first; ; events = monitor.tick()) {
     if (events.some((e) => e.kind === "changed")) changedSinceRework = true;
     options.onTick?.(iteration.id);
-    const status = engine.getIteration(iteration.id);
+    const status = resolveIteration(engine, iteration.id);
     const ready = store
       .listAssignments(status.iteration.id)
       .filter((a) => a.state === "pending" || a.state === "claimed")

@@ -1,82 +1,51 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
-import { quoteList, UserError } from "../errors.js";
+import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
+import { promptUri } from "../uris.js";
+import { LEASE_MS } from "./constants.js";
 import { describeCheck, splitCriteria } from "./criteria.js";
-import { LEASE_MS } from "./dispatch.js";
-import type { Engine, IterationBundle, Progress } from "./engine.js";
+import type { EngineContext, Progress } from "./engine.js";
 import { synthesize } from "./feedback.js";
 import { writeFileAtomic } from "./files.js";
-import { promptUri } from "./ids.js";
-import { TEMPLATE_NAMES, TemplateSet } from "./render.js";
+import { TEMPLATE_NAMES, type TemplateSet } from "./render.js";
+import { findAssignment, type IterationBundle, resolveIteration } from "./resolve.js";
 import { runChecks } from "./validate/index.js";
 import { recordMisses } from "./validate/misses.js";
 import type { Check, CheckContext, CheckResult, ConcreteCheck } from "./validate/types.js";
-
-export interface ValidateArgs {
-  iteration_id: string;
-  /** Validate only this assignment (what `submit_assignment` does); iteration-wide checks are skipped. */
-  assignment_id?: string;
-  /** Operator permission for `command` checks; a workflow alone never grants it. */
-  allowCommands?: boolean;
-}
-
-export interface ValidationFailure {
-  assignment_id: string | null;
-  deliverable: string | null;
-  check: string;
-  reason: string;
-}
-
-export interface ReworkAssignment {
-  assignment_id: string;
-  role: string;
-  attempt: number;
-  max_attempts: number;
-  prompt_path: string;
-  prompt_uri: string;
-}
-
-export interface AssignmentOutcome {
-  id: string;
-  role: string;
-  /** State after this validation. */
-  state: AssignmentRecord["state"];
-  passed: boolean;
-  attempts: number;
-  checks: number;
-  failures: number;
-}
-
-export interface ValidationReport {
-  iteration_id: string;
-  assignment_id: string | null;
-  passed: boolean;
-  counts: { passed: number; failed: number; needs_review: number; skipped: number };
-  failures: ValidationFailure[];
-  needs_review: string[];
-  skipped: { check: string; reason: string }[];
-  assignments: AssignmentOutcome[];
-  rework: ReworkAssignment[];
-  /** Assignments out of attempts: the orchestrator decides (reassign, edit the workflow, accept). */
-  failed_assignments: string[];
-  report_path: string;
-  /** Learnings that this validation's history produced (see record_feedback). */
-  new_learnings: string[];
-  next: string;
-}
+import type {
+  AssignmentOutcome,
+  ReworkAssignment,
+  ValidateArgs,
+  ValidationFailure,
+  ValidationReport,
+} from "./validation-report.js";
 
 /**
  * Runs every machine check of an iteration (or of one assignment), persists the report, writes
  * VALIDATION.md and a rework prompt for each failing assignment that has attempts left.
  */
 export async function validateIteration(
-  engine: Engine,
+  ctx: EngineContext,
   args: ValidateArgs,
   progress: Progress = () => {},
 ): Promise<ValidationReport> {
-  const bundle = engine.getIteration(args.iteration_id);
+  return validateBundle(
+    ctx,
+    resolveIteration(ctx, args.iteration_id),
+    { assignment_id: args.assignment_id, allowCommands: args.allowCommands ?? ctx.allowCommands },
+    progress,
+  );
+}
+
+/** Validates a resolved iteration (or one of its assignments: what submit does). */
+export async function validateBundle(
+  engine: EngineContext,
+  bundle: IterationBundle,
+  args: { assignment_id?: string; allowCommands: boolean },
+  progress: Progress = () => {},
+): Promise<ValidationReport> {
   const { run, workflow, iteration, spec } = bundle;
   const { store, workspace } = engine;
   const all = store.listAssignments(iteration.id);
@@ -85,7 +54,8 @@ export async function validateIteration(
       `iteration ${iteration.id} has no assignments yet; call generate_prompts with iteration_id "${iteration.id}" first`,
     );
   }
-  const only = args.assignment_id === undefined ? undefined : findAssignment(all, args.assignment_id);
+  const only =
+    args.assignment_id === undefined ? undefined : findAssignment(iteration.id, all, args.assignment_id);
   const assignments = only ? [only] : all;
   // A call about a claimed assignment renews its lease (DESIGN §7).
   if (only?.state === "claimed") store.renewLease(only.id, LEASE_MS);
@@ -96,7 +66,7 @@ export async function validateIteration(
     declaredDeliverables: declared,
     scopeBaseline: iteration.scope_baseline as CheckContext["scopeBaseline"],
     scopeIgnore: [`${iteration.path}/`, ".baton/"],
-    allowCommands: args.allowCommands ?? false,
+    allowCommands: args.allowCommands,
   };
 
   // Each pattern compiled once, not once per assignment.
@@ -112,7 +82,7 @@ export async function validateIteration(
   const iterationWide = only ? [] : await runChecks(iterationChecks(checks, declared), [], ctx);
 
   const maxAttempts = workflow.spec.max_attempts;
-  const templates = new TemplateSet(workspace.root);
+  const templates = engine.catalog.templates();
   const outcomes: AssignmentOutcome[] = [];
   const rework: ReworkAssignment[] = [];
   const sizesPerAssignment = Math.max(1, Math.ceil(SIZE_SAMPLE / assignments.length));
@@ -164,7 +134,6 @@ export async function validateIteration(
     failed_assignments: outcomes.filter((o) => o.state === "failed").map((o) => o.id),
     report_path: `${iteration.path}/VALIDATION.md`,
     new_learnings: [],
-    next: nextStep(iteration.id, passed, only !== undefined, rework.length, outcomes),
   };
   // Stored with the structured misses that feedback synthesis learns from (not returned to callers).
   store.addValidation(iteration.id, only?.id ?? null, passed, {
@@ -186,19 +155,9 @@ export async function validateIteration(
         checks: checks.map((c) => describeCheck(c)),
       }),
     );
-    report.new_learnings = synthesize(engine, iteration.id).new_learnings;
+    report.new_learnings = synthesize(engine, bundle).new_learnings;
   }
   return report;
-}
-
-function findAssignment(all: readonly AssignmentRecord[], id: string): AssignmentRecord {
-  const found = all.find((a) => a.id === id || a.local_id === id);
-  if (!found) {
-    throw new UserError(
-      `no assignment \`${id}\` in this iteration; assignments: ${quoteList(all.map((a) => a.id))}`,
-    );
-  }
-  return found;
 }
 
 /** The workflow's checks that concern these deliverables, one per concrete file. */
@@ -239,7 +198,7 @@ function inProgress(a: AssignmentRecord, failures: number): (checks: number) => 
  * failed when out of attempts.
  */
 function settle(
-  engine: Engine,
+  engine: EngineContext,
   { iteration }: IterationBundle,
   a: AssignmentRecord,
   failed: readonly CheckResult[],
@@ -317,7 +276,7 @@ function settle(
  */
 const SIZE_SAMPLE = 200;
 
-function recordSizes(engine: Engine, a: AssignmentRecord, limit: number): void {
+function recordSizes(engine: EngineContext, a: AssignmentRecord, limit: number): void {
   for (const file of a.deliverables.slice(0, limit)) {
     // The checks just read these files through the workspace; a plain stat is enough here.
     const stat = statSync(path.join(engine.workspace.root, file), { throwIfNoEntry: false });
@@ -341,31 +300,4 @@ function groupResults(
     skipped: g.results.filter((r) => r.status === "skipped"),
     passed: g.results.filter((r) => r.status === "passed").length,
   }));
-}
-
-function nextStep(
-  iterationId: string,
-  passed: boolean,
-  single: boolean,
-  rework: number,
-  outcomes: readonly AssignmentOutcome[],
-): string {
-  if (passed) {
-    return single
-      ? `This assignment passed. When every assignment has, call validate_iteration with iteration_id "${iterationId}" to pass the iteration.`
-      : "Every machine check passed. Have a person confirm the needs-review criteria, call record_feedback with what you learned, then create_iteration with the run_id for the next ready iteration.";
-  }
-  const failed = outcomes.filter((o) => o.state === "failed").map((o) => o.id);
-  const parts: string[] = [];
-  if (rework > 0)
-    parts.push(
-      `Give each rework prompt (rework[].prompt_uri) to a sub-agent of its role, then validate again.`,
-    );
-  if (failed.length > 0) {
-    parts.push(
-      `Out of attempts: ${failed.join(", ")}; decide whether to reassign, adjust the workflow, or stop.`,
-    );
-  }
-  if (parts.length === 0) parts.push("Fix the iteration-wide failures listed, then validate again.");
-  return parts.join(" ");
 }

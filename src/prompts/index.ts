@@ -1,11 +1,12 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { loadRoleLibrary, type Role } from "../config/roles.js";
-import type { Engine } from "../engine/engine.js";
-import { TEMPLATE_NAMES, TemplateSet } from "../engine/render.js";
+import type { Role } from "../config/roles.js";
+import type { EngineContext } from "../engine/engine.js";
+import { listRoles, listWorkflows } from "../engine/queries.js";
+import { TEMPLATE_NAMES } from "../engine/render.js";
 
 export interface PromptContext {
-  engine: Engine;
+  engine: EngineContext;
 }
 
 /** Arguments of every role prompt (DESIGN §7). */
@@ -16,22 +17,24 @@ const roleArgs = {
 };
 
 /** The master_orchestrator prompt, rendered from templates/master-orchestrator.md.hbs. */
-export function renderMasterPrompt(engine: Engine, args: { task?: string; workflow?: string }): string {
-  const templates = new TemplateSet(engine.workspace.root);
-  return templates.render(TEMPLATE_NAMES.master, {
+export function renderMasterPrompt(
+  engine: EngineContext,
+  args: { task?: string; workflow?: string },
+): string {
+  return engine.catalog.templates().render(TEMPLATE_NAMES.master, {
     ...args,
-    workflows: engine.listWorkflows().map((w) => w.name),
-    roles: [...loadRoleLibrary(engine.workspace.root).values()],
+    workflows: listWorkflows(engine).map((w) => w.name),
+    roles: listRoles(engine),
   });
 }
 
 /** A role prompt outside any run, rendered from the same template as generated agent prompts. */
 export function renderRolePrompt(
-  engine: Engine,
+  engine: EngineContext,
   role: Role,
   args: { task: string; targets?: string; context?: string },
 ): string {
-  const templates = new TemplateSet(engine.workspace.root);
+  const templates = engine.catalog.templates();
   const targets = (args.targets ?? "")
     .split(/[,\n]/)
     .map((t) => t.trim())
@@ -73,7 +76,7 @@ export function registerPrompts(server: McpServer, { engine }: PromptContext): v
       messages: [{ role: "user", content: { type: "text", text: renderMasterPrompt(engine, args) } }],
     }),
   );
-  for (const role of loadRoleLibrary(engine.workspace.root).values()) {
+  for (const role of listRoles(engine)) {
     server.registerPrompt(
       role.key,
       {

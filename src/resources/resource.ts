@@ -1,10 +1,10 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Engine } from "../engine/engine.js";
+import type { EngineContext } from "../engine/engine.js";
 import { ConfigError, UserError } from "../errors.js";
 
 export interface ResourceContext {
-  engine: Engine;
+  engine: EngineContext;
 }
 
 export interface ResourceEntry {

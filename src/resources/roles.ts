@@ -1,26 +1,27 @@
 import { stringify } from "yaml";
-import { loadRoleLibrary } from "../config/roles.js";
+import { listRoles } from "../engine/queries.js";
 import { quoteList, UserError } from "../errors.js";
+import { roleUri, URI_TEMPLATES } from "../uris.js";
 import { defineResource } from "./resource.js";
 
 export const roleResource = defineResource({
   name: "role",
-  uri: "baton://roles/{name}",
+  uri: URI_TEMPLATES.role,
   title: "Agent role",
   description:
     "A library role: perspective, responsibilities, capabilities, constraints (token budget, target limit), output format.",
   mimeType: "application/yaml",
   list: ({ engine }) =>
-    [...loadRoleLibrary(engine.workspace.root).values()].map((r) => ({
-      uri: `baton://roles/${r.key}`,
+    listRoles(engine).map((r) => ({
+      uri: roleUri(r.key),
       name: r.key,
       title: r.name,
       description: r.perspective,
     })),
   read: ({ name }, { engine }) => {
-    const library = loadRoleLibrary(engine.workspace.root);
-    const role = library.get(name ?? "");
-    if (!role) throw new UserError(`unknown role \`${name}\`; roles: ${quoteList(library.keys())}`);
+    const roles = listRoles(engine);
+    const role = roles.find((r) => r.key === name);
+    if (!role) throw new UserError(`unknown role \`${name}\`; roles: ${quoteList(roles.map((r) => r.key))}`);
     const { source: _source, key: _key, ...rest } = role;
     return stringify(rest, { lineWidth: 0 });
   },

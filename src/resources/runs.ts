@@ -1,16 +1,18 @@
+import { listRuns, listWorkflows } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
+import { afterStatus } from "../tools/hints.js";
+import { runUri, URI_TEMPLATES } from "../uris.js";
 import { defineResource } from "./resource.js";
 
 export const runResource = defineResource({
   name: "run",
-  uri: "baton://runs/{run_id}",
+  uri: URI_TEMPLATES.run,
   title: "Run",
   description:
     "A run's inputs, iterations and assignments with their states and progress (the same view as get_status).",
   mimeType: "application/json",
   list: ({ engine }) =>
-    engine.store
-      .listRuns()
-      .map((r) => ({ uri: `baton://runs/${r.id}`, name: r.id, description: `run of ${r.workflow}` })),
-  read: ({ run_id }, { engine }) => JSON.stringify(getStatus(engine, { run_id: run_id ?? "" }), null, 2),
+    listRuns(engine).map((r) => ({ uri: runUri(r.id), name: r.id, description: `run of ${r.workflow}` })),
+  read: ({ run_id }, { engine }) =>
+    JSON.stringify(afterStatus(getStatus(engine, { run_id: run_id ?? "" }), listWorkflows(engine)), null, 2),
 });

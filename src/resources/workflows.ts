@@ -1,21 +1,23 @@
 import { readFileSync } from "node:fs";
+import { listWorkflows } from "../engine/queries.js";
 import { quoteList, UserError } from "../errors.js";
+import { URI_TEMPLATES, workflowUri } from "../uris.js";
 import { defineResource } from "./resource.js";
 
 export const workflowListResource = defineResource({
   name: "workflows",
-  uri: "baton://workflows",
+  uri: URI_TEMPLATES.workflows,
   title: "Workflows",
   description:
     "Every workflow available in this workspace (shipped and .baton/workflows/), with descriptions.",
   mimeType: "application/json",
   read: (_vars, { engine }) =>
     JSON.stringify(
-      engine.listWorkflows().map((w) => ({
+      listWorkflows(engine).map((w) => ({
         name: w.name,
         origin: w.origin,
         description: w.description,
-        uri: `baton://workflows/${w.name}`,
+        uri: workflowUri(w.name),
       })),
       null,
       2,
@@ -24,19 +26,21 @@ export const workflowListResource = defineResource({
 
 export const workflowResource = defineResource({
   name: "workflow",
-  uri: "baton://workflows/{name}",
+  uri: URI_TEMPLATES.workflow,
   title: "Workflow definition",
   description: "A workflow's YAML: iterations, agents, deliverables, completion criteria.",
   mimeType: "application/yaml",
   list: ({ engine }) =>
-    engine
-      .listWorkflows()
-      .map((w) => ({ uri: `baton://workflows/${w.name}`, name: w.name, description: w.description })),
+    listWorkflows(engine).map((w) => ({
+      uri: workflowUri(w.name),
+      name: w.name,
+      description: w.description,
+    })),
   read: ({ name }, { engine }) => {
-    const entry = engine.listWorkflows().find((w) => w.name === name);
+    const entry = listWorkflows(engine).find((w) => w.name === name);
     if (!entry) {
       throw new UserError(
-        `unknown workflow \`${name}\`; available: ${quoteList(engine.listWorkflows().map((w) => w.name))}`,
+        `unknown workflow \`${name}\`; available: ${quoteList(listWorkflows(engine).map((w) => w.name))}`,
       );
     }
     return readFileSync(entry.file, "utf8");

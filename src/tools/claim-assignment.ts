@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { afterClaim } from "./hints.js";
 import { defineTool } from "./tool.js";
 
 export const claimAssignmentTool = defineTool({
@@ -24,7 +25,10 @@ Example: {"agent": "worker-1", "role": "product_analyst"}`,
     lease_expires_at: z.string().optional(),
     next: z.string(),
   },
-  handle: async (args, { engine }) => (await import("../engine/dispatch.js")).claimAssignment(engine, args),
+  handle: async (args, { engine }) => {
+    const result = (await import("../engine/claim.js")).claimAssignment(engine, args);
+    return { ...result, next: afterClaim(result, args) };
+  },
   summarize: (r) =>
     r.assignment_id
       ? `Claimed ${r.assignment_id} (${r.role}), ${r.deliverables?.length ?? 0} deliverable(s), lease until ${r.lease_expires_at}. ${r.next}`

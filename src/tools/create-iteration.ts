@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { createIteration } from "../engine/create-iteration.js";
+import { afterCreate } from "./hints.js";
 import { defineTool } from "./tool.js";
 
 export const createIterationTool = defineTool({
@@ -25,7 +27,10 @@ Example: {"workflow": "incident-response", "inputs": {"id": "INC-42"}}`,
     forced: z.boolean(),
     next: z.string(),
   },
-  handle: (args, { engine }) => engine.createIteration(args),
+  handle: async (args, { engine }) => {
+    const result = await createIteration(engine, args);
+    return { ...result, next: afterCreate(result) };
+  },
   summarize: (r) =>
     `${r.created ? "Created" : "Refreshed"} iteration ${r.iteration_id} (${r.iteration}) at ${r.path} with ${r.targets} target(s). ${r.next}`,
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { afterDecompose } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const decomposeTaskTool = defineTool({
@@ -31,8 +32,11 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
     plan_schema: z.record(z.string(), z.unknown()).optional(),
     next: z.string(),
   },
-  handle: async (args, { engine, sampler }) =>
-    (await import("../engine/decompose.js")).decomposeTask(engine, args, sampler),
+  handle: async (args, { engine, sampler }) => {
+    const result = await (await import("../engine/decompose.js")).decomposeTask(engine, args, sampler);
+    const { workflow_file: _f, ...shown } = result;
+    return { ...shown, next: afterDecompose(result) };
+  },
   summarize: (r) =>
     r.status === "planned"
       ? `Planned run ${r.run_id}: ${r.iterations.length} iteration(s); ready: ${(r.ready ?? []).join(", ")}. ${r.next}`

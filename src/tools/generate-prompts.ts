@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { generatePrompts } from "../engine/generate.js";
+import { afterGenerate } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const generatePromptsTool = defineTool({
@@ -26,7 +28,10 @@ Example: {"iteration_id": "wf-1-i01"}`,
     }),
     next: z.string(),
   },
-  handle: (args, { engine, progress }) => engine.generatePrompts(args, progress),
+  handle: async (args, { engine, progress }) => {
+    const result = await generatePrompts(engine, args, progress);
+    return { ...result, next: afterGenerate(result) };
+  },
   summarize: (r) =>
     `${r.dry_run ? "Planned" : "Generated"} ${r.totals.assignments} assignment(s) for ${r.totals.targets} target(s), ~${r.totals.estimated_tokens} tokens; ${r.totals.over_budget} over budget, ${r.totals.high_risk} high risk. ${r.next}`,
 });

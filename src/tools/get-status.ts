@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { listWorkflows } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
+import { afterStatus } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const getStatusTool = defineTool({
@@ -16,6 +18,6 @@ Example: {} or {"run_id": "wf-1"}`,
     runs: objectList,
     next: z.array(z.string()),
   },
-  handle: async (args, { engine }) => getStatus(engine, args),
+  handle: async (args, { engine }) => afterStatus(getStatus(engine, args), listWorkflows(engine)),
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { afterSubmit } from "./hints.js";
 import { defineTool } from "./tool.js";
 import { failureSchema } from "./validate-iteration.js";
 
@@ -24,7 +25,11 @@ Example: {"assignment_id": "wf-1-i01/developer-01", "tokens_used": 21000}`,
     max_attempts: z.number(),
     next: z.string(),
   },
-  handle: async (args, { engine }) => (await import("../engine/dispatch.js")).submitAssignment(engine, args),
+  handle: async (args, { engine }) => {
+    const result = await (await import("../engine/submit.js")).submitAssignment(engine, args);
+    const { iteration_id: _i, remaining: _r, ...shown } = result;
+    return { ...shown, next: afterSubmit(result) };
+  },
   summarize: (r) =>
     `${r.passed ? "PASSED" : `FAILED (${r.failures.length} failure(s))`} ${r.assignment_id}, attempt ${r.attempt}/${r.max_attempts}. ${r.next}`,
 });

@@ -2,13 +2,13 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { type ZodRawShape, z } from "zod";
 import type { Sampler } from "../engine/decompose.js";
-import type { Engine, Progress } from "../engine/engine.js";
+import type { EngineContext, Progress } from "../engine/engine.js";
 import { ConfigError, UserError } from "../errors.js";
 import { StoreError } from "../store/api.js";
 
 /** What a tool handler may use besides its arguments. */
 export interface ToolContext {
-  engine: Engine;
+  engine: EngineContext;
   /** The client's model, when the client declared sampling. */
   sampler?: Sampler;
   /** Progress notifications, when the caller sent a progress token; a no-op otherwise. */
@@ -17,7 +17,7 @@ export interface ToolContext {
 
 /** What the server provides to every call; `sampler` is looked up per call (capabilities arrive at initialize). */
 export interface ServerContext {
-  engine: Engine;
+  engine: EngineContext;
   sampler: () => Sampler | undefined;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { afterValidate } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const failureSchema = z.object({
@@ -39,13 +40,10 @@ Example: {"iteration_id": "wf-1-i01"}`,
   // Per-assignment outcomes, the report path and new learnings stay in VALIDATION.md, FEEDBACK.md and the CLI:
   // rework[] and failed_assignments carry what the orchestrator acts on, and tools/list stays small.
   handle: async (args, { engine, progress }) => {
-    const {
-      assignments: _a,
-      report_path: _p,
-      new_learnings: _l,
-      ...report
-    } = await engine.validateIteration(args, progress);
-    return report;
+    const { validateIteration } = await import("../engine/validation.js");
+    const full = await validateIteration(engine, args, progress);
+    const { assignments: _a, report_path: _p, new_learnings: _l, ...report } = full;
+    return { ...report, next: afterValidate(full) };
   },
   summarize: (r) =>
     `${r.passed ? "PASSED" : "FAILED"}: ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped, ${r.counts.needs_review} need review. ${r.next}`,

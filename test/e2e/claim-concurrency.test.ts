@@ -2,6 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { generatePrompts } from "../../src/engine/generate.js";
 import { openEngine } from "../helpers/baton.js";
 import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
 
@@ -69,8 +71,8 @@ describe("claiming across processes", () => {
     writeFiles(dir, items);
     const { engine, close } = openEngine(dir);
     try {
-      const created = await engine.createIteration({ workflow: "many-items" });
-      const generated = await engine.generatePrompts({ iteration_id: created.iteration_id });
+      const created = await createIteration(engine, { workflow: "many-items" });
+      const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
       ids = generated.assignments.map((a) => a.id);
     } finally {
       close();

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimAssignment } from "../../src/engine/dispatch.js";
+import { claimAssignment } from "../../src/engine/claim.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { generatePrompts } from "../../src/engine/generate.js";
 import { openEngine, runCli, textOfSize } from "../helpers/baton.js";
 import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
 
@@ -35,9 +37,9 @@ beforeEach(async () => {
   });
   const { engine, close } = openEngine(dir);
   try {
-    const created = await engine.createIteration({ workflow: "monitor-cli-demo" });
+    const created = await createIteration(engine, { workflow: "monitor-cli-demo" });
     iterationId = created.iteration_id;
-    assignments = (await engine.generatePrompts({ iteration_id: iterationId })).assignments;
+    assignments = (await generatePrompts(engine, { iteration_id: iterationId })).assignments;
   } finally {
     close();
   }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ValidationReport as Report } from "../../src/engine/validation.js";
+import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
 import { callOk, markdownDoc } from "../helpers/baton.js";
 import { CLI, exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
 

@@ -5,7 +5,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
 import { Workspace } from "../../src/config/workspace.js";
-import { Engine } from "../../src/engine/engine.js";
+import { createEngine, type EngineContext } from "../../src/engine/engine.js";
 import type { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import { type BuiltServer, createServer, type ServerDeps } from "../../src/server.js";
 import type { Store } from "../../src/store/api.js";
@@ -35,11 +35,11 @@ export class TestClock {
 export function openEngine(
   dir: string,
   options: { now?: () => Date; allowCommands?: boolean } = {},
-): { deps: ServerDeps; engine: Engine; store: Store; close: () => void } {
+): { deps: ServerDeps; engine: EngineContext; store: Store; close: () => void } {
   const workspace = new Workspace(dir);
   const store = openStore(defaultStoreFile(workspace.root), options.now);
   const deps: ServerDeps = { workspace, store, allowCommands: options.allowCommands };
-  return { deps, engine: new Engine(deps), store, close: () => store.close() };
+  return { deps, engine: createEngine(deps), store, close: () => store.close() };
 }
 
 /** An SDK client connected in memory to a server over `deps` (the caller keeps the store). */

@@ -5,8 +5,11 @@ import {
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimAssignment } from "../../src/engine/dispatch.js";
-import type { Engine } from "../../src/engine/engine.js";
+import { claimAssignment } from "../../src/engine/claim.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import type { EngineContext } from "../../src/engine/engine.js";
+import { generatePrompts } from "../../src/engine/generate.js";
+import { validateIteration } from "../../src/engine/validation.js";
 import { LiveUpdates } from "../../src/live.js";
 import { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import type { ServerDeps } from "../../src/server.js";
@@ -55,7 +58,7 @@ let dir: string;
 let cleanup: () => void;
 let clock: TestClock;
 let deps: ServerDeps;
-let engine: Engine;
+let engine: EngineContext;
 let closeStore: () => void;
 let client: Client;
 let closeClient: () => Promise<void>;
@@ -74,10 +77,10 @@ beforeEach(async () => {
   });
   clock = new TestClock();
   ({ deps, engine, close: closeStore } = openEngine(dir, { now: clock.now }));
-  const created = await engine.createIteration({ workflow: "live-demo" });
+  const created = await createIteration(engine, { workflow: "live-demo" });
   runId = created.run_id;
   iterationId = created.iteration_id;
-  await engine.generatePrompts({ iteration_id: iterationId });
+  await generatePrompts(engine, { iteration_id: iterationId });
 
   hub = new SubscriptionHub();
   updated = new Inbox();
@@ -194,7 +197,7 @@ describe("live updates", () => {
     // Another process sharing the database validates the iteration.
     const other = openEngine(dir, { now: clock.now });
     try {
-      expect((await other.engine.validateIteration({ iteration_id: iterationId })).passed).toBe(false);
+      expect((await validateIteration(other.engine, { iteration_id: iterationId })).passed).toBe(false);
     } finally {
       other.close();
     }

@@ -1,5 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { generatePrompts } from "../../src/engine/generate.js";
+import { validateIteration } from "../../src/engine/validation.js";
 import { openEngine } from "../helpers/baton.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
@@ -38,8 +41,8 @@ async function setup(git: boolean) {
   }
   const { engine, close } = openEngine(dir);
   cleanups.push(close);
-  const created = await engine.createIteration({ workflow: "scoped" });
-  await engine.generatePrompts({ iteration_id: created.iteration_id });
+  const created = await createIteration(engine, { workflow: "scoped" });
+  await generatePrompts(engine, { iteration_id: created.iteration_id });
   return { dir, engine, iterationId: created.iteration_id };
 }
 
@@ -50,7 +53,7 @@ describe.each([
   it("passes when only the declared deliverable was written", async () => {
     const { dir, engine, iterationId } = await setup(git);
     writeFiles(dir, { "notes/summary.md": NOTE });
-    const report = await engine.validateIteration({ iteration_id: iterationId });
+    const report = await validateIteration(engine, { iteration_id: iterationId });
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
   });
@@ -62,7 +65,7 @@ describe.each([
       "src/app.ts": "export const a = 2; // grown\n",
       "stray.txt": "x\n",
     });
-    const report = await engine.validateIteration({ iteration_id: iterationId });
+    const report = await validateIteration(engine, { iteration_id: iterationId });
     expect(report.passed).toBe(false);
     const scope = report.failures.filter((f) => f.check === "scope");
     expect(scope).toHaveLength(1);

@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ValidationReport as Report } from "../../src/engine/validation.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { generatePrompts } from "../../src/engine/generate.js";
+import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
 import type { Store } from "../../src/store/api.js";
 import { callError, callOk, connectClient, markdownDoc, openEngine, runCli } from "../helpers/baton.js";
 import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
@@ -259,7 +261,9 @@ describe("validate_iteration", () => {
       "This is the last attempt",
     );
 
-    const third = await callOk<Report>(client, "validate_iteration", { iteration_id: iterationId });
+    const third = await callOk<Report & { next: string }>(client, "validate_iteration", {
+      iteration_id: iterationId,
+    });
     expect(third.rework).toEqual([]);
     expect(third.failed_assignments.sort()).toEqual([idOf("beta"), idOf("gamma")].sort());
     expect(third.next).toContain("Out of attempts");
@@ -349,9 +353,9 @@ describe("baton validate (CLI)", () => {
     writeFiles(dir, { ".baton/workflows/notes-with-command.yaml": COMMAND_WORKFLOW });
     const { engine, close } = openEngine(dir);
     try {
-      const created = await engine.createIteration({ workflow: "notes-with-command" });
+      const created = await createIteration(engine, { workflow: "notes-with-command" });
       iterationId = created.iteration_id;
-      await engine.generatePrompts({ iteration_id: iterationId });
+      await generatePrompts(engine, { iteration_id: iterationId });
     } finally {
       close();
     }

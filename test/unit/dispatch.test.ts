@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimAssignment, DEFAULT_LEASE_MINUTES, submitAssignment } from "../../src/engine/dispatch.js";
-import type { Engine } from "../../src/engine/engine.js";
+import { claimAssignment } from "../../src/engine/claim.js";
+import { LEASE_MINUTES as DEFAULT_LEASE_MINUTES } from "../../src/engine/constants.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import type { EngineContext } from "../../src/engine/engine.js";
+import { generatePrompts } from "../../src/engine/generate.js";
+import { submitAssignment } from "../../src/engine/submit.js";
 import { UserError } from "../../src/errors.js";
 import type { Store } from "../../src/store/api.js";
+import { afterClaim, afterSubmit } from "../../src/tools/hints.js";
 import { markdownDoc, openEngine, TestClock, textOfSize } from "../helpers/baton.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
@@ -30,7 +35,7 @@ agent_roles:
 let dir: string;
 let cleanup: () => void;
 let clock: TestClock;
-let engine: Engine;
+let engine: EngineContext;
 let store: Store;
 let closeStore: () => void;
 let iterationId: string;
@@ -45,7 +50,7 @@ beforeEach(async () => {
   });
   clock = new TestClock();
   ({ engine, store, close: closeStore } = openEngine(dir, { now: clock.now }));
-  const created = await engine.createIteration({ workflow: "dispatch-demo" });
+  const created = await createIteration(engine, { workflow: "dispatch-demo" });
   iterationId = created.iteration_id;
   folder = created.path;
 });
@@ -54,14 +59,14 @@ afterEach(() => {
   cleanup();
 });
 
-const generate = () => engine.generatePrompts({ iteration_id: iterationId });
+const generate = () => generatePrompts(engine, { iteration_id: iterationId });
 const good = (name: string) => markdownDoc(name, { Body: `The ${name} deliverable.` }, 300);
 
 describe("claim_assignment", () => {
   it("returns nothing before prompts exist: the iteration is not ready", () => {
     const result = claimAssignment(engine, { agent: "w1" });
     expect(result.assignment_id).toBeNull();
-    expect(result.next).toContain("Nothing is ready");
+    expect(afterClaim(result, { agent: "w1" })).toContain("Nothing is ready");
   });
 
   it("gives the next pending assignment with its prompt, deliverables and a 30-minute lease", async () => {
@@ -99,7 +104,7 @@ describe("claim_assignment", () => {
     expect(new Set(ids).size).toBe(3);
     expect(ids.sort()).toEqual(generated.assignments.map((a) => a.id).sort());
     const none = claimAssignment(engine, { agent: "w4" });
-    expect(none).toEqual({ assignment_id: null, next: expect.stringContaining("Nothing is ready") });
+    expect(none).toEqual({ assignment_id: null });
   });
 
   it("filters by role", async () => {
@@ -110,7 +115,7 @@ describe("claim_assignment", () => {
     expect(claimAssignment(engine, { agent: "w2", role: "tech_writer" }).assignment_id).toBeNull();
     const none = claimAssignment(engine, { agent: "w2", role: "architect" });
     expect(none.assignment_id).toBeNull();
-    expect(none.next).toContain("for role `architect`");
+    expect(afterClaim(none, { agent: "w2", role: "architect" })).toContain("for role `architect`");
     expect(claimAssignment(engine, { agent: "w3", role: "developer" }).role).toBe("developer");
   });
 
@@ -155,7 +160,8 @@ describe("submit_assignment", () => {
       max_attempts: 3,
     });
     expect(result.rework_prompt).toBeUndefined();
-    expect(result.next).toContain("2 assignment(s)");
+    expect(result.remaining).toHaveLength(2);
+    expect(afterSubmit(result)).toContain("2 assignment(s)");
     expect(store.getAssignment(claim.assignment_id as string)).toMatchObject({
       state: "passed",
       tokens_used: 1234,

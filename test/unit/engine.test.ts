@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fillPattern } from "../../src/config/placeholders.js";
 import { Workspace } from "../../src/config/workspace.js";
 import { allocate, type Bin } from "../../src/engine/allocate.js";
-import { Engine, type GeneratePromptsResult } from "../../src/engine/engine.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { createEngine, type EngineContext } from "../../src/engine/engine.js";
+import type { GeneratePromptsResult } from "../../src/engine/generate.js";
+import { generatePrompts } from "../../src/engine/generate.js";
+import { resolveIteration } from "../../src/engine/resolve.js";
 import { resolveTargets, targetIdMatcher } from "../../src/engine/targets.js";
 import { countTokens } from "../../src/engine/tokens.js";
 import { UserError } from "../../src/errors.js";
@@ -272,7 +276,7 @@ describe("Engine", () => {
   let dir: string;
   let cleanup: () => void;
   let store: Store;
-  let engine: Engine;
+  let engine: EngineContext;
 
   beforeEach(() => {
     ({ dir, cleanup } = tempDir());
@@ -286,7 +290,7 @@ describe("Engine", () => {
       ".baton/roles/reviewer.yaml": roleYaml("Reviewer", 20000, 5),
     });
     store = new SqliteStore(defaultStoreFile(dir));
-    engine = new Engine({ workspace: new Workspace(dir), store });
+    engine = createEngine({ workspace: new Workspace(dir), store });
   });
   afterEach(() => {
     store.close();
@@ -298,7 +302,7 @@ describe("Engine", () => {
     iterationId: string;
     result: GeneratePromptsResult;
   }> {
-    const created = await engine.createIteration({ workflow: "demo" });
+    const created = await createIteration(engine, { workflow: "demo" });
     expect(created).toMatchObject({
       run_id: "demo-1",
       iteration_id: "demo-1-i01",
@@ -308,7 +312,7 @@ describe("Engine", () => {
       created: true,
       forced: false,
     });
-    const result = await engine.generatePrompts({ iteration_id: created.iteration_id });
+    const result = await generatePrompts(engine, { iteration_id: created.iteration_id });
     return { runId: created.run_id, iterationId: created.iteration_id, result };
   }
 
@@ -387,21 +391,21 @@ describe("Engine", () => {
     };
     const before = snapshot();
     const assignmentsBefore = store.listAssignments(iterationId).map(({ updated_at: _u, ...a }) => a);
-    const again = await engine.generatePrompts({ iteration_id: iterationId });
+    const again = await generatePrompts(engine, { iteration_id: iterationId });
     expect(again.assignments).toEqual(result.assignments);
     expect(snapshot()).toEqual(before);
     expect(store.listAssignments(iterationId).map(({ updated_at: _u, ...a }) => a)).toEqual(
       assignmentsBefore,
     );
     // create_iteration on the same iteration refreshes in place, too.
-    const refreshed = await engine.createIteration({ run_id: "demo-1", iteration: "draft" });
+    const refreshed = await createIteration(engine, { run_id: "demo-1", iteration: "draft" });
     expect(refreshed.created).toBe(false);
     expect(snapshot()).toEqual(before);
   });
 
   it("a dry run plans the same assignments and writes nothing", async () => {
-    const created = await engine.createIteration({ workflow: "demo" });
-    const dry = await engine.generatePrompts({ iteration_id: created.iteration_id, dry_run: true });
+    const created = await createIteration(engine, { workflow: "demo" });
+    const dry = await generatePrompts(engine, { iteration_id: created.iteration_id, dry_run: true });
     expect(dry.dry_run).toBe(true);
     expect(readdirSync(path.join(dir, created.path)).sort()).toEqual([
       "COMPLETION_CRITERIA.md",
@@ -409,16 +413,16 @@ describe("Engine", () => {
       "README.md",
     ]);
     expect(store.listAssignments(created.iteration_id)).toEqual([]);
-    const real = await engine.generatePrompts({ iteration_id: created.iteration_id });
+    const real = await generatePrompts(engine, { iteration_id: created.iteration_id });
     expect(real.assignments).toEqual(dry.assignments);
   });
 
   it("gates an iteration on its dependencies; force records a gate_forced event", async () => {
     const { runId } = await firstIteration();
-    await expect(engine.createIteration({ run_id: runId })).rejects.toThrow(
+    await expect(createIteration(engine, { run_id: runId })).rejects.toThrow(
       /no iteration of run demo-1 is ready: `review` waits for `draft` \(generated\)/,
     );
-    const refused = engine.createIteration({ run_id: runId, iteration: "review" });
+    const refused = createIteration(engine, { run_id: runId, iteration: "review" });
     await expect(refused).rejects.toBeInstanceOf(UserError);
     await expect(refused).rejects.toThrow(
       /iteration `review` of run demo-1 waits for dependencies that have not passed validation: `draft` \(generated\).*force: true/,
@@ -426,7 +430,7 @@ describe("Engine", () => {
     expect(store.listIterations(runId).map((it) => it.name)).toEqual(["draft"]);
     expect(store.listEvents({ run_id: runId }).some((e) => e.kind === "gate_forced")).toBe(false);
 
-    const forced = await engine.createIteration({ run_id: runId, iteration: "review", force: true });
+    const forced = await createIteration(engine, { run_id: runId, iteration: "review", force: true });
     expect(forced).toMatchObject({
       iteration: "review",
       iteration_id: "demo-1-i02",
@@ -445,9 +449,9 @@ describe("Engine", () => {
   it("opens the next ready iteration once its dependency passed", async () => {
     const { runId, iterationId } = await firstIteration();
     store.setIterationState(iterationId, "passed");
-    const next = await engine.createIteration({ run_id: runId });
+    const next = await createIteration(engine, { run_id: runId });
     expect(next).toMatchObject({ iteration: "review", forced: false, targets: 0 });
-    const prompts = await engine.generatePrompts({ iteration_id: next.iteration_id });
+    const prompts = await generatePrompts(engine, { iteration_id: next.iteration_id });
     expect(prompts.assignments).toHaveLength(1);
     expect(prompts.assignments[0]).toMatchObject({
       role: "reviewer",
@@ -457,20 +461,20 @@ describe("Engine", () => {
   });
 
   it("names the available workflows for an unknown one", async () => {
-    const refused = engine.createIteration({ workflow: "nope" });
+    const refused = createIteration(engine, { workflow: "nope" });
     await expect(refused).rejects.toBeInstanceOf(UserError);
     await expect(refused).rejects.toThrow(/^unknown workflow `nope`; available workflows: .*`demo`/);
     expect(store.listRuns()).toEqual([]);
   });
 
   it("names the iterations for an unknown one, and the runs for an unknown run", async () => {
-    await expect(engine.createIteration({ workflow: "demo", iteration: "drfat" })).rejects.toThrow(
+    await expect(createIteration(engine, { workflow: "demo", iteration: "drfat" })).rejects.toThrow(
       "workflow `demo` has no iteration `drfat`; iterations: `draft`, `review`",
     );
-    await expect(engine.createIteration({ run_id: "demo-9" })).rejects.toThrow(
+    await expect(createIteration(engine, { run_id: "demo-9" })).rejects.toThrow(
       /^unknown run `demo-9`; runs in this workspace: /,
     );
-    await expect(engine.generatePrompts({ iteration_id: "demo-9-i01" })).rejects.toThrow(
+    await expect(generatePrompts(engine, { iteration_id: "demo-9-i01" })).rejects.toThrow(
       /^unknown iteration `demo-9-i01`/,
     );
   });
@@ -481,11 +485,11 @@ describe("Engine", () => {
       ".baton/workflows/demo.yaml": DEMO_WORKFLOW.replace("Draft a note per story", "Changed goal"),
     });
     store.setIterationState(iterationId, "passed");
-    await engine.createIteration({ run_id: runId });
+    await createIteration(engine, { run_id: runId });
     const context = readFileSync(path.join(dir, "iterations/demo-1/01-draft/CONTEXT.md"), "utf8");
     expect(context).toContain("Draft a note per story");
-    const fresh = new Engine({ workspace: new Workspace(dir), store });
-    expect(fresh.getIteration(iterationId).spec.goal).toBe("Draft a note per story");
+    const fresh = createEngine({ workspace: new Workspace(dir), store });
+    expect(resolveIteration(fresh, iterationId).spec.goal).toBe("Draft a note per story");
   });
 });
 

@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimAssignment } from "../../src/engine/dispatch.js";
-import type { Engine } from "../../src/engine/engine.js";
+import { claimAssignment } from "../../src/engine/claim.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import type { EngineContext } from "../../src/engine/engine.js";
+import { generatePrompts } from "../../src/engine/generate.js";
 import { LiveMonitor, type MonitorEvent, observeIteration } from "../../src/engine/monitor.js";
+import { listWorkflows } from "../../src/engine/queries.js";
+import { resolveIteration } from "../../src/engine/resolve.js";
 import { type AssignmentStatus, getStatus } from "../../src/engine/status.js";
+import { validateIteration } from "../../src/engine/validation.js";
 import type { Store } from "../../src/store/api.js";
+import { afterStatus } from "../../src/tools/hints.js";
 import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
@@ -37,7 +43,7 @@ agent_roles:
 let dir: string;
 let cleanup: () => void;
 let clock: TestClock;
-let engine: Engine;
+let engine: EngineContext;
 let store: Store;
 let closeStore: () => void;
 
@@ -60,8 +66,8 @@ afterEach(() => {
 async function startBatch(
   batch: string,
 ): Promise<{ runId: string; iterationId: string; ids: Map<string, string> }> {
-  const created = await engine.createIteration({ workflow: "monitor-demo", inputs: { batch } });
-  const generated = await engine.generatePrompts({ iteration_id: created.iteration_id });
+  const created = await createIteration(engine, { workflow: "monitor-demo", inputs: { batch } });
+  const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
   const ids = new Map(generated.assignments.map((a) => [a.deliverables[0] as string, a.id]));
   expect([...ids.keys()].sort()).toEqual([`out/${batch}/a.md`, `out/${batch}/b.md`]);
   return { runId: created.run_id, iterationId: created.iteration_id, ids };
@@ -94,7 +100,7 @@ describe("progress", () => {
     status = assignmentsOf(iterationId);
     expect(status.get(a)).toMatchObject({ progress: 1, deliverables_done: 1 });
 
-    const bundle = engine.getIteration(iterationId);
+    const bundle = resolveIteration(engine, iterationId);
     const seen = observeIteration(engine, bundle).progress.get(a);
     expect(seen?.deliverables).toEqual([{ path: "out/one/a.md", size: 2000, expected: 400, changed: false }]);
   });
@@ -103,13 +109,13 @@ describe("progress", () => {
     const first = await startBatch("one");
     writeFiles(dir, { "out/one/a.md": textOfSize(1000), "out/one/b.md": textOfSize(1000) });
     // Validated straight away, without anyone looking at the status in between.
-    const report = await engine.validateIteration({ iteration_id: first.iterationId });
+    const report = await validateIteration(engine, { iteration_id: first.iterationId });
     expect(report.passed).toBe(true);
 
     const second = await startBatch("two");
     const a = second.ids.get("out/two/a.md") as string;
     writeFiles(dir, { "out/two/a.md": textOfSize(500) });
-    const seen = observeIteration(engine, engine.getIteration(second.iterationId)).progress.get(a);
+    const seen = observeIteration(engine, resolveIteration(engine, second.iterationId)).progress.get(a);
     expect(seen?.deliverables[0]).toMatchObject({ path: "out/two/a.md", size: 500, expected: 1000 });
     expect(assignmentsOf(second.iterationId).get(a)).toMatchObject({ progress: 0.5, deliverables_done: 0 });
   });
@@ -122,11 +128,11 @@ describe("progress", () => {
       "out/one/b.md": `# B\n\n\`\`\`ts\n${"x".repeat(5000)}\n`,
     });
     assignmentsOf(first.iterationId); // the monitor records both sizes
-    const report = await engine.validateIteration({ iteration_id: first.iterationId });
+    const report = await validateIteration(engine, { iteration_id: first.iterationId });
     expect(report.failures.map((f) => f.deliverable)).toEqual(["out/one/b.md"]);
 
     const second = await startBatch("two");
-    const bundle = engine.getIteration(second.iterationId);
+    const bundle = resolveIteration(engine, second.iterationId);
     for (const seen of observeIteration(engine, bundle).progress.values())
       expect(seen.deliverables[0]?.expected).toBe(600);
   });
@@ -153,7 +159,7 @@ describe("stalls", () => {
       elapsed_s: 360,
     });
     expect(status.get(other)?.stalled).toBe(false); // pending, not claimed: never stalled
-    const next = getStatus(engine, {}).next;
+    const next = nextOf();
     expect(next).toContain(`check on stalled assignment(s) ${claimed} of ${iterationId}`);
 
     const events = monitor.tick();
@@ -228,48 +234,51 @@ describe("completion", () => {
 
 describe("get_status next", () => {
   it("suggests the orchestrator's next action at each step of a run", async () => {
-    expect(getStatus(engine, {}).next).toEqual([
+    expect(nextOf()).toEqual([
       expect.stringMatching(
         /^start a run: create_iteration \{"workflow": "[a-z-]+"\} \(workflows: .*monitor-demo/,
       ),
     ]);
 
-    const created = await engine.createIteration({ workflow: "monitor-demo", inputs: { batch: "one" } });
+    const created = await createIteration(engine, { workflow: "monitor-demo", inputs: { batch: "one" } });
     const it1 = created.iteration_id;
     const run = created.run_id;
-    expect(getStatus(engine, {}).next).toEqual([`generate_prompts {"iteration_id": "${it1}"}`]);
+    expect(nextOf()).toEqual([`generate_prompts {"iteration_id": "${it1}"}`]);
 
-    await engine.generatePrompts({ iteration_id: it1 });
-    expect(getStatus(engine, {}).next).toEqual([
+    await generatePrompts(engine, { iteration_id: it1 });
+    expect(nextOf()).toEqual([
       `dispatch 2 pending assignment(s) of ${it1} to sub-agents (read their prompt resources)`,
     ]);
 
     claimAssignment(engine, { agent: "w1" });
     claimAssignment(engine, { agent: "w2" });
     writeFiles(dir, { "out/one/a.md": textOfSize(400), "out/one/b.md": textOfSize(200) });
-    expect(getStatus(engine, {}).next).toEqual([
-      `wait for the agents of ${it1} (75% written), then validate_iteration`,
-    ]);
+    expect(nextOf()).toEqual([`wait for the agents of ${it1} (75% written), then validate_iteration`]);
 
     // Written to size, but a.md has an unclosed code fence: validation will fail it.
     writeFiles(dir, {
       "out/one/a.md": `# A\n\n\`\`\`ts\n${"x".repeat(400)}\n`,
       "out/one/b.md": textOfSize(400),
     });
-    expect(getStatus(engine, {}).next).toEqual([`validate_iteration {"iteration_id": "${it1}"}`]);
-    expect((await engine.validateIteration({ iteration_id: it1 })).passed).toBe(false);
-    expect(getStatus(engine, {}).next).toEqual([
+    expect(nextOf()).toEqual([`validate_iteration {"iteration_id": "${it1}"}`]);
+    expect((await validateIteration(engine, { iteration_id: it1 })).passed).toBe(false);
+    expect(nextOf()).toEqual([
       `rework the failed assignments of ${it1} (see baton://iterations/${it1}/validation), then validate_iteration`,
     ]);
 
     writeFiles(dir, { "out/one/a.md": textOfSize(400) });
-    expect((await engine.validateIteration({ iteration_id: it1 })).passed).toBe(true);
-    expect(getStatus(engine, {}).next).toEqual([`create_iteration {"run_id": "${run}"} (next: review)`]);
+    expect((await validateIteration(engine, { iteration_id: it1 })).passed).toBe(true);
+    expect(nextOf()).toEqual([`create_iteration {"run_id": "${run}"} (next: review)`]);
 
-    const review = await engine.createIteration({ run_id: run });
-    await engine.generatePrompts({ iteration_id: review.iteration_id });
+    const review = await createIteration(engine, { run_id: run });
+    await generatePrompts(engine, { iteration_id: review.iteration_id });
     writeFiles(dir, { "out/one/review.md": textOfSize(300) });
-    expect((await engine.validateIteration({ iteration_id: review.iteration_id })).passed).toBe(true);
-    expect(getStatus(engine, {}).next).toEqual([`run ${run} is complete`]);
+    expect((await validateIteration(engine, { iteration_id: review.iteration_id })).passed).toBe(true);
+    expect(nextOf()).toEqual([`run ${run} is complete`]);
   });
 });
+
+/** The suggested calls get_status shows with the current status. */
+function nextOf(): string[] {
+  return afterStatus(getStatus(engine, {}), listWorkflows(engine)).next;
+}

@@ -1,0 +1,8 @@
+/** Durations and limits the engine's use cases share, defined once. */
+
+/** How long a claim lasts without any call about it (DESIGN §7). */
+export const LEASE_MINUTES = 30;
+export const LEASE_MS = LEASE_MINUTES * 60_000;
+
+/** How many iterations a decomposition may plan unless the caller says otherwise. */
+export const DEFAULT_MAX_ITERATIONS = 8;

@@ -1,0 +1,222 @@
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { LoadedWorkflow } from "../config/workflows.js";
+import type { IterationRecord, RunRecord } from "../store/records.js";
+import { promptUri } from "../uris.js";
+import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
+import type { EngineContext, Progress } from "./engine.js";
+import { writeFileAtomic } from "./files.js";
+import { iterationFolder, iterationId } from "./ids.js";
+import { type PreparedIteration, prepareIteration, writeIterationFiles } from "./materialize.js";
+import { type PlannedAssignment, planAssignments } from "./prompts.js";
+import { getRun, resolveIteration } from "./resolve.js";
+
+export interface GeneratedAssignment {
+  id: string;
+  local_id: string;
+  role: string;
+  targets: string[];
+  deliverables: string[];
+  estimated_tokens: number;
+  estimate: PlannedAssignment["estimate"];
+  token_budget: number;
+  risk: PlannedAssignment["risk"];
+  prompt_path: string;
+  prompt_uri: string;
+}
+
+export interface GeneratePromptsResult {
+  iteration_id: string;
+  dry_run: boolean;
+  path: string;
+  assignments: GeneratedAssignment[];
+  totals: {
+    assignments: number;
+    targets: number;
+    estimated_tokens: number;
+    over_budget: number;
+    high_risk: number;
+  };
+}
+
+/** Allocates an iteration's targets to agents, writes their prompts and the manifest (or plans only: `dry_run`). */
+export async function generatePrompts(
+  ctx: EngineContext,
+  args: { iteration_id: string; dry_run?: boolean },
+  progress: Progress = () => {},
+): Promise<GeneratePromptsResult> {
+  const prepared = await prepareIteration(ctx, resolveIteration(ctx, args.iteration_id));
+  return generateFor(ctx, prepared, args.dry_run ?? false, progress);
+}
+
+/**
+ * What `create_iteration` + `generate_prompts` would produce, with nothing written: no run, no
+ * iteration, no files (`baton generate --dry-run`).
+ */
+export async function previewIteration(
+  ctx: EngineContext,
+  args: CreateIterationArgs,
+): Promise<GeneratePromptsResult & { run_id: string; iteration: string }> {
+  let run: RunRecord;
+  let workflow: LoadedWorkflow;
+  if (args.workflow) {
+    workflow = ctx.catalog.workflow(args.workflow);
+    run = {
+      id: `${workflow.name}-preview`,
+      workflow: workflow.name,
+      workflow_hash: workflow.hash,
+      inputs: resolveInputs(workflow, args.inputs ?? {}),
+      status: "active",
+      created_at: ctx.clock.now().toISOString(),
+    };
+  } else {
+    run = getRun(ctx, args.run_id ?? "");
+    workflow = ctx.catalog.workflowOf(run);
+  }
+  const existing = new Map(ctx.store.listIterations(run.id).map((it) => [it.name, it]));
+  const spec = args.iteration
+    ? findSpec(workflow, args.iteration)
+    : nextReady(workflow, existing, run.id, true);
+  const seq = workflow.spec.iterations.indexOf(spec) + 1;
+  const at = ctx.clock.now().toISOString();
+  const iteration: IterationRecord = existing.get(spec.name) ?? {
+    id: iterationId(run.id, seq),
+    run_id: run.id,
+    seq,
+    name: spec.name,
+    path: args.output?.replace(/\/+$/, "") ?? iterationFolder(run.id, seq, spec.name),
+    state: "materialized",
+    forced: false,
+    targets_override: args.targets ?? null,
+    scope_baseline: null,
+    created_at: at,
+    updated_at: at,
+  };
+  const prepared = await prepareIteration(ctx, { run, workflow, iteration, spec });
+  const result = await generateFor(ctx, prepared, true, () => {});
+  return { ...result, run_id: run.id, iteration: spec.name };
+}
+
+async function generateFor(
+  ctx: EngineContext,
+  prepared: PreparedIteration,
+  dryRun: boolean,
+  progress: Progress,
+): Promise<GeneratePromptsResult> {
+  const { bundle, targetsByAgent, learnings, base } = prepared;
+  const { run, workflow, iteration, spec } = bundle;
+  const templates = ctx.catalog.templates();
+  if (!dryRun) writeIterationFiles(ctx, prepared);
+  progress(1, 3, "allocating targets and counting tokens");
+  const planned = await planAssignments({
+    workspace: ctx.workspace,
+    workflow: { ...workflow, roles: learnings.roles },
+    lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
+    spec,
+    base,
+    targetsByAgent,
+    templates,
+    history: memoize((role) => ctx.store.roleHistory(workflow.name, role, iteration.id)),
+  });
+  const promptDir = `${iteration.path}/agent-prompts`;
+  const assignments: GeneratedAssignment[] = planned.map((a) => ({
+    id: a.id,
+    local_id: a.local_id,
+    role: a.role,
+    targets: a.targets.map((t) => t.path),
+    deliverables: a.deliverables,
+    estimated_tokens: a.estimated_tokens,
+    estimate: a.estimate,
+    token_budget: a.token_budget,
+    risk: a.risk,
+    prompt_path: `${promptDir}/${a.local_id}.md`,
+    prompt_uri: promptUri(iteration.id, a.local_id),
+  }));
+  const totals = {
+    assignments: assignments.length,
+    targets: assignments.reduce((s, a) => s + a.targets.length, 0),
+    estimated_tokens: assignments.reduce((s, a) => s + a.estimated_tokens, 0),
+    over_budget: assignments.filter((a) => a.estimated_tokens > a.token_budget).length,
+    high_risk: assignments.filter((a) => a.risk.level === "high").length,
+  };
+  progress(2, 3, "writing prompts");
+  if (!dryRun) {
+    ctx.store.replaceAssignments(
+      iteration.id,
+      assignments.map((a) => ({
+        id: a.id,
+        iteration_id: iteration.id,
+        local_id: a.local_id,
+        role: a.role,
+        targets: a.targets,
+        deliverables: a.deliverables,
+        estimate: a.estimate,
+        risk: a.risk,
+        prompt_path: a.prompt_path,
+      })),
+    );
+    writePrompts(ctx, promptDir, planned);
+    const manifest = {
+      iteration_id: iteration.id,
+      run_id: run.id,
+      iteration: iteration.name,
+      workflow: { name: workflow.name, hash: workflow.hash },
+      inputs: run.inputs,
+      templates: Object.fromEntries(
+        [...new Set(planned.map((a) => a.template))].map((f) => [
+          path.relative(ctx.workspace.root, f).startsWith("..")
+            ? path.basename(f)
+            : ctx.workspace.relative(f),
+          hashText(templates.sources([f])),
+        ]),
+      ),
+      learnings_applied: learnings.applied.map((l) => ({
+        id: l.id,
+        kind: l.kind,
+        role: l.role ?? null,
+        text: l.text,
+        action: l.action ?? null,
+      })),
+      assignments,
+      totals,
+    };
+    writeFileAtomic(
+      path.join(ctx.workspace.resolve(iteration.path), "manifest.json"),
+      `${JSON.stringify(manifest, null, 2)}\n`,
+    );
+    ctx.store.addEvent("prompts_generated", { run_id: run.id, iteration_id: iteration.id }, totals);
+  }
+  return {
+    iteration_id: iteration.id,
+    dry_run: dryRun,
+    path: iteration.path,
+    assignments,
+    totals,
+  };
+}
+
+/** Writes each prompt and removes prompt files of an earlier generation that no longer exist. */
+function writePrompts(ctx: EngineContext, promptDir: string, planned: readonly PlannedAssignment[]): void {
+  const dir = ctx.workspace.resolve(promptDir, "prompt folder");
+  const keep = new Set(planned.map((a) => `${a.local_id}.md`));
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir))
+      if (file.endsWith(".md") && !keep.has(file)) rmSync(path.join(dir, file));
+  }
+  for (const a of planned) writeFileAtomic(path.join(dir, `${a.local_id}.md`), a.prompt);
+}
+
+/** One lookup per key: planning asks for a role's history once per assignment. */
+function memoize<T>(fn: (key: string) => T): (key: string) => T {
+  const seen = new Map<string, T>();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, fn(key));
+    return seen.get(key) as T;
+  };
+}
+
+function hashText(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}

@@ -1,0 +1,93 @@
+import path from "node:path";
+import { fillPattern } from "../config/placeholders.js";
+import type { IterationSpec } from "../config/schema.js";
+import type { LoadedWorkflow } from "../config/workflows.js";
+import { type BaseContext, baseContext, iterationFilesContext, type UpstreamIteration } from "./context.js";
+import type { EngineContext } from "./engine.js";
+import { writeFileAtomic } from "./files.js";
+import { type AppliedLearnings, applyLearnings, readLearnings } from "./learnings.js";
+import { TEMPLATE_NAMES } from "./render.js";
+import type { IterationBundle } from "./resolve.js";
+import { resolveTargets, type Target } from "./targets.js";
+import { DEFAULT_MIN_BYTES } from "./validate/size.js";
+
+/** An iteration with everything its files and prompts are rendered from, computed once per call. */
+export interface PreparedIteration {
+  bundle: IterationBundle;
+  targetsByAgent: Target[][];
+  upstream: UpstreamIteration[];
+  learnings: AppliedLearnings;
+  base: BaseContext;
+}
+
+export async function prepareIteration(
+  ctx: EngineContext,
+  bundle: IterationBundle,
+): Promise<PreparedIteration> {
+  const { run, workflow, iteration, spec } = bundle;
+  const targetsByAgent = await resolveAgentTargets(ctx, bundle);
+  const upstream = upstreamOf(ctx, bundle);
+  const learnings = learningsFor(ctx, workflow, spec);
+  const base = baseContext(workflow, run, iteration, spec, upstream, learnings);
+  return { bundle, targetsByAgent, upstream, learnings, base };
+}
+
+/** Writes CONTEXT.md, COMPLETION_CRITERIA.md and README.md. */
+export function writeIterationFiles(ctx: EngineContext, prepared: PreparedIteration): void {
+  const { bundle, targetsByAgent, upstream, base } = prepared;
+  const { run, iteration, spec } = bundle;
+  const templates = ctx.catalog.templates();
+  const deliverables = spec.agents.flatMap((agent, i) => {
+    const targets = targetsByAgent[i] ?? [];
+    const fill = (target?: Target) =>
+      agent.deliverables.map((p) => fillPattern(p, { inputs: run.inputs, target }));
+    return agent.targets?.length ? targets.flatMap((t) => fill(t)) : fill();
+  });
+  const context = iterationFilesContext(
+    base,
+    spec,
+    targetsByAgent.flat(),
+    deliverables,
+    upstream,
+    DEFAULT_MIN_BYTES,
+  );
+  const folder = ctx.workspace.resolve(iteration.path, "iteration folder");
+  writeFileAtomic(path.join(folder, "CONTEXT.md"), templates.render(TEMPLATE_NAMES.context, context));
+  writeFileAtomic(
+    path.join(folder, "COMPLETION_CRITERIA.md"),
+    templates.render(TEMPLATE_NAMES.criteria, context),
+  );
+  writeFileAtomic(path.join(folder, "README.md"), templates.render(TEMPLATE_NAMES.readme, context));
+}
+
+/** Each agent's targets, with the iteration's target override applied to agents that have targets. */
+function resolveAgentTargets(
+  ctx: EngineContext,
+  { run, iteration, spec }: IterationBundle,
+): Promise<Target[][]> {
+  return Promise.all(
+    spec.agents.map((agent) => {
+      const patterns = agent.targets?.length ? (iteration.targets_override ?? agent.targets) : [];
+      return resolveTargets(ctx.workspace, patterns, run.inputs);
+    }),
+  );
+}
+
+function upstreamOf(ctx: EngineContext, { run, workflow, spec }: IterationBundle): UpstreamIteration[] {
+  const byName = new Map(ctx.store.listIterations(run.id).map((it) => [it.name, it]));
+  return spec.dependencies.map((name) => {
+    const dep = byName.get(name);
+    const depSpec = workflow.spec.iterations.find((it) => it.name === name);
+    return {
+      name,
+      goal: depSpec?.goal ?? "",
+      state: dep?.state ?? "not created",
+      deliverables: dep ? ctx.store.listAssignments(dep.id).flatMap((a) => a.deliverables) : [],
+    };
+  });
+}
+
+/** The enabled learnings of a workflow that concern an iteration's agents (`.baton/learnings/`). */
+function learningsFor(ctx: EngineContext, workflow: LoadedWorkflow, spec: IterationSpec): AppliedLearnings {
+  return applyLearnings(readLearnings(ctx.workspace.root, workflow.name), workflow, spec.agents);
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { UserError } from "../errors.js";
+import type { AssignmentRecord } from "../store/records.js";
+import { LEASE_MS } from "./constants.js";
+import type { EngineContext } from "./engine.js";
+import { resolveAssignment } from "./resolve.js";
+import { validateBundle } from "./validation.js";
+import type { ValidationFailure } from "./validation-report.js";
+
+export interface SubmitArgs {
+  assignment_id: string;
+  summary?: string;
+  tokens_used?: number;
+}
+
+export interface SubmitResult {
+  assignment_id: string;
+  iteration_id: string;
+  passed: boolean;
+  state: AssignmentRecord["state"];
+  failures: ValidationFailure[];
+  rework_prompt?: string;
+  attempt: number;
+  max_attempts: number;
+  /** Local ids of the iteration's assignments that have not passed yet. */
+  remaining: string[];
+}
+
+/** Validates one assignment's deliverables at once; a failure comes back with its rework prompt. */
+export async function submitAssignment(engine: EngineContext, args: SubmitArgs): Promise<SubmitResult> {
+  const { assignment, bundle } = resolveAssignment(engine, args.assignment_id);
+  if (assignment.state === "passed" || assignment.state === "failed") {
+    throw new UserError(`assignment ${assignment.id} is already ${assignment.state}; nothing to submit`);
+  }
+  const { iteration, workflow } = bundle;
+  engine.store.markSubmitted(assignment.id, args.tokens_used);
+  engine.store.addEvent(
+    "submitted",
+    { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: assignment.id },
+    { agent: assignment.agent, summary: args.summary ?? null, tokens_used: args.tokens_used ?? null },
+  );
+  const report = await validateBundle(engine, bundle, {
+    assignment_id: assignment.id,
+    allowCommands: engine.allowCommands,
+  });
+  const rework = report.rework[0];
+  if (rework && assignment.agent) engine.store.reclaim(assignment.id, LEASE_MS);
+  const after = engine.store.getAssignment(assignment.id) as AssignmentRecord;
+  const others = engine.store.listAssignments(iteration.id).filter((a) => a.state !== "passed");
+  return {
+    assignment_id: assignment.id,
+    iteration_id: iteration.id,
+    passed: report.passed,
+    state: after.state,
+    failures: report.failures,
+    rework_prompt: rework ? readFileSync(engine.workspace.resolve(rework.prompt_path), "utf8") : undefined,
+    // This submission's number, and how many submissions the assignment gets (first try + reworks).
+    attempt: assignment.attempts + 1,
+    max_attempts: workflow.spec.max_attempts + 1,
+    remaining: others.map((a) => a.local_id),
+  };
+}

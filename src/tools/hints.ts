@@ -1,0 +1,132 @@
+import type { ClaimArgs, ClaimResult } from "../engine/claim.js";
+import { LEASE_MINUTES } from "../engine/constants.js";
+import type { CreateIterationResult } from "../engine/create-iteration.js";
+import type { DecomposeResult } from "../engine/decompose.js";
+import type { GeneratePromptsResult } from "../engine/generate.js";
+import type { RunStatusReport, StatusReport } from "../engine/status.js";
+import type { SubmitResult } from "../engine/submit.js";
+import type { ValidationReport } from "../engine/validation-report.js";
+import { quoteList } from "../errors.js";
+import { iterationUri } from "../uris.js";
+
+/**
+ * The `next` hints of tool results: what the orchestrator (or a worker) should call next, naming
+ * MCP tools. They live here, not in the engine, because they speak the MCP surface; the CLI words
+ * its own. Each composer reads only the data of an engine result.
+ */
+
+export function afterCreate(r: CreateIterationResult): string {
+  return `Call generate_prompts with iteration_id "${r.iteration_id}" to allocate agents and write their prompts.`;
+}
+
+export function afterGenerate(r: GeneratePromptsResult): string {
+  return r.dry_run
+    ? `Dry run: nothing was written. Call generate_prompts without dry_run to write ${r.assignments.length} prompt(s).`
+    : `Dispatch each prompt (read ${r.assignments[0]?.prompt_uri ?? "the prompt resources"}) to a sub-agent of its role, then call validate_iteration with iteration_id "${r.iteration_id}".`;
+}
+
+export function afterValidate(r: ValidationReport): string {
+  if (r.passed) {
+    return r.assignment_id !== null
+      ? `This assignment passed. When every assignment has, call validate_iteration with iteration_id "${r.iteration_id}" to pass the iteration.`
+      : "Every machine check passed. Have a person confirm the needs-review criteria, call record_feedback with what you learned, then create_iteration with the run_id for the next ready iteration.";
+  }
+  const parts: string[] = [];
+  if (r.rework.length > 0)
+    parts.push(
+      `Give each rework prompt (rework[].prompt_uri) to a sub-agent of its role, then validate again.`,
+    );
+  if (r.failed_assignments.length > 0) {
+    parts.push(
+      `Out of attempts: ${r.failed_assignments.join(", ")}; decide whether to reassign, adjust the workflow, or stop.`,
+    );
+  }
+  if (parts.length === 0) parts.push("Fix the iteration-wide failures listed, then validate again.");
+  return parts.join(" ");
+}
+
+export function afterClaim(r: ClaimResult, args: ClaimArgs): string {
+  if (r.assignment_id === null) {
+    return `Nothing is ready${args.role ? ` for role \`${args.role}\`` : ""}: every assignment of a generated iteration is claimed or done. Call get_status to see what is pending.`;
+  }
+  return `Do the work in the prompt, write exactly the deliverables listed, then call submit_assignment with assignment_id "${r.assignment_id}". The lease lasts ${LEASE_MINUTES} minutes and renews with every call about this assignment.`;
+}
+
+export function afterSubmit(r: SubmitResult): string {
+  if (r.passed) {
+    return r.remaining.length === 0
+      ? `Every assignment of ${r.iteration_id} passed: the orchestrator calls validate_iteration with iteration_id "${r.iteration_id}".`
+      : `Passed. ${r.remaining.length} assignment(s) of ${r.iteration_id} remain (${quoteList(r.remaining.slice(0, 5))}); claim_assignment for more work.`;
+  }
+  return r.rework_prompt !== undefined
+    ? `Fix every failure (the rework_prompt lists them), then call submit_assignment again.`
+    : `Out of attempts: the assignment is failed; the orchestrator decides what happens next.`;
+}
+
+export function afterDecompose(r: DecomposeResult): string {
+  if (r.status === "needs_plan") {
+    return "Write a plan following `instructions` and `plan_schema`, then call decompose_task again with the same task and `plan`.";
+  }
+  return `Call create_iteration with run_id "${r.run_id}" to materialize \`${r.ready?.[0]}\`, then generate_prompts. The plan is saved as ${r.workflow_file}; edit it and rerun with create_iteration {"workflow": "${r.workflow}"}.`;
+}
+
+/** Suggested calls for get_status (and the run resource), in the order the orchestrator should make them. */
+export function statusNext(runs: readonly RunStatusReport[], workflows: readonly string[]): string[] {
+  const next: string[] = [];
+  for (const run of runs) {
+    if (run.status !== "active") continue;
+    for (const it of run.iterations) {
+      if (it.state === "materialized") next.push(`generate_prompts {"iteration_id": "${it.id}"}`);
+      else if (it.state === "generated") {
+        const pending = it.assignments.filter((a) => a.state === "pending").length;
+        const stalled = it.assignments.filter((a) => a.stalled).map((a) => a.id);
+        if (stalled.length > 0) next.push(`check on stalled assignment(s) ${stalled.join(", ")} of ${it.id}`);
+        if (it.assignments.every((a) => a.deliverables_done === a.deliverables_total)) {
+          next.push(`validate_iteration {"iteration_id": "${it.id}"}`);
+        } else if (pending > 0) {
+          next.push(
+            `dispatch ${pending} pending assignment(s) of ${it.id} to sub-agents (read their prompt resources)`,
+          );
+        } else {
+          next.push(
+            `wait for the agents of ${it.id} (${Math.round(it.progress * 100)}% written), then validate_iteration`,
+          );
+        }
+      } else if (it.state === "failed") {
+        next.push(
+          `rework the failed assignments of ${it.id} (see ${iterationUri(it.id, "validation")}), then validate_iteration`,
+        );
+      }
+    }
+    const waiting = run.not_created;
+    if (waiting.length > 0 && run.iterations.every((it) => it.state === "passed")) {
+      next.push(`create_iteration {"run_id": "${run.id}"} (next: ${waiting[0]})`);
+    } else if (
+      waiting.length === 0 &&
+      run.iterations.length > 0 &&
+      run.iterations.every((it) => it.state === "passed")
+    ) {
+      next.push(`run ${run.id} is complete`);
+    }
+  }
+  if (runs.length === 0) {
+    next.push(
+      `start a run: create_iteration {"workflow": "${workflows[0] ?? "<name>"}"} (workflows: ${workflows.join(", ")})`,
+    );
+  }
+  return next;
+}
+
+/** A status report as get_status and the run resource show it: with the suggested calls. */
+export function afterStatus(
+  report: StatusReport,
+  workflows: readonly { name: string }[],
+): StatusReport & { next: string[] } {
+  return {
+    ...report,
+    next: statusNext(
+      report.runs,
+      workflows.map((w) => w.name),
+    ),
+  };
+}
