@@ -3,10 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
-import { feedbackCommand } from "./commands/feedback.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
-import { validateCommand } from "./commands/validate.js";
 import { createEngine, type EngineContext } from "./engine/engine.js";
 import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
@@ -215,7 +213,13 @@ program
   .option("--allow-commands", "let `command` checks run (they are skipped otherwise)")
   .action((iteration: string, opts: { json?: boolean; allowCommands?: boolean }, command: Command) =>
     run(() =>
-      withEngine(command, (engine) => validateCommand(engine, { iteration, ...opts }, consoleOutput)),
+      withEngine(command, async (engine) =>
+        (await import("./commands/validate.js")).validateCommand(
+          engine,
+          { iteration, ...opts },
+          consoleOutput,
+        ),
+      ),
     ),
   );
 
@@ -227,7 +231,13 @@ program
   .option("--json", "print the synthesis as JSON")
   .action((iteration: string, opts: { json?: boolean }, command: Command) =>
     run(() =>
-      withEngine(command, async (engine) => feedbackCommand(engine, { iteration, ...opts }, consoleOutput)),
+      withEngine(command, async (engine) =>
+        (await import("./commands/feedback.js")).feedbackCommand(
+          engine,
+          { iteration, ...opts },
+          consoleOutput,
+        ),
+      ),
     ),
   );
 
