@@ -6,8 +6,8 @@ import { connectInMemory } from "../helpers/mcp.js";
 import { tempDir } from "../helpers/temp.js";
 
 // The tool surface is a contract with every MCP host (DESIGN §7): a change to a name, description
-// or schema must be deliberate. When it is, update the snapshot: `npx vitest run -u test/unit/tool-schemas.test.ts`
-// and review the diff of test/unit/__snapshots__/tool-schemas.test.ts.snap.
+// or schema must be deliberate. When it is, update the snapshots: `npx vitest run -u test/unit/tool-schemas.test.ts`
+// and review the diff of test/unit/__snapshots__/tools/<tool>.json (one file per tool).
 
 let cleanup: () => void;
 let client: Client;
@@ -26,17 +26,24 @@ afterAll(async () => {
 });
 
 describe("tool schemas", () => {
-  it("match the committed snapshot (names, descriptions, annotations, input and output schemas)", () => {
-    const surface = tools.map((t) => ({
-      name: t.name,
-      title: t.title,
-      description: t.description,
-      annotations: t.annotations,
-      inputSchema: t.inputSchema,
-      outputSchema: t.outputSchema,
-    }));
-    expect(surface).toMatchSnapshot();
-  });
+  it.each(TOOLS.map((t) => t.name))(
+    "%s matches its committed snapshot (title, description, annotations, input and output schemas)",
+    async (name) => {
+      const t = tools.find((tool) => tool.name === name);
+      expect(t, `${name} is not listed`).toBeDefined();
+      const surface = {
+        name: t?.name,
+        title: t?.title,
+        description: t?.description,
+        annotations: t?.annotations,
+        inputSchema: t?.inputSchema,
+        outputSchema: t?.outputSchema,
+      };
+      await expect(`${JSON.stringify(surface, null, 2)}\n`).toMatchFileSnapshot(
+        `./__snapshots__/tools/${name}.json`,
+      );
+    },
+  );
 
   it("lists exactly the declared tools, in order", () => {
     expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
