@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callOk, markdownDoc, textOfSize } from "../helpers/baton.js";
-import { CLI, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
+import { markdownDoc, textOfSize } from "../helpers/baton.js";
+import { callOk, connectStdio } from "../helpers/mcp.js";
+import { tempDir, writeFiles } from "../helpers/temp.js";
 
 // Use case 2 over stdio with MCP alone: a sentence becomes a plan, the plan a run, its assignments
 // are claimed, written, watched, submitted and validated.
@@ -59,16 +59,8 @@ describe("dispatch over stdio", () => {
   let client: Client;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
     ({ dir, cleanup } = tempDir());
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, "-w", dir, "serve"],
-      cwd: REPO_ROOT,
-      stderr: "pipe",
-    });
-    client = new Client({ name: "baton-e2e-dispatch", version: "0.0.0" });
-    await client.connect(transport);
+    ({ client } = await connectStdio(dir));
   });
   afterAll(async () => {
     await client?.close();

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/baton.js";
-import { CLI, exampleWorkspace, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
+import { connectStdio } from "../helpers/mcp.js";
+import { exampleWorkspace, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
 
 // Runs the built server (`npm test` builds dist/ before vitest; while working: `npm run build`).
 
@@ -13,23 +13,15 @@ describe("baton serve over stdio", () => {
   let dir: string;
   let cleanup: () => void;
   let client: Client;
-  let transport: StdioClientTransport;
   let stderr = "";
 
   beforeAll(async () => {
-    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
     ({ dir, cleanup } = exampleWorkspace());
-    transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, "-w", dir, "serve"],
-      cwd: REPO_ROOT,
-      stderr: "pipe",
-    });
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    client = new Client({ name: "baton-e2e", version: "0.0.0" });
-    await client.connect(transport);
+    ({ client } = await connectStdio(dir, {
+      onStderr: (text) => {
+        stderr += text;
+      },
+    }));
   });
   afterAll(async () => {
     await client?.close();

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
-import { callOk, markdownDoc } from "../helpers/baton.js";
-import { CLI, exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
+import { markdownDoc } from "../helpers/baton.js";
+import { callOk, connectStdio } from "../helpers/mcp.js";
+import { exampleWorkspace, writeFiles } from "../helpers/temp.js";
 
 // The built server over stdio on a copy of the example workspace: deliverables that are missing,
 // too short, without a required heading, malformed JSON and malformed YAML, each with its reason.
@@ -59,17 +59,9 @@ describe("validate_iteration over stdio", () => {
   let client: Client;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
     ({ dir, cleanup } = exampleWorkspace());
     writeFiles(dir, { ".baton/workflows/data-files.yaml": DATA_WORKFLOW });
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, "-w", dir, "serve"],
-      cwd: REPO_ROOT,
-      stderr: "pipe",
-    });
-    client = new Client({ name: "baton-e2e-validate", version: "0.0.0" });
-    await client.connect(transport);
+    ({ client } = await connectStdio(dir));
   });
   afterAll(async () => {
     await client?.close();

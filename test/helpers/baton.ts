@@ -1,13 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { expect } from "vitest";
 import { Workspace } from "../../src/config/workspace.js";
 import { createEngine, type EngineContext } from "../../src/engine/engine.js";
-import type { SubscriptionHub } from "../../src/resources/subscriptions.js";
-import { type BuiltServer, createServer, type ServerDeps } from "../../src/server.js";
+import type { ServerDeps } from "../../src/server.js";
 import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile, openStore } from "../../src/store/index.js";
 import { CLI } from "./temp.js";
@@ -40,52 +35,6 @@ export function openEngine(
   const store = openStore(defaultStoreFile(workspace.root), options.now);
   const deps: ServerDeps = { workspace, store, allowCommands: options.allowCommands };
   return { deps, engine: createEngine(deps), store, close: () => store.close() };
-}
-
-/** An SDK client connected in memory to a server over `deps` (the caller keeps the store). */
-export async function connectClient(
-  deps: ServerDeps,
-  options: { hub?: SubscriptionHub; client?: ClientOptions; setup?: (client: Client) => void } = {},
-): Promise<{ client: Client; built: BuiltServer; close: () => Promise<void> }> {
-  const built = createServer(deps, { hub: options.hub });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await built.server.connect(serverTransport);
-  const client = new Client({ name: "baton-test", version: "0.0.0" }, options.client);
-  options.setup?.(client);
-  await client.connect(clientTransport);
-  return {
-    client,
-    built,
-    close: async () => {
-      await client.close();
-      await built.close();
-    },
-  };
-}
-
-/** Calls a tool that must succeed; returns its structuredContent. */
-export async function callOk<T = Record<string, unknown>>(
-  client: Client,
-  name: string,
-  args: Record<string, unknown>,
-): Promise<T> {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  expect(result.isError ?? false, `${name}: ${JSON.stringify(result.content)}`).toBe(false);
-  expect(result.structuredContent, `${name} returned no structuredContent`).toBeDefined();
-  return result.structuredContent as T;
-}
-
-/** Calls a tool that must fail with an `isError` result; returns its text. */
-export async function callError(
-  client: Client,
-  name: string,
-  args: Record<string, unknown>,
-): Promise<string> {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  expect(result.isError, `${name} was expected to fail: ${JSON.stringify(result.structuredContent)}`).toBe(
-    true,
-  );
-  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
 
 const exec = promisify(execFile);

@@ -1,23 +1,82 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { existsSync } from "node:fs";
+import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { createServer, openDeps } from "../../src/server.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { expect } from "vitest";
+import type { SubscriptionHub } from "../../src/resources/subscriptions.js";
+import { type BuiltServer, createServer, openDeps, type ServerDeps } from "../../src/server.js";
+import { CLI, REPO_ROOT } from "./temp.js";
 
-/** An SDK client connected in memory to a Baton server on `workspace` (real store and files). */
+// The one place tests make MCP clients: in memory against createServer, or over stdio against the
+// built server (dist/cli.js). Tool calls go through callOk / callError.
+
+/**
+ * An SDK client connected in memory to a Baton server: on a workspace folder (the helper opens and
+ * closes its store) or on `deps` the caller opened (the caller keeps the store).
+ */
 export async function connectInMemory(
-  workspace: string,
-): Promise<{ client: Client; close: () => Promise<void> }> {
-  const deps = openDeps({ workspace });
-  const built = createServer(deps);
+  target: string | ServerDeps,
+  options: { hub?: SubscriptionHub; client?: ClientOptions; setup?: (client: Client) => void } = {},
+): Promise<{ client: Client; built: BuiltServer; close: () => Promise<void> }> {
+  const owned = typeof target === "string" ? openDeps({ workspace: target }) : undefined;
+  const built = createServer(owned ?? (target as ServerDeps), { hub: options.hub });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await built.server.connect(serverTransport);
-  const client = new Client({ name: "baton-test", version: "0.0.0" });
+  const client = new Client({ name: "baton-test", version: "0.0.0" }, options.client);
+  options.setup?.(client);
   await client.connect(clientTransport);
   return {
     client,
+    built,
     close: async () => {
       await client.close();
       await built.close();
-      deps.store.close();
+      owned?.store.close();
     },
   };
+}
+
+/** An SDK client speaking to `node dist/cli.js -w <dir> serve` over stdio (the real process). */
+export async function connectStdio(
+  dir: string,
+  options: { onStderr?: (text: string) => void } = {},
+): Promise<{ client: Client; transport: StdioClientTransport }> {
+  expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, "-w", dir, "serve"],
+    cwd: REPO_ROOT,
+    stderr: "pipe",
+  });
+  const onStderr = options.onStderr;
+  if (onStderr) transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString()));
+  const client = new Client({ name: "baton-e2e", version: "0.0.0" });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** Calls a tool that must succeed; returns its structuredContent. */
+export async function callOk<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<T> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  expect(result.isError ?? false, `${name}: ${JSON.stringify(result.content)}`).toBe(false);
+  expect(result.structuredContent, `${name} returned no structuredContent`).toBeDefined();
+  return result.structuredContent as T;
+}
+
+/** Calls a tool that must fail with an `isError` result; returns its text. */
+export async function callError(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<string> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  expect(result.isError, `${name} was expected to fail: ${JSON.stringify(result.structuredContent)}`).toBe(
+    true,
+  );
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }

@@ -7,7 +7,8 @@ import { loadRoleLibrary } from "../../src/config/roles.js";
 import { loadWorkflow } from "../../src/config/workflows.js";
 import type { ServerDeps } from "../../src/server.js";
 import type { Store } from "../../src/store/api.js";
-import { callError, callOk, connectClient, openEngine } from "../helpers/baton.js";
+import { openEngine } from "../helpers/baton.js";
+import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
 import { tempDir } from "../helpers/temp.js";
 
 // decompose_task through an in-memory MCP client: a host-given plan, invalid plans, no plan without
@@ -114,7 +115,7 @@ afterEach(async () => {
 });
 
 async function plainClient(): Promise<Client> {
-  const { client, close } = await connectClient(deps);
+  const { client, close } = await connectInMemory(deps);
   closers.push(close);
   return client;
 }
@@ -255,7 +256,7 @@ describe("decompose_task without a plan", () => {
     answers: string[],
   ): Promise<{ client: Client; requests: CreateMessageRequest[] }> {
     const requests: CreateMessageRequest[] = [];
-    const { client, close } = await connectClient(deps, {
+    const { client, close } = await connectInMemory(deps, {
       client: { capabilities: { sampling: {} } },
       setup: (c) =>
         c.setRequestHandler(CreateMessageRequestSchema, (request) => {

@@ -13,7 +13,8 @@ import { validateIteration } from "../../src/engine/validation.js";
 import { LiveUpdates } from "../../src/live.js";
 import { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import type { ServerDeps } from "../../src/server.js";
-import { connectClient, openEngine, TestClock, textOfSize } from "../helpers/baton.js";
+import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
+import { connectInMemory } from "../helpers/mcp.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
 // LiveUpdates (what `baton serve` runs on an interval) driven by hand: each tick is awaited and the
@@ -85,7 +86,7 @@ beforeEach(async () => {
   hub = new SubscriptionHub();
   updated = new Inbox();
   logs = new Inbox();
-  ({ client, close: closeClient } = await connectClient(deps, {
+  ({ client, close: closeClient } = await connectInMemory(deps, {
     hub,
     setup: (c) => {
       c.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updated.push(n.params.uri));

@@ -6,7 +6,8 @@ import { createIteration } from "../../src/engine/create-iteration.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
 import type { Store } from "../../src/store/api.js";
-import { callError, callOk, connectClient, markdownDoc, openEngine, runCli } from "../helpers/baton.js";
+import { markdownDoc, openEngine, runCli } from "../helpers/baton.js";
+import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
 import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
 
 // validate_iteration through an in-memory MCP client on a real workspace and database: reasons,
@@ -108,7 +109,7 @@ describe("validate_iteration", () => {
     const opened = openEngine(dir);
     store = opened.store;
     closeStore = opened.close;
-    ({ client, close: closeClient } = await connectClient(opened.deps));
+    ({ client, close: closeClient } = await connectInMemory(opened.deps));
     const created = await callOk<{ run_id: string; iteration_id: string; path: string }>(
       client,
       "create_iteration",
