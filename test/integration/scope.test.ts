@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createIteration } from "../../src/engine/create-iteration.js";
+import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { validateIteration } from "../../src/engine/validation.js";
-import { openEngine } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // The `scope` check through validate_iteration: files created or changed since the iteration was
 // materialized that are not declared deliverables fail it, in a git repository and outside one.
@@ -24,14 +25,7 @@ const WORKFLOW = `workflow:
 
 const NOTE = `# Summary\n\n${"The note says what changed and why, in plain words. ".repeat(6)}\n`;
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-async function setup(git: boolean) {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
+async function setup(dir: string, engine: EngineContext, git: boolean) {
   writeFiles(dir, { ".baton/workflows/scoped.yaml": WORKFLOW, "src/app.ts": "export const a = 1;\n" });
   if (git) {
     const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
@@ -39,27 +33,28 @@ async function setup(git: boolean) {
     run("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A");
     run("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "start");
   }
-  const { engine, close } = openEngine(dir);
-  cleanups.push(close);
   const created = await createIteration(engine, { workflow: "scoped" });
   await generatePrompts(engine, { iteration_id: created.iteration_id });
-  return { dir, engine, iterationId: created.iteration_id };
+  return created.iteration_id;
 }
 
 describe.each([
   ["a git repository", true],
   ["a plain folder (size/mtime snapshot)", false],
 ])("scope in %s", (_name, git) => {
-  it("passes when only the declared deliverable was written", async () => {
-    const { dir, engine, iterationId } = await setup(git);
+  test("passes when only the declared deliverable was written", async ({ dir, baton: { engine } }) => {
+    const iterationId = await setup(dir, engine, git);
     writeFiles(dir, { "notes/summary.md": NOTE });
     const report = await validateIteration(engine, { iteration_id: iterationId });
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
   });
 
-  it("fails naming each file changed or created outside the deliverables", async () => {
-    const { dir, engine, iterationId } = await setup(git);
+  test("fails naming each file changed or created outside the deliverables", async ({
+    dir,
+    baton: { engine },
+  }) => {
+    const iterationId = await setup(dir, engine, git);
     writeFiles(dir, {
       "notes/summary.md": NOTE,
       "src/app.ts": "export const a = 2; // grown\n",

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Workspace } from "../../src/config/workspace.js";
-import { createEngine, type EngineContext } from "../../src/engine/engine.js";
-import type { Store } from "../../src/store/api.js";
-import { openStore } from "../../src/store/index.js";
-import { roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import type { EngineContext } from "../../src/engine/engine.js";
+import { test } from "../helpers/fixtures.js";
+import { roleYaml, writeFiles } from "../helpers/temp.js";
 
 const WORKFLOW = (goal: string) => `workflow:
   name: tiny
@@ -16,28 +14,19 @@ const WORKFLOW = (goal: string) => `workflow:
           deliverables: ["out.md"]
 `;
 
-let dir: string;
-let cleanup: () => void;
-let store: Store;
-let engine: EngineContext;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, {
-    ".baton/roles/scribe.yaml": roleYaml("Scribe"),
-    ".baton/workflows/tiny.yaml": WORKFLOW("Write it"),
-  });
-  store = openStore(":memory:");
-  engine = createEngine({ workspace: new Workspace(dir), store });
-});
-
-afterEach(() => {
-  store.close();
-  cleanup();
+/** A workspace with one role and one workflow of its own. */
+const it = test.extend<{ engine: EngineContext }>({
+  engine: async ({ dir, baton }, use) => {
+    writeFiles(dir, {
+      ".baton/roles/scribe.yaml": roleYaml("Scribe"),
+      ".baton/workflows/tiny.yaml": WORKFLOW("Write it"),
+    });
+    await use(baton.engine);
+  },
 });
 
 describe("Catalog", () => {
-  it("parses a workflow once and again only after its file changes", () => {
+  it("parses a workflow once and again only after its file changes", ({ dir, engine }) => {
     const first = engine.catalog.workflow("tiny");
     expect(engine.catalog.workflow("tiny")).toBe(first);
     writeFiles(dir, { ".baton/workflows/tiny.yaml": WORKFLOW("Write it twice, and well") });
@@ -46,7 +35,7 @@ describe("Catalog", () => {
     expect(edited.spec.iterations[0]?.goal).toBe("Write it twice, and well");
   });
 
-  it("notices a role added or edited in .baton/roles/", () => {
+  it("notices a role added or edited in .baton/roles/", ({ dir, engine }) => {
     const roles = engine.catalog.roles();
     expect(engine.catalog.roles()).toBe(roles);
     expect(roles.has("critic")).toBe(false);
@@ -56,7 +45,7 @@ describe("Catalog", () => {
     expect(engine.catalog.roles().get("critic")?.constraints.token_budget).toBe(123456);
   });
 
-  it("recompiles templates when a workspace override appears", () => {
+  it("recompiles templates when a workspace override appears", ({ dir, engine }) => {
     const templates = engine.catalog.templates();
     expect(engine.catalog.templates()).toBe(templates);
     writeFiles(dir, { ".baton/templates/readme.md.hbs": "Overridden {{iteration.name}}\n" });
@@ -65,7 +54,7 @@ describe("Catalog", () => {
     expect(overridden.render("readme.md.hbs", { iteration: { name: "x" } })).toBe("Overridden x\n");
   });
 
-  it("keeps a run on its snapshot after the workflow file changes", () => {
+  it("keeps a run on its snapshot after the workflow file changes", ({ dir, engine, baton: { store } }) => {
     const workflow = engine.catalog.workflow("tiny");
     store.saveWorkflow(workflow.hash, workflow.name, workflow.file, workflow.text);
     const run = store.createRun(workflow.name, workflow.hash, {});
