@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { quoteList, UserError } from "./errors.js";
+import { quoteList, UserError } from "../errors.js";
 import { strictObject } from "./schema.js";
 import { unsafePathReason, type Workspace } from "./workspace.js";
 import { loadYaml, parseYaml, validateWith, type YamlSource } from "./yaml.js";

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, lstatSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "../../config/errors.js";
+import { UserError } from "../../errors.js";
 
 /**
  * Git worktrees that isolate parallel coding assignments. Everything goes through the git CLI

@@ -1,9 +1,9 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, UserError } from "../../../src/config/errors.js";
 import { loadOperatorConfig, operatorCommand, parseOperatorConfig } from "../../../src/config/operator.js";
 import { Workspace } from "../../../src/config/workspace.js";
+import { ConfigError, UserError } from "../../../src/errors.js";
 import { tempDir, writeFiles } from "../../helpers/temp.js";
 
 let dir: string;
