@@ -14,5 +14,9 @@ export const runResource = defineResource({
   list: ({ engine }) =>
     listRuns(engine).map((r) => ({ uri: runUri(r.id), name: r.id, description: `run of ${r.workflow}` })),
   read: ({ run_id }, { engine }) =>
-    JSON.stringify(afterStatus(getStatus(engine, { run_id: run_id ?? "" }), listWorkflows(engine)), null, 2),
+    JSON.stringify(
+      afterStatus(getStatus(engine, { run_id: run_id ?? "" }), () => listWorkflows(engine)),
+      null,
+      2,
+    ),
 });

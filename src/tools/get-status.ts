@@ -18,6 +18,6 @@ Example: {} or {"run_id": "wf-1"}`,
     runs: objectList,
     next: z.array(z.string()),
   },
-  handle: async (args, { engine }) => afterStatus(getStatus(engine, args), listWorkflows(engine)),
+  handle: async (args, { engine }) => afterStatus(getStatus(engine, args), () => listWorkflows(engine)),
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });

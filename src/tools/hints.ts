@@ -71,7 +71,7 @@ export function afterDecompose(r: DecomposeResult): string {
 }
 
 /** Suggested calls for get_status (and the run resource), in the order the orchestrator should make them. */
-export function statusNext(runs: readonly RunStatusReport[], workflows: readonly string[]): string[] {
+export function statusNext(runs: readonly RunStatusReport[], workflows: () => readonly string[]): string[] {
   const next: string[] = [];
   for (const run of runs) {
     if (run.status !== "active") continue;
@@ -110,23 +110,21 @@ export function statusNext(runs: readonly RunStatusReport[], workflows: readonly
     }
   }
   if (runs.length === 0) {
+    const names = workflows();
     next.push(
-      `start a run: create_iteration {"workflow": "${workflows[0] ?? "<name>"}"} (workflows: ${workflows.join(", ")})`,
+      `start a run: create_iteration {"workflow": "${names[0] ?? "<name>"}"} (workflows: ${names.join(", ")})`,
     );
   }
   return next;
 }
 
-/** A status report as get_status and the run resource show it: with the suggested calls. */
+/**
+ * A status report as get_status and the run resource show it: with the suggested calls. The
+ * workflows are listed only when there is no run to suggest anything about.
+ */
 export function afterStatus(
   report: StatusReport,
-  workflows: readonly { name: string }[],
+  workflows: () => readonly { name: string }[],
 ): StatusReport & { next: string[] } {
-  return {
-    ...report,
-    next: statusNext(
-      report.runs,
-      workflows.map((w) => w.name),
-    ),
-  };
+  return { ...report, next: statusNext(report.runs, () => workflows().map((w) => w.name)) };
 }

@@ -280,5 +280,5 @@ describe("get_status next", () => {
 
 /** The suggested calls get_status shows with the current status. */
 function nextOf(): string[] {
-  return afterStatus(getStatus(engine, {}), listWorkflows(engine)).next;
+  return afterStatus(getStatus(engine, {}), () => listWorkflows(engine)).next;
 }
