@@ -163,6 +163,25 @@ function parsePort(value: string): number {
 }
 
 program
+  .command("dashboard")
+  .description(
+    "serve the live web dashboard on 127.0.0.1 and print its link (the link carries the access token)",
+  )
+  .option("--port <n>", "port, 0 for a free one", "7767")
+  .option("--open", "open the link in the default browser")
+  .action((opts: { port: string; open?: boolean }, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) =>
+        (await import("./commands/dashboard.js")).dashboardCommand(
+          engine,
+          { port: parsePort(opts.port), open: opts.open },
+          consoleOutput,
+        ),
+      ),
+    ),
+  );
+
+program
   .command("generate")
   .description(
     "create an iteration and write its agent prompts, printing the allocation table (the seed's generate_prompts.py)",

@@ -2,6 +2,7 @@ import { iterationFileResources, promptResource } from "./iteration-files.js";
 import { learningsResource } from "./learnings.js";
 import type { ResourceDefinition } from "./resource.js";
 import { roleResource } from "./roles.js";
+import { runViewAppResource } from "./run-view-app.js";
 import { runResource } from "./runs.js";
 import { workflowListResource, workflowResource } from "./workflows.js";
 
@@ -14,4 +15,5 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   ...iterationFileResources,
   promptResource,
   learningsResource,
+  runViewAppResource,
 ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { createIteration } from "../engine/create-iteration.js";
 import { afterCreate } from "./hints.js";
 import { defineTool } from "./tool.js";
@@ -7,6 +8,7 @@ export const createIterationTool = defineTool({
   name: "create_iteration",
   title: "Create iteration",
   kind: "write",
+  meta: RUN_VIEW_META,
   description: `Start a run of a workflow (baton://workflows) or continue one (run_id): materializes the next ready iteration's folder (CONTEXT.md, COMPLETION_CRITERIA.md, README.md). Then call generate_prompts. Refuses iterations whose dependencies have not passed validation unless force.
 Returns run_id, iteration_id, path, targets, next.
 Example: {"workflow": "incident-response", "inputs": {"id": "INC-42"}}`,

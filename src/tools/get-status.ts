@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { listWorkflows } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
 import { afterStatus } from "./hints.js";
@@ -8,6 +9,7 @@ export const getStatusTool = defineTool({
   name: "get_status",
   title: "Get status",
   kind: "read",
+  meta: RUN_VIEW_META,
   description: `Progress of runs → iterations → assignments from the deliverable files on disk (state, progress 0–1, stalled, attempts) and next[]: suggested calls. Use it to decide what to do next and while agents work.
 Example: {} or {"run_id": "wf-1"}`,
   input: {

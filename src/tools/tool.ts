@@ -35,6 +35,8 @@ export interface ToolDefinition<I extends ZodRawShape = ZodRawShape, O extends Z
   handle(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<z.infer<z.ZodObject<O>>>;
   /** One line for the text content, so hosts that ignore structuredContent still see the gist. */
   summarize(result: z.infer<z.ZodObject<O>>): string;
+  /** Tool `_meta`, e.g. the MCP App that shows its result (src/dashboard/mcp-app.ts). */
+  meta?: Record<string, unknown>;
 }
 
 export function defineTool<I extends ZodRawShape, O extends ZodRawShape>(
@@ -71,6 +73,7 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: Serve
       inputSchema: tool.input,
       outputSchema: tool.output,
       annotations: annotationsFor(tool),
+      ...(tool.meta ? { _meta: tool.meta } : {}),
     },
     async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
       const token = extra._meta?.progressToken;

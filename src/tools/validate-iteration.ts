@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { afterValidate } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
@@ -13,6 +14,7 @@ export const validateIterationTool = defineTool({
   name: "validate_iteration",
   title: "Validate an iteration",
   kind: "write",
+  meta: RUN_VIEW_META,
   description: `Run every deterministic check of an iteration (exists, size, format, and the workflow's checks). Call when agents report done; only a pass completes the iteration and unlocks its dependents.
 Returns passed, counts (needs_review: human criteria), failures[] with exact reasons, rework[] (prompt_uri per failing assignment; bounded attempts, then failed_assignments). Writes VALIDATION.md.
 Example: {"iteration_id": "wf-1-i01"}`,

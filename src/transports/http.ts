@@ -173,7 +173,15 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     return true;
   };
 
+  // The web dashboard at `/` (src/dashboard), loaded on its first request so MCP start-up stays lean.
+  let dashboard: Promise<import("../dashboard/server.js").Dashboard> | undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if ((req.url ?? "/").split("?")[0] !== MCP_PATH) {
+      dashboard ??= import("../dashboard/server.js").then((m) =>
+        m.createDashboard(deps, { token: options.token, hostNames: [...allowedNames], port: () => port }),
+      );
+      if (await (await dashboard).handle(req, res)) return;
+    }
     if (!admit(req, res)) return;
     if (closing) {
       sendJsonError(res, 503, "Service Unavailable: the server is shutting down", { Connection: "close" });
@@ -276,6 +284,7 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
       closed ??= (async () => {
         closing = true;
         clearInterval(sweeper);
+        void dashboard?.then((d) => d.close());
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         await Promise.all([...sessions.values()].map((session) => endSession(session)));
         http.closeAllConnections();

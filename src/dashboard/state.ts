@@ -1,0 +1,208 @@
+// The dashboard's only door into the engine: every read and every action of the web view and its
+// API goes through this module, so an engine redesign changes this file and nothing else here.
+import { existsSync, statSync } from "node:fs";
+import { UserError } from "../config/errors.js";
+import type { Engine } from "../engine/engine.js";
+import { type Learning, learningsFile, readLearnings, writeLearnings } from "../engine/learnings.js";
+import { LiveMonitor } from "../engine/monitor.js";
+import { getStatus } from "../engine/status.js";
+import type { ValidationReport } from "../engine/validation.js";
+import type {
+  AssignmentView,
+  IterationView,
+  LearningView,
+  RunSummary,
+  RunView,
+  ValidationView,
+} from "./view-types.js";
+
+/** Runs, newest first, with their iterations' overall progress. */
+export function listRuns(engine: Engine): RunSummary[] {
+  const runs = engine.store.listRuns();
+  return runs
+    .map((run): RunSummary => {
+      const iterations = engine.store.listIterations(run.id);
+      const total = engine.workflowOf(run).spec.iterations.length;
+      return {
+        id: run.id,
+        workflow: run.workflow,
+        status: run.status,
+        created_at: run.created_at,
+        iterations_passed: iterations.filter((it) => it.state === "passed").length,
+        iterations_total: total,
+      };
+    })
+    .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+}
+
+/** One run: its iteration graph (created or not), each iteration's assignments, validation and learnings. */
+export function runView(engine: Engine, runId: string): RunView {
+  const run = engine.getRun(runId);
+  const workflow = engine.workflowOf(run);
+  const status = getStatus(engine, { run_id: run.id }).runs[0];
+  const records = new Map(engine.store.listIterations(run.id).map((it) => [it.name, it]));
+  const observed = new Map((status?.iterations ?? []).map((it) => [it.name, it]));
+  const passed = new Set([...records.values()].filter((it) => it.state === "passed").map((it) => it.name));
+  const iterations = workflow.spec.iterations.map((spec): IterationView => {
+    const record = records.get(spec.name);
+    const seen = observed.get(spec.name);
+    const waiting = spec.dependencies.filter((d) => !passed.has(d));
+    const stored = record
+      ? new Map(engine.store.listAssignments(record.id).map((a) => [a.id, a]))
+      : new Map();
+    const assignments = (seen?.assignments ?? []).map((a): AssignmentView => {
+      const row = stored.get(a.id);
+      const estimate = row?.estimate;
+      return {
+        id: a.id,
+        role: a.role,
+        state: a.state,
+        progress: a.progress,
+        stalled: a.stalled,
+        agent: a.agent,
+        attempts: a.attempts,
+        deliverables_done: a.deliverables_done,
+        deliverables_total: a.deliverables_total,
+        estimated_tokens: estimate
+          ? estimate.prompt_tokens + estimate.input_tokens + estimate.output_tokens
+          : null,
+        tokens_used: row?.tokens_used ?? null,
+      };
+    });
+    return {
+      id: record?.id ?? null,
+      name: spec.name,
+      goal: spec.goal,
+      state: record?.state ?? "not_created",
+      dependencies: spec.dependencies,
+      gate: waiting.length === 0 ? { open: true, waiting_on: [] } : { open: false, waiting_on: waiting },
+      // Approval gates are not part of the engine yet: null hides the field and its buttons.
+      approval: null,
+      progress: seen?.progress ?? (record?.state === "passed" ? 1 : 0),
+      path: record?.path ?? null,
+      assignments,
+      validation: record ? validationOf(engine, record.id) : null,
+      actions: record && record.state !== "materialized" ? ["revalidate"] : [],
+    };
+  });
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    status: run.status,
+    created_at: run.created_at,
+    inputs: run.inputs,
+    iterations,
+    learnings: learningsOf(engine, run.workflow),
+  };
+}
+
+function validationOf(engine: Engine, iterationId: string): ValidationView | null {
+  const latest = engine.store.latestValidation(iterationId);
+  if (!latest) return null;
+  const report = latest.report as Partial<ValidationReport>;
+  return {
+    at: latest.created_at,
+    passed: latest.passed,
+    failures: (report.failures ?? []).map((f) => ({
+      assignment_id: f.assignment_id,
+      deliverable: f.deliverable,
+      check: f.check,
+      reason: f.reason,
+    })),
+    rework: (report.rework ?? []).map((r) => ({
+      assignment_id: r.assignment_id,
+      attempt: r.attempt,
+      max_attempts: r.max_attempts,
+      prompt_path: r.prompt_path,
+    })),
+    needs_review: report.needs_review ?? [],
+  };
+}
+
+function learningsOf(engine: Engine, workflow: string): LearningView[] {
+  let learnings: Learning[];
+  try {
+    learnings = readLearnings(engine.workspace.root, workflow);
+  } catch {
+    // A person's broken edit is reported by the tools that apply learnings; the view just shows none.
+    return [];
+  }
+  return learnings.map((l) => ({
+    id: l.id,
+    kind: l.kind,
+    role: l.role ?? null,
+    text: l.text,
+    enabled: l.enabled,
+    evidence: { ...l.evidence },
+  }));
+}
+
+/** Re-runs an iteration's checks: the operation behind the validate_iteration tool. */
+export async function revalidate(
+  engine: Engine,
+  iterationId: string,
+): Promise<{ passed: boolean; failed: number }> {
+  const report = await engine.validateIteration({ iteration_id: iterationId });
+  return { passed: report.passed, failed: report.counts.failed };
+}
+
+/**
+ * Turns a learning on or off the way a person does by hand: `enabled` in the learnings file, which
+ * synthesis always keeps as the person left it.
+ */
+export function setLearningEnabled(engine: Engine, workflow: string, id: string, enabled: boolean): void {
+  const known = engine.listWorkflows().map((w) => w.name);
+  if (!known.includes(workflow)) throw new UserError(`unknown workflow \`${workflow}\``);
+  const learnings = readLearnings(engine.workspace.root, workflow);
+  const target = learnings.find((l) => l.id === id);
+  if (!target) throw new UserError(`workflow ${workflow} has no learning \`${id}\``);
+  if (target.enabled === enabled) return;
+  writeLearnings(
+    engine.workspace.root,
+    workflow,
+    learnings.map((l) => (l.id === id ? { ...l, enabled } : l)),
+  );
+}
+
+/**
+ * Notices changes made by any process sharing the workspace: deliverable writes (through the live
+ * monitor), state changes (the store's event log) and edits of learnings files.
+ */
+export class ChangeWatch {
+  private readonly monitor: LiveMonitor;
+  private lastEvent: number;
+  private learningStamps = "";
+
+  constructor(private readonly engine: Engine) {
+    this.monitor = new LiveMonitor(engine);
+    this.lastEvent = engine.store.listEvents().at(-1)?.id ?? 0;
+    this.learningStamps = this.stamps();
+  }
+
+  /** Whether anything changed since the previous look. */
+  changed(): boolean {
+    let changed = this.monitor.tick().length > 0;
+    const last = this.engine.store.listEvents({ after_id: this.lastEvent }).at(-1)?.id;
+    if (last !== undefined) {
+      this.lastEvent = last;
+      changed = true;
+    }
+    const stamps = this.stamps();
+    if (stamps !== this.learningStamps) {
+      this.learningStamps = stamps;
+      changed = true;
+    }
+    return changed;
+  }
+
+  private stamps(): string {
+    const workflows = new Set(this.engine.store.listRuns().map((r) => r.workflow));
+    return [...workflows]
+      .map((w) => {
+        const file = learningsFile(this.engine.workspace.root, w);
+        const stat = existsSync(file) ? statSync(file) : undefined;
+        return `${w}:${stat ? `${stat.size}:${stat.mtimeMs}` : "-"}`;
+      })
+      .join("|");
+  }
+}
