@@ -4,7 +4,7 @@ import type { IterationView } from "../view-types.js";
 import { percent } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const NODE_W = 180;
+const NODE_W = 210;
 const NODE_H = 58;
 
 function svg<K extends keyof SVGElementTagNameMap>(
@@ -67,7 +67,7 @@ export function iterationGraph(iterations: readonly IterationView[], narrow: boo
     link.setAttribute("aria-label", describeIteration(it));
     link.append(svg("rect", { x, y, width: NODE_W, height: NODE_H, rx: 8 }));
     const title = svg("text", { x: x + 10, y: y + 22, class: "node-title" });
-    title.textContent = it.name.length > 22 ? `${it.name.slice(0, 21)}…` : it.name;
+    title.textContent = it.name.length > 24 ? `${it.name.slice(0, 23)}…` : it.name;
     const sub = svg("text", { x: x + 10, y: y + 42, class: "node-sub" });
     const gate = it.gate.open ? "" : " · gated";
     sub.textContent = `${it.state.replace("_", " ")}${it.state === "not_created" ? "" : ` · ${percent(it.progress)}%`}${gate}`;

@@ -228,8 +228,12 @@ function learningItem(view: RunView, l: LearningView): HTMLElement {
   );
 }
 
+let shown: RunView | null = null;
+const NARROW_PX = 640;
+
 function renderRun(view: RunView): void {
-  const narrow = main.clientWidth < 640;
+  shown = view;
+  const narrow = main.clientWidth < NARROW_PX;
   const inputs = Object.entries(view.inputs)
     .map(([k, v]) => `${k}=${v}`)
     .join(", ");
@@ -345,5 +349,15 @@ async function listen(): Promise<void> {
 }
 
 void refresh().then(() => listen());
+// The graph runs top to bottom in a narrow window: lay it out again when the width crosses over.
+let wasNarrow = main.clientWidth < NARROW_PX;
+window.addEventListener("resize", () => {
+  const narrow = main.clientWidth < NARROW_PX;
+  if (narrow !== wasNarrow && shown) {
+    const view = shown;
+    keepingFocus(() => renderRun(view));
+  }
+  wasNarrow = narrow;
+});
 // Ages ("3 min ago") drift while nothing changes: a light re-render each minute keeps them honest.
 setInterval(() => void refresh(), 60_000);
