@@ -1,0 +1,103 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult, TextResourceContents } from "@modelcontextprotocol/sdk/types.js";
+import { build } from "esbuild";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RUN_VIEW_URI } from "../../src/dashboard/mcp-app.js";
+import { openEngine } from "../helpers/baton.js";
+import { CLI, exampleWorkspace, REPO_ROOT } from "../helpers/temp.js";
+import { cleanEnv } from "./http-server.js";
+
+// The MCP App as a host that supports the extension shows it: the built server spawned over stdio,
+// the ui:// resource framed by the extension's AppBridge in headless Chromium, fed get_status's
+// result; its Refresh button calls get_status back through the host.
+
+const CHROMIUM = [process.env.BATON_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (file): file is string => file !== undefined && file !== "" && existsSync(file),
+);
+if (!CHROMIUM) console.warn("MCP App browser test skipped: no Chromium (apt-get install -y chromium)");
+
+describe.skipIf(!CHROMIUM)("the MCP App run view in a host", () => {
+  let cleanup: () => void;
+  let client: Client;
+  let browser: Browser;
+  let runId: string;
+
+  beforeAll(async () => {
+    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
+    const temp = exampleWorkspace();
+    cleanup = temp.cleanup;
+    const { engine, close } = openEngine(temp.dir);
+    try {
+      const created = await engine.createIteration({ workflow: "user-story-refinement" });
+      runId = created.run_id;
+      await engine.generatePrompts({ iteration_id: created.iteration_id });
+    } finally {
+      close();
+    }
+    client = new Client({ name: "baton-app-host", version: "0.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, "-w", temp.dir, "serve"],
+        env: cleanEnv() as Record<string, string>,
+        stderr: "ignore",
+      }),
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await client?.close();
+    cleanup?.();
+  });
+
+  it("renders get_status's result inline and refreshes through the host's tools/call", async () => {
+    const tools = (await client.listTools()).tools;
+    const getStatus = tools.find((t) => t.name === "get_status");
+    const uri = (getStatus?._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri;
+    expect(uri).toBe(RUN_VIEW_URI);
+    const resource = (await client.readResource({ uri: uri as string })).contents[0] as TextResourceContents;
+    expect(resource.mimeType).toBe("text/html;profile=mcp-app");
+    const result = (await client.callTool({ name: "get_status", arguments: {} })) as CallToolResult;
+
+    const host = await build({
+      entryPoints: [path.join(REPO_ROOT, "test", "browser", "mcp-app-host.ts")],
+      bundle: true,
+      write: false,
+      format: "iife",
+      logLevel: "warning",
+    });
+    const page = await browser.newPage();
+    const calls: string[] = [];
+    await page.exposeFunction(
+      "hostCallTool",
+      async (params: { name: string; arguments?: Record<string, unknown> }) => {
+        calls.push(params.name);
+        return client.callTool(params);
+      },
+    );
+    await page.setContent("<!doctype html><title>host</title><body></body>");
+    await page.addScriptTag({ content: host.outputFiles[0]?.text ?? "" });
+    await page.evaluate(
+      ([html, toolResult]) =>
+        (globalThis as unknown as { startView(h: string, r: unknown): Promise<void> }).startView(
+          html,
+          toolResult,
+        ),
+      [resource.text, result] as const,
+    );
+
+    const view = page.frameLocator("#app");
+    await view.getByRole("heading", { name: /requirements-analysis/ }).waitFor({ timeout: 15_000 });
+    await expect(view.getByRole("heading", { name: new RegExp(runId) }).count()).resolves.toBe(1);
+    expect(await view.getByRole("progressbar").count()).toBeGreaterThan(1);
+    expect(calls).toEqual([]);
+    await view.getByRole("button", { name: "Refresh" }).click();
+    await view.getByRole("button", { name: "Refresh" }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => calls, { timeout: 15_000 }).toEqual(["get_status"]);
+  });
+});
