@@ -53,6 +53,25 @@ interface PageWindow {
   };
 }
 
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 interface Spawned {
   child: ChildProcess;
   url: string;
@@ -173,6 +192,34 @@ describe("baton dashboard guards", () => {
       Authorization: `Bearer ${token}`,
     });
     expect(origin.status).toBe(403);
+  });
+
+  it("answers bad actions with what was wrong and what is valid", async () => {
+    const headers = { Host: new URL(base).host, Authorization: `Bearer ${token}` };
+    const json = { ...headers, "Content-Type": "application/json" };
+    const form = await rawPost(
+      `${base}/api/learnings/${WORKFLOW}/remind-acceptance-criteria`,
+      headers,
+      "enabled=false",
+    );
+    expect(form.status).toBe(415);
+    const unknown = await rawPost(
+      `${base}/api/learnings/${WORKFLOW}/no-such-learning`,
+      json,
+      '{"enabled": false}',
+    );
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body).error).toContain("no learning `no-such-learning`");
+    const notBoolean = await rawPost(
+      `${base}/api/learnings/${WORKFLOW}/remind-acceptance-criteria`,
+      json,
+      "{}",
+    );
+    expect(JSON.parse(notBoolean.body).error).toContain('{"enabled": false}');
+    const run = await rawGet(`${base}/api/runs/no-such-run`, headers);
+    expect(run.status).toBe(400);
+    expect(JSON.parse(run.body).error).toContain("no-such-run");
+    expect(run.body).not.toContain(dir);
   });
 });
 

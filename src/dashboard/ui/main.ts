@@ -124,7 +124,10 @@ function validationSection(it: IterationView): HTMLElement | null {
             "li",
             { "data-failure": f.assignment_id ?? "" },
             h("span", { class: "mono" }, `${f.check}`),
-            f.deliverable ? h("span", { class: "muted" }, ` ${f.deliverable}`) : null,
+            // Most reasons name their file already; the path is added only where one does not.
+            f.deliverable && !f.reason.includes(f.deliverable)
+              ? h("span", { class: "muted" }, ` ${f.deliverable}`)
+              : null,
             h("div", { class: "reason" }, f.reason),
           ),
         ),
