@@ -47,9 +47,7 @@ export function runView(engine: Engine, runId: string): RunView {
     const record = records.get(spec.name);
     const seen = observed.get(spec.name);
     const waiting = spec.dependencies.filter((d) => !passed.has(d));
-    const stored = record
-      ? new Map(engine.store.listAssignments(record.id).map((a) => [a.id, a]))
-      : new Map();
+    const stored = new Map(record ? engine.store.listAssignments(record.id).map((a) => [a.id, a]) : []);
     const assignments = (seen?.assignments ?? []).map((a): AssignmentView => {
       const row = stored.get(a.id);
       const estimate = row?.estimate;

@@ -8,6 +8,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLearnings, writeLearnings } from "../../src/engine/learnings.js";
 import { openEngine, textOfSize } from "../helpers/baton.js";
+import { CHROMIUM } from "../helpers/browser.js";
 import { CLI, exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
 import { cleanEnv, spawnHttpServer } from "./http-server.js";
 
@@ -16,10 +17,8 @@ import { cleanEnv, spawnHttpServer } from "./http-server.js";
 // test process is another process's write as far as the dashboard is concerned.
 
 const WORKFLOW = "user-story-refinement";
-const CHROMIUM = [process.env.BATON_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (file): file is string => file !== undefined && file !== "" && existsSync(file),
-);
-if (!CHROMIUM) console.warn("dashboard browser tests skipped: no Chromium (apt-get install -y chromium)");
+if (!CHROMIUM)
+  console.warn("browser tests skipped (dashboard, MCP App): no Chromium; apt-get install -y chromium");
 
 /** A raw request, so Host and Authorization can be anything. */
 function rawGet(

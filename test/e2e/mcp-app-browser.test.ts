@@ -8,17 +8,13 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUN_VIEW_URI } from "../../src/dashboard/mcp-app.js";
 import { openEngine } from "../helpers/baton.js";
+import { CHROMIUM } from "../helpers/browser.js";
 import { CLI, exampleWorkspace, REPO_ROOT } from "../helpers/temp.js";
 import { cleanEnv } from "./http-server.js";
 
 // The MCP App as a host that supports the extension shows it: the built server spawned over stdio,
 // the ui:// resource framed by the extension's AppBridge in headless Chromium, fed get_status's
 // result; its Refresh button calls get_status back through the host.
-
-const CHROMIUM = [process.env.BATON_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (file): file is string => file !== undefined && file !== "" && existsSync(file),
-);
-if (!CHROMIUM) console.warn("MCP App browser test skipped: no Chromium (apt-get install -y chromium)");
 
 describe.skipIf(!CHROMIUM)("the MCP App run view in a host", () => {
   let cleanup: () => void;

@@ -196,7 +196,6 @@ function learningItem(view: RunView, l: LearningView): HTMLElement {
     id,
     "data-learning": l.id,
     checked: l.enabled,
-    "aria-checked": String(l.enabled),
   });
   toggle.addEventListener("change", async () => {
     toggle.disabled = true;
@@ -277,17 +276,19 @@ function renderRun(view: RunView): void {
 
 /** Re-renders while keeping keyboard focus on the same control. */
 function keepingFocus(render: () => void): void {
-  const active = document.activeElement as HTMLElement | null;
-  const key =
-    active?.id ||
-    (active?.dataset.action
-      ? `[data-action="${active.dataset.action}"][data-iteration="${active.dataset.iteration}"]`
-      : null) ||
-    (active?.dataset.run ? `[data-run="${active.dataset.run}"]` : null);
+  const active = document.activeElement as HTMLElement | SVGElement | null;
+  const data = active?.dataset ?? {};
+  const key = active?.id
+    ? `#${CSS.escape(active.id)}`
+    : data.action
+      ? `[data-action="${data.action}"][data-iteration="${data.iteration}"]`
+      : data.run
+        ? `[data-run="${data.run}"]`
+        : data.node
+          ? `[data-node="${data.node}"]`
+          : null;
   render();
-  if (!key) return;
-  const again = key.startsWith("[") ? document.querySelector<HTMLElement>(key) : document.getElementById(key);
-  again?.focus();
+  if (key) document.querySelector<HTMLElement | SVGElement>(key)?.focus();
 }
 
 let pending: Promise<void> | null = null;
