@@ -5,8 +5,6 @@ import { UserError } from "../config/errors.js";
 import type { ServerDeps } from "../server.js";
 import { createDashboard, LOOPBACK_NAMES } from "./server.js";
 
-export const DEFAULT_DASHBOARD_PORT = 7767;
-
 export interface DashboardHandle {
   /** The page's address with the token in its fragment: the fragment never reaches a server or a log. */
   url: string;
