@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { UserError } from "../config/errors.js";
+import { UserError } from "../errors.js";
 import type { ServerDeps } from "../server.js";
 import { createDashboard, LOOPBACK_NAMES } from "./server.js";
 

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ConfigError, UserError } from "../config/errors.js";
-import { Engine } from "../engine/engine.js";
+import { createEngine } from "../engine/engine.js";
+import { ConfigError, UserError } from "../errors.js";
 import type { ServerDeps } from "../server.js";
-import { StoreError } from "../store/store.js";
+import { StoreError } from "../store/api.js";
 import { ChangeWatch, listRuns, revalidate, runView, setLearningEnabled } from "./state.js";
 
 /** How often the dashboard looks for changes while a browser listens: well inside the 2 s promise. */
@@ -94,7 +94,7 @@ const SECURITY_HEADERS = {
  * as the MCP endpoint does: Host and Origin against DNS rebinding, then the bearer token.
  */
 export function createDashboard(deps: ServerDeps, options: DashboardOptions): Dashboard {
-  const engine = new Engine(deps);
+  const engine = createEngine(deps);
   const names = new Set(options.hostNames);
   const streams = new Set<ServerResponse>();
   let watch: ChangeWatch | undefined;

@@ -1,12 +1,23 @@
 // The dashboard's only door into the engine: every read and every action of the web view and its
 // API goes through this module, so an engine redesign changes this file and nothing else here.
 import { existsSync, statSync } from "node:fs";
-import { UserError } from "../config/errors.js";
-import type { Engine } from "../engine/engine.js";
+import type { EngineContext as Engine } from "../engine/engine.js";
 import { type Learning, learningsFile, readLearnings, writeLearnings } from "../engine/learnings.js";
 import { LiveMonitor } from "../engine/monitor.js";
+import {
+  eventsAfter,
+  lastEventId,
+  latestValidation,
+  listAssignments,
+  listIterations,
+  listRuns as listRunRecords,
+  listWorkflows,
+} from "../engine/queries.js";
+import { getRun } from "../engine/resolve.js";
 import { getStatus } from "../engine/status.js";
-import type { ValidationReport } from "../engine/validation.js";
+import { validateIteration } from "../engine/validation.js";
+import type { ValidationReport } from "../engine/validation-report.js";
+import { UserError } from "../errors.js";
 import type {
   AssignmentView,
   IterationView,
@@ -18,11 +29,11 @@ import type {
 
 /** Runs, newest first, with their iterations' overall progress. */
 export function listRuns(engine: Engine): RunSummary[] {
-  const runs = engine.store.listRuns();
+  const runs = listRunRecords(engine);
   return runs
     .map((run): RunSummary => {
-      const iterations = engine.store.listIterations(run.id);
-      const total = engine.workflowOf(run).spec.iterations.length;
+      const iterations = listIterations(engine, run.id);
+      const total = engine.catalog.workflowOf(run).spec.iterations.length;
       return {
         id: run.id,
         workflow: run.workflow,
@@ -37,17 +48,17 @@ export function listRuns(engine: Engine): RunSummary[] {
 
 /** One run: its iteration graph (created or not), each iteration's assignments, validation and learnings. */
 export function runView(engine: Engine, runId: string): RunView {
-  const run = engine.getRun(runId);
-  const workflow = engine.workflowOf(run);
+  const run = getRun(engine, runId);
+  const workflow = engine.catalog.workflowOf(run);
   const status = getStatus(engine, { run_id: run.id }).runs[0];
-  const records = new Map(engine.store.listIterations(run.id).map((it) => [it.name, it]));
+  const records = new Map(listIterations(engine, run.id).map((it) => [it.name, it]));
   const observed = new Map((status?.iterations ?? []).map((it) => [it.name, it]));
   const passed = new Set([...records.values()].filter((it) => it.state === "passed").map((it) => it.name));
   const iterations = workflow.spec.iterations.map((spec): IterationView => {
     const record = records.get(spec.name);
     const seen = observed.get(spec.name);
     const waiting = spec.dependencies.filter((d) => !passed.has(d));
-    const stored = new Map(record ? engine.store.listAssignments(record.id).map((a) => [a.id, a]) : []);
+    const stored = new Map(record ? listAssignments(engine, record).map((a) => [a.id, a]) : []);
     const assignments = (seen?.assignments ?? []).map((a): AssignmentView => {
       const row = stored.get(a.id);
       const estimate = row?.estimate;
@@ -95,7 +106,7 @@ export function runView(engine: Engine, runId: string): RunView {
 }
 
 function validationOf(engine: Engine, iterationId: string): ValidationView | null {
-  const latest = engine.store.latestValidation(iterationId);
+  const latest = latestValidation(engine, iterationId);
   if (!latest) return null;
   const report = latest.report as Partial<ValidationReport>;
   return {
@@ -140,7 +151,7 @@ export async function revalidate(
   engine: Engine,
   iterationId: string,
 ): Promise<{ passed: boolean; failed: number }> {
-  const report = await engine.validateIteration({ iteration_id: iterationId });
+  const report = await validateIteration(engine, { iteration_id: iterationId });
   return { passed: report.passed, failed: report.counts.failed };
 }
 
@@ -149,7 +160,7 @@ export async function revalidate(
  * synthesis always keeps as the person left it.
  */
 export function setLearningEnabled(engine: Engine, workflow: string, id: string, enabled: boolean): void {
-  const known = engine.listWorkflows().map((w) => w.name);
+  const known = listWorkflows(engine).map((w) => w.name);
   if (!known.includes(workflow)) throw new UserError(`unknown workflow \`${workflow}\``);
   const learnings = readLearnings(engine.workspace.root, workflow);
   const target = learnings.find((l) => l.id === id);
@@ -173,14 +184,14 @@ export class ChangeWatch {
 
   constructor(private readonly engine: Engine) {
     this.monitor = new LiveMonitor(engine);
-    this.lastEvent = engine.store.listEvents().at(-1)?.id ?? 0;
+    this.lastEvent = lastEventId(engine);
     this.learningStamps = this.stamps();
   }
 
   /** Whether anything changed since the previous look. */
   changed(): boolean {
     let changed = this.monitor.tick().length > 0;
-    const last = this.engine.store.listEvents({ after_id: this.lastEvent }).at(-1)?.id;
+    const last = eventsAfter(this.engine, this.lastEvent).at(-1)?.id;
     if (last !== undefined) {
       this.lastEvent = last;
       changed = true;
@@ -194,7 +205,7 @@ export class ChangeWatch {
   }
 
   private stamps(): string {
-    const workflows = new Set(this.engine.store.listRuns().map((r) => r.workflow));
+    const workflows = new Set(listRunRecords(this.engine).map((r) => r.workflow));
     return [...workflows]
       .map((w) => {
         const file = learningsFile(this.engine.workspace.root, w);

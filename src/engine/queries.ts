@@ -3,7 +3,13 @@ import path from "node:path";
 import type { Role } from "../config/roles.js";
 import type { WorkflowEntry } from "../config/workflows.js";
 import { quoteList, UserError } from "../errors.js";
-import type { AssignmentRecord, EventRecord, IterationRecord, RunRecord } from "../store/records.js";
+import type {
+  AssignmentRecord,
+  EventRecord,
+  IterationRecord,
+  RunRecord,
+  ValidationRecord,
+} from "../store/records.js";
 import type { EngineContext } from "./engine.js";
 import { learningsFile } from "./learnings.js";
 import { resolveIteration } from "./resolve.js";
@@ -41,6 +47,11 @@ export function listAssignments(ctx: EngineContext, iteration: IterationRecord):
 /** Iterations whose folder holds `file` now (a resource list shows only files that exist). */
 export function iterationsWithFile(ctx: EngineContext, file: string): IterationRecord[] {
   return ctx.store.listIterations().filter((it) => existsSync(path.join(ctx.workspace.root, it.path, file)));
+}
+
+/** The newest validation report of an iteration, if it was ever validated. */
+export function latestValidation(ctx: EngineContext, iterationId: string): ValidationRecord | undefined {
+  return ctx.store.latestValidation(iterationId);
 }
 
 /** The id of the newest event, so a watcher reads only what comes after it. */

@@ -6,7 +6,10 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { generatePrompts } from "../../src/engine/generate.js";
 import { readLearnings, writeLearnings } from "../../src/engine/learnings.js";
+import { validateIteration } from "../../src/engine/validation.js";
 import { openEngine, textOfSize } from "../helpers/baton.js";
 import { CHROMIUM } from "../helpers/browser.js";
 import { CLI, exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
@@ -122,14 +125,14 @@ beforeAll(async () => {
   ({ dir, cleanup } = exampleWorkspace());
   const { engine, close } = openEngine(dir);
   try {
-    const created = await engine.createIteration({ workflow: WORKFLOW });
+    const created = await createIteration(engine, { workflow: WORKFLOW });
     iterationId = created.iteration_id;
-    const generated = await engine.generatePrompts({ iteration_id: iterationId });
+    const generated = await generatePrompts(engine, { iteration_id: iterationId });
     const first = generated.assignments[0];
     if (!first?.deliverables[0]) throw new Error("no assignment generated");
     assignmentId = first.id;
     deliverable = first.deliverables[0];
-    const report = await engine.validateIteration({ iteration_id: iterationId });
+    const report = await validateIteration(engine, { iteration_id: iterationId });
     expect(report.passed).toBe(false);
     firstReason = report.failures[0]?.reason ?? "";
     expect(firstReason).not.toBe("");

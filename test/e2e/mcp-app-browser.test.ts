@@ -7,6 +7,8 @@ import { build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUN_VIEW_URI } from "../../src/dashboard/mcp-app.js";
+import { createIteration } from "../../src/engine/create-iteration.js";
+import { generatePrompts } from "../../src/engine/generate.js";
 import { openEngine } from "../helpers/baton.js";
 import { CHROMIUM } from "../helpers/browser.js";
 import { CLI, exampleWorkspace, REPO_ROOT } from "../helpers/temp.js";
@@ -28,9 +30,9 @@ describe.skipIf(!CHROMIUM)("the MCP App run view in a host", () => {
     cleanup = temp.cleanup;
     const { engine, close } = openEngine(temp.dir);
     try {
-      const created = await engine.createIteration({ workflow: "user-story-refinement" });
+      const created = await createIteration(engine, { workflow: "user-story-refinement" });
       runId = created.run_id;
-      await engine.generatePrompts({ iteration_id: created.iteration_id });
+      await generatePrompts(engine, { iteration_id: created.iteration_id });
     } finally {
       close();
     }
