@@ -11,7 +11,14 @@ import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/api.js";
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "./transports/http-defaults.js";
+import {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_IDLE_MINUTES,
+  DEFAULT_MAX_SESSIONS,
+  type HttpFlags,
+  httpLimits,
+} from "./transports/http-defaults.js";
 import { serveStdio } from "./transports/stdio.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -117,21 +124,39 @@ program
   .option("--http", "serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio")
   .option("--port <n>", `HTTP port, 0 for a free one (default: ${DEFAULT_HTTP_PORT}; needs --http)`)
   .option("--host <h>", `HTTP address to bind (default: ${DEFAULT_HTTP_HOST}; needs --http)`)
+  .option("--max-sessions <n>", `HTTP sessions open at once (default: ${DEFAULT_MAX_SESSIONS}; needs --http)`)
+  .option(
+    "--idle-timeout <minutes>",
+    `close an HTTP session after this long without a request, 0 never (default: ${DEFAULT_IDLE_MINUTES}; needs --http)`,
+  )
+  .option(
+    "--allow-origin <origin>",
+    "also accept browser requests from this origin, e.g. http://localhost:5173 (repeatable; needs --http)",
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
   .addHelpText(
     "after",
     `
 Over HTTP, the server prints its URL to stderr ("baton: serving http://127.0.0.1:PORT/mcp ...").
 Every session shares the workspace and its database. Requests must name this server in their Host
-header (localhost, 127.0.0.1, [::1] or --host, with the port) and, from a browser, come from such an
-Origin: this blocks DNS rebinding. Set BATON_TOKEN to require "Authorization: Bearer <token>";
+header (localhost, 127.0.0.1, [::1] or --host, with the port) and, from a browser, come from this
+server's own origin (e.g. http://localhost:PORT) or one given with --allow-origin: this blocks DNS
+rebinding and other web pages. Set BATON_TOKEN to require "Authorization: Bearer <token>";
 do set it before binding --host to anything but a loopback address.`,
   )
   .option("--allow-commands", "let workflows' `command` checks run during validation (skipped otherwise)")
   .action(
-    (opts: { http?: boolean; port?: string; host?: string; allowCommands?: boolean }, command: Command) =>
+    (
+      opts: { http?: boolean; port?: string; host?: string; allowCommands?: boolean } & HttpFlags,
+      command: Command,
+    ) =>
       run(async () => {
-        if (!opts.http && (opts.port !== undefined || opts.host !== undefined))
-          throw new UserError("--port and --host apply to HTTP: add --http");
+        const httpFlags = [opts.port, opts.host, opts.maxSessions, opts.idleTimeout, opts.allowOrigin];
+        if (!opts.http && httpFlags.some((flag) => flag !== undefined))
+          throw new UserError(
+            "--port, --host, --max-sessions, --idle-timeout and --allow-origin apply to HTTP: add --http",
+          );
+        const limits = httpLimits(opts);
         const port = opts.port === undefined ? DEFAULT_HTTP_PORT : parsePort(opts.port);
         const host = opts.host ?? DEFAULT_HTTP_HOST;
         if (host.trim() === "") throw new UserError("--host needs an address, e.g. 127.0.0.1");
@@ -148,6 +173,7 @@ do set it before binding --host to anything but a loopback address.`,
             host,
             token: process.env.BATON_TOKEN || undefined,
             hub,
+            ...limits,
           });
         else await serveStdio(deps, { hub });
         return 0;

@@ -66,6 +66,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  // Under `serve --http` the SDK's Express app has parsed JSON bodies already.
+  const parsed = (req as { body?: unknown }).body;
+  if (parsed !== undefined) return parsed;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -1,12 +1,21 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { InvalidTokenError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { NextFunction, Request, Response } from "express";
 import { UserError } from "../errors.js";
 import type { SubscriptionHub } from "../resources/subscriptions.js";
 import { type BuiltServer, createServer, type ServerDeps } from "../server.js";
 
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "./http-defaults.js";
+import {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_IDLE_MINUTES,
+  DEFAULT_MAX_SESSIONS,
+} from "./http-defaults.js";
 
 export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT };
 export const MCP_PATH = "/mcp";
@@ -24,13 +33,22 @@ export interface HttpOptions {
   /** Where each session's resource subscriptions are registered, for a workspace watcher to notify. */
   hub?: SubscriptionHub;
   /**
-   * A session with no request and no open stream for this long is closed, for clients that vanish
-   * without DELETE. Default 30 minutes; 0 keeps sessions until DELETE or shutdown.
+   * A session with no request for this long is closed (an open SSE stream does not keep it), for
+   * clients that vanish without DELETE. Default 30 minutes; 0 keeps sessions until DELETE or shutdown.
    */
   idleTimeoutMs?: number;
+  /** Sessions open at once; an initialize beyond them is answered 503. Default 64. */
+  maxSessions?: number;
+  /**
+   * Browser origins allowed besides the server's own (http://localhost:PORT, http://127.0.0.1:PORT,
+   * http://[::1]:PORT and the bound host), e.g. `http://localhost:5173` for a web app in development.
+   */
+  allowedOrigins?: readonly string[];
+  /** Milliseconds since the epoch; tests pass a clock they move. */
+  now?: () => number;
 }
 
-export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = DEFAULT_IDLE_MINUTES * 60_000;
 
 export interface HttpHandle {
   /** The endpoint, e.g. http://127.0.0.1:7766/mcp. */
@@ -38,6 +56,8 @@ export interface HttpHandle {
   port: number;
   /** Sessions open now. */
   readonly sessions: number;
+  /** Closes the sessions idle past the timeout now (a timer also does every minute); resolves with how many. */
+  reapIdle(): Promise<number>;
   /** Stops listening and closes every session; the store stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -45,20 +65,11 @@ export interface HttpHandle {
 interface Session {
   transport: StreamableHTTPServerTransport;
   built: BuiltServer;
-  /** Requests (including SSE streams) in flight. */
-  active: number;
+  /** POST and DELETE requests in flight; an SSE stream (GET) does not count: a client only listening is idle. */
+  busy: number;
+  /** When the last request began or ended. */
   lastSeen: number;
   ended?: Promise<void>;
-}
-
-/** Counts a request against its session until the response is finished or the connection drops. */
-function track(session: Session, res: ServerResponse): void {
-  session.active++;
-  session.lastSeen = Date.now();
-  res.once("close", () => {
-    session.active--;
-    session.lastSeen = Date.now();
-  });
 }
 
 /** `::1` → `[::1]`: the form a host takes in a URL and in a Host header. */
@@ -66,15 +77,22 @@ function urlHost(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host.toLowerCase();
 }
 
-/** hostname and port of a Host header or an origin's authority; undefined when it does not parse. */
-function parseAuthority(
-  authority: string,
-  defaultPort: number,
-): { hostname: string; port: number } | undefined {
+/** The port of a Host header; undefined when it does not parse. */
+function hostPort(authority: string): number | undefined {
   try {
     const url = new URL(`http://${authority}`);
     if (url.username || url.password || url.pathname !== "/" || url.search || url.hash) return undefined;
-    return { hostname: url.hostname, port: url.port ? Number(url.port) : defaultPort };
+    return url.port ? Number(url.port) : 80;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An Origin header as `scheme://host[:port]`, for comparing with the allowed ones; undefined when it is not one. */
+function normalOrigin(origin: string): string | undefined {
+  if (!/^https?:\/\/[^/]+$/i.test(origin)) return undefined;
+  try {
+    return new URL(origin).origin;
   } catch {
     return undefined;
   }
@@ -91,24 +109,32 @@ function sendJsonError(
   status: number,
   message: string,
   headers: Record<string, string> = {},
+  code = -32000,
 ): void {
   if (res.headersSent) return;
   res.writeHead(status, { "Content-Type": "application/json", ...headers });
-  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 }
 
 /**
- * Streamable HTTP: one MCP server per session (created at `initialize`, ended by DELETE or
- * shutdown), all sessions over the one store and workspace in `deps`. Guards every request in this
- * order: path, Host and Origin against DNS rebinding, then the bearer token.
+ * Streamable HTTP: one MCP server per session (created at `initialize`, ended by DELETE, by idling
+ * past the timeout, or by shutdown), all sessions over the one store and workspace in `deps`.
+ * Built on the SDK's Express app, which checks the Host name against DNS rebinding; Baton adds
+ * the port of that Host, the Origin, and then the SDK's bearer-token check when a token is set.
  */
 export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise<HttpHandle> {
   const sessions = new Map<string, Session>();
-  const allowedNames = new Set([...LOOPBACK_NAMES, urlHost(options.host)]);
+  const now = options.now ?? Date.now;
+  const allowedNames = [...new Set([...LOOPBACK_NAMES, urlHost(options.host)])];
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  /** Sessions being created by an initialize in flight: they count against the cap too. */
+  let opening = 0;
   let port = options.port;
+  let allowedOrigins = new Set<string>();
   let closing = false;
 
-  /** Closes a session's server once; closing it closes its transport, which calls back here. */
+  /** Closes a session's server once; closing it closes its transport (and its streams), which calls back here. */
   const endSession = (session: Session): Promise<void> => {
     if (session.ended) return session.ended;
     const id = session.transport.sessionId;
@@ -118,25 +144,41 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     return session.ended;
   };
 
-  /** Rejects a request that is not for us; answers it and returns false. */
-  const admit = (req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path !== MCP_PATH) {
-      sendJsonError(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
-      return false;
-    }
-    const host = parseAuthority(req.headers.host ?? "", 80);
-    if (!host || !allowedNames.has(host.hostname) || host.port !== port) {
+  const reapIdle = async (): Promise<number> => {
+    if (idleTimeoutMs <= 0) return 0;
+    const cutoff = now() - idleTimeoutMs;
+    const idle = [...sessions.values()].filter((session) => session.busy === 0 && session.lastSeen <= cutoff);
+    await Promise.all(idle.map(endSession));
+    return idle.length;
+  };
+
+  /** Counts a request against its session until the response is finished or the connection drops. */
+  const track = (session: Session, req: IncomingMessage, res: ServerResponse): void => {
+    const busy = req.method !== "GET";
+    if (busy) session.busy++;
+    session.lastSeen = now();
+    res.once("close", () => {
+      if (busy) session.busy--;
+      session.lastSeen = now();
+    });
+  };
+
+  /** Baton's rules on top of the SDK's Host name check: the Host's port, the Origin, CORS, shutdown. */
+  const guard = (req: Request, res: Response, next: NextFunction): void => {
+    if (hostPort(req.headers.host ?? "") !== port) {
       sendJsonError(res, 403, `Forbidden: Host header \`${req.headers.host ?? ""}\` is not this server`);
-      return false;
+      return;
     }
     const origin = req.headers.origin;
     if (origin !== undefined) {
-      const match = /^https?:\/\/([^/]+)$/i.exec(origin);
-      const authority = match?.[1] ? parseAuthority(match[1], 80) : undefined;
-      if (!authority || !allowedNames.has(authority.hostname)) {
-        sendJsonError(res, 403, `Forbidden: Origin \`${origin}\` is not allowed`);
-        return false;
+      const normal = normalOrigin(origin);
+      if (normal === undefined || !allowedOrigins.has(normal)) {
+        sendJsonError(
+          res,
+          403,
+          `Forbidden: Origin \`${origin}\` is not allowed (start the server with --allow-origin ${normal ?? "<origin>"} to allow it)`,
+        );
+        return;
       }
       res.setHeader("Access-Control-Allow-Origin", origin);
       res.setHeader("Vary", "Origin");
@@ -154,39 +196,16 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
         "Access-Control-Max-Age": "600",
       });
       res.end();
-      return false;
+      return;
     }
-    if (options.token) {
-      const header = req.headers.authorization;
-      const given = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-      if (given === undefined || !sameSecret(given, options.token)) {
-        const challenge =
-          header === undefined
-            ? 'Bearer realm="baton"'
-            : 'Bearer realm="baton", error="invalid_token", error_description="the bearer token is not valid"';
-        sendJsonError(res, 401, "Unauthorized: send Authorization: Bearer <BATON_TOKEN>", {
-          "WWW-Authenticate": challenge,
-        });
-        return false;
-      }
-    }
-    return true;
-  };
-
-  // The web dashboard at `/` (src/dashboard), loaded on its first request so MCP start-up stays lean.
-  let dashboard: Promise<import("../dashboard/server.js").Dashboard> | undefined;
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if ((req.url ?? "/").split("?")[0] !== MCP_PATH) {
-      dashboard ??= import("../dashboard/server.js").then((m) =>
-        m.createDashboard(deps, { token: options.token, hostNames: [...allowedNames], port: () => port }),
-      );
-      if (await (await dashboard).handle(req, res)) return;
-    }
-    if (!admit(req, res)) return;
     if (closing) {
       sendJsonError(res, 503, "Service Unavailable: the server is shutting down", { Connection: "close" });
       return;
     }
+    next();
+  };
+
+  const handle = async (req: Request, res: Response): Promise<void> => {
     if (req.method !== "GET" && req.method !== "POST" && req.method !== "DELETE") {
       sendJsonError(res, 405, `Method Not Allowed: ${req.method}`, { Allow: "GET, POST, DELETE, OPTIONS" });
       return;
@@ -199,21 +218,31 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
         sendJsonError(res, 404, "Session not found: initialize a new session");
         return;
       }
-      track(session, res);
-      await session.transport.handleRequest(req, res);
+      track(session, req, res);
+      await session.transport.handleRequest(req, res, req.body);
       return;
     }
     if (req.method !== "POST") {
       sendJsonError(res, 400, "Bad Request: Mcp-Session-Id header is required");
       return;
     }
+    if (sessions.size + opening >= maxSessions && (await reapIdle()) === 0) {
+      sendJsonError(
+        res,
+        503,
+        `Service Unavailable: ${maxSessions} sessions are open, the most this server allows (--max-sessions); end one with DELETE or try again later`,
+        { "Retry-After": "60" },
+      );
+      return;
+    }
     // No session yet: only an initialize request may open one. The SDK transport checks that;
     // when it answered with an error no session was made, and the server is dropped again.
+    opening++;
     const built = createServer(deps, { hub: options.hub });
     const session: Session = {
       built,
-      active: 0,
-      lastSeen: Date.now(),
+      busy: 0,
+      lastSeen: now(),
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
@@ -224,18 +253,69 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     session.transport.onclose = () => {
       void endSession(session);
     };
-    await built.server.connect(session.transport);
-    track(session, res);
-    await session.transport.handleRequest(req, res);
+    try {
+      await built.server.connect(session.transport);
+      track(session, req, res);
+      await session.transport.handleRequest(req, res, req.body);
+    } finally {
+      opening--;
+    }
     if (session.transport.sessionId === undefined) await endSession(session);
   };
 
-  const http = createHttpServer((req, res) => {
+  const app = createMcpExpressApp({ host: options.host, allowedHosts: allowedNames });
+  app.disable("x-powered-by");
+  app.use(guard);
+  if (options.token) {
+    const token = options.token;
+    app.use(
+      MCP_PATH,
+      requireBearerAuth({
+        verifier: {
+          verifyAccessToken: async (given) => {
+            if (!sameSecret(given, token))
+              throw new InvalidTokenError(
+                "the bearer token is not valid: send Authorization: Bearer <BATON_TOKEN>",
+              );
+            // A static token does not expire; the SDK wants an expiry, so it is always an hour ahead.
+            return {
+              token: given,
+              clientId: "baton",
+              scopes: [],
+              expiresAt: Math.floor(now() / 1000) + 3600,
+            };
+          },
+        },
+      }),
+    );
+  }
+  app.all(MCP_PATH, (req, res) =>
     handle(req, res).catch((error: unknown) => {
       process.stderr.write(`baton: http ${req.method} ${req.url}: ${String(error)}\n`);
       sendJsonError(res, 500, "Internal server error");
-    });
+    }),
+  );
+  // The web dashboard at `/` (src/dashboard), loaded on its first request so MCP start-up stays lean.
+  let dashboard: Promise<import("../dashboard/server.js").Dashboard> | undefined;
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    dashboard ??= import("../dashboard/server.js").then((m) =>
+      m.createDashboard(deps, { token: options.token, hostNames: [...allowedNames], port: () => port }),
+    );
+    dashboard.then((d) => d.handle(req, res)).then((handled) => (handled ? undefined : next()), next);
   });
+  app.use((_req: Request, res: Response) => {
+    sendJsonError(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
+  });
+  // The SDK app parses JSON bodies before Baton sees them: its errors become JSON-RPC errors here.
+  app.use((error: { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === "entity.too.large")
+      sendJsonError(res, 413, "Payload Too Large: a message to this server is at most 100 KB");
+    else if (error.type === "entity.parse.failed")
+      sendJsonError(res, 400, "Parse error: Invalid JSON", {}, -32700);
+    else sendJsonError(res, error.status ?? 500, `Bad request (${error.type ?? "error"})`);
+  });
+
+  const http = createHttpServer(app);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -259,18 +339,15 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     http.listen(options.port, options.host);
   });
   port = (http.address() as AddressInfo).port;
+  allowedOrigins = new Set(
+    [...allowedNames.map((name) => `http://${name}:${port}`), ...(options.allowedOrigins ?? [])].map(
+      (origin) => new URL(origin).origin,
+    ),
+  );
 
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const sweeper =
     idleTimeoutMs > 0
-      ? setInterval(
-          () => {
-            const now = Date.now();
-            for (const session of sessions.values())
-              if (session.active === 0 && now - session.lastSeen > idleTimeoutMs) void endSession(session);
-          },
-          Math.min(idleTimeoutMs, 60_000),
-        ).unref()
+      ? setInterval(() => void reapIdle(), Math.min(idleTimeoutMs, 60_000)).unref()
       : undefined;
 
   let closed: Promise<void> | undefined;
@@ -280,6 +357,7 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     get sessions() {
       return sessions.size;
     },
+    reapIdle,
     close: () => {
       closed ??= (async () => {
         closing = true;
