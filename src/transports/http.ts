@@ -65,9 +65,9 @@ export interface HttpHandle {
 interface Session {
   transport: StreamableHTTPServerTransport;
   built: BuiltServer;
-  /** POST and DELETE requests in flight; an SSE stream (GET) does not count: a client only listening is idle. */
+  /** POST and DELETE requests in flight. */
   busy: number;
-  /** When the last request began or ended. */
+  /** When the last POST or DELETE began or ended. */
   lastSeen: number;
   ended?: Promise<void>;
 }
@@ -152,13 +152,16 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     return idle.length;
   };
 
-  /** Counts a request against its session until the response is finished or the connection drops. */
+  /**
+   * Counts a POST or DELETE against its session until its response is finished or the connection
+   * drops. A GET only opens a stream for the server to speak on: listening is not activity.
+   */
   const track = (session: Session, req: IncomingMessage, res: ServerResponse): void => {
-    const busy = req.method !== "GET";
-    if (busy) session.busy++;
+    if (req.method === "GET") return;
+    session.busy++;
     session.lastSeen = now();
     res.once("close", () => {
-      if (busy) session.busy--;
+      session.busy--;
       session.lastSeen = now();
     });
   };
