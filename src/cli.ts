@@ -209,9 +209,7 @@ program
 
 program
   .command("generate")
-  .description(
-    "create an iteration and write its agent prompts, printing the allocation table (the seed's generate_prompts.py)",
-  )
+  .description("create an iteration and write its agent prompts, printing the allocation table")
   .option("--workflow <name>", "workflow name")
   .option("--config <file>", "workflow YAML file (instead of, or to check against, --workflow)")
   .option("--targets <globs...>", 'target globs replacing the workflow\'s, e.g. "E01/*.md"')
