@@ -28,7 +28,7 @@ async function connect(url: string): Promise<{ client: Client; transport: Stream
   return { client, transport };
 }
 
-describe("idle sessions over HTTP (in-process server, a clock the test moves)", () => {
+describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
   let workspace: ReturnType<typeof tempDir>;
   let deps: ServerDeps;
   let http: HttpHandle;
@@ -91,6 +91,23 @@ describe("idle sessions over HTTP (in-process server, a clock the test moves)", 
     expect(await http.reapIdle()).toBe(1);
     expect(http.sessions).toBe(1);
     await expect(busy.client.ping()).resolves.toEqual({});
+  });
+  it("answers an oversized message with a JSON-RPC error and goes on serving", async () => {
+    const huge = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "ping",
+      params: { pad: "x".repeat(200_000) },
+    });
+    const res = await fetch(http.url, { method: "POST", headers: JSON_HEADERS, body: huge });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({
+      jsonrpc: "2.0",
+      error: { message: expect.stringContaining("100 KB") },
+    });
+    const { client } = await connect(http.url);
+    clients.push(client);
+    await expect(client.ping()).resolves.toEqual({});
   });
 });
 
