@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { type Store, StoreError } from "./api.js";
+import { type Connection, openConnection, retryWhileBusy, type Statement } from "./driver.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
   AssignmentProgressRow,
@@ -58,7 +58,7 @@ function toAssignment(row: Row): AssignmentRecord {
  */
 export class SqliteStore implements Store {
   readonly file: string;
-  private readonly db: Database.Database;
+  private readonly db: Connection;
   /** The clock every timestamp comes from; tests inject one to move time without waiting. */
   readonly now: () => Date;
 
@@ -66,11 +66,11 @@ export class SqliteStore implements Store {
     this.file = file;
     this.now = now;
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = openConnection(file).connection;
     this.db.pragma("busy_timeout = 5000");
     // Before anything that writes: switching to WAL rewrites the file header of a database we must not touch.
     this.refuseNewerSchema();
-    this.db.pragma("journal_mode = WAL");
+    retryWhileBusy(() => this.db.pragma("journal_mode = WAL"));
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("synchronous = NORMAL");
     this.migrate();
@@ -91,16 +91,18 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Several servers may start at once on a fresh workspace: the version is read again inside the
+   * write lock, so only the first applies a migration and the others find it done.
+   */
   private migrate(): void {
-    const version = this.schemaVersion;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db
-        .transaction(() => {
-          this.db.exec(MIGRATIONS[v] as string);
-          this.db.pragma(`user_version = ${v + 1}`);
-        })
-        .immediate();
-    }
+    if (this.schemaVersion >= MIGRATIONS.length) return;
+    this.transaction(() => {
+      for (let v = this.schemaVersion; v < MIGRATIONS.length; v++) {
+        this.db.exec(MIGRATIONS[v] as string);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }
+    });
   }
 
   close(): void {
@@ -111,10 +113,10 @@ export class SqliteStore implements Store {
     return this.now().toISOString();
   }
 
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Statement>();
 
   /** A prepared statement, compiled once per store: preparing costs more than running most of them. */
-  private sql(text: string): Database.Statement {
+  private sql(text: string): Statement {
     let statement = this.statements.get(text);
     if (!statement) {
       statement = this.db.prepare(text);
