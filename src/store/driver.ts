@@ -208,7 +208,7 @@ export function openConnection(file: string): { connection: Connection; driver: 
   const sqlite = forced === "better-sqlite3" ? undefined : loadNodeSqlite();
   if (!sqlite)
     throw new StoreError(
-      `Baton cannot open its database: better-sqlite3 cannot be used (${reason}) and ${
+      `cannot open the database: better-sqlite3 cannot be used (${reason}) and ${
         forced === "better-sqlite3"
           ? "BATON_SQLITE_DRIVER=better-sqlite3 allows no other driver"
           : NODE_SQLITE_MISSING
