@@ -37,8 +37,6 @@ export interface Connection {
   close(): unknown;
 }
 
-export type DriverName = "better-sqlite3" | "node:sqlite";
-
 const require = createRequire(import.meta.url);
 
 /** Why better-sqlite3 could not be loaded, in one line, without the machine's paths. */
@@ -187,12 +185,12 @@ function openNodeSqlite(sqlite: NodeSqlite, file: string): Connection {
 const NODE_SQLITE_MISSING = `Node ${process.versions.node} has no node:sqlite (it needs Node 22.13 or newer)`;
 
 /** Opens `file` (or `:memory:`) with the driver this process can use; see the module comment. */
-export function openConnection(file: string): { connection: Connection; driver: DriverName } {
+export function openConnection(file: string): Connection {
   const forced = process.env.BATON_SQLITE_DRIVER;
   if (forced === "node-sqlite") {
     const sqlite = loadNodeSqlite();
     if (!sqlite) throw new StoreError(`BATON_SQLITE_DRIVER=node-sqlite, but ${NODE_SQLITE_MISSING}.`);
-    return { connection: openNodeSqlite(sqlite, file), driver: "node:sqlite" };
+    return openNodeSqlite(sqlite, file);
   }
   if (forced !== undefined && forced !== "" && forced !== "better-sqlite3")
     throw new StoreError(
@@ -200,7 +198,7 @@ export function openConnection(file: string): { connection: Connection; driver: 
     );
   let reason: string;
   try {
-    return { connection: openBetterSqlite3(file), driver: "better-sqlite3" };
+    return openBetterSqlite3(file);
   } catch (error) {
     if (!isLoadError(error)) throw error;
     reason = loadFailure(error);
@@ -215,7 +213,7 @@ export function openConnection(file: string): { connection: Connection; driver: 
       }. To fix it, ${REBUILD}.`,
     );
   announceFallback(reason);
-  return { connection: openNodeSqlite(sqlite, file), driver: "node:sqlite" };
+  return openNodeSqlite(sqlite, file);
 }
 
 /** A failure to load the module itself, as opposed to an error about the database file. */

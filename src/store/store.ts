@@ -66,7 +66,7 @@ export class SqliteStore implements Store {
     this.file = file;
     this.now = now;
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
-    this.db = openConnection(file).connection;
+    this.db = openConnection(file);
     this.db.pragma("busy_timeout = 5000");
     // Before anything that writes: switching to WAL rewrites the file header of a database we must not touch.
     this.refuseNewerSchema();
