@@ -4,7 +4,7 @@
  * package exports; what is not re-exported here is internal and may change between releases.
  */
 export { Workspace } from "./config/workspace.js";
-export { Engine } from "./engine/engine.js";
+export { createEngine, type EngineContext, type EngineDeps } from "./engine/engine.js";
 export {
   type BuiltServer,
   type CreateServerOptions,
@@ -12,4 +12,5 @@ export {
   openDeps,
   type ServerDeps,
 } from "./server.js";
-export { Store, StoreError } from "./store/store.js";
+export { type Store, StoreError } from "./store/api.js";
+export { defaultStoreFile, openStore } from "./store/index.js";
