@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, type ConfigIssue } from "../errors.js";
+import { ConfigError, type ConfigIssue, formatIssue } from "../errors.js";
 import { PACKAGE_ROOT, SHIPPED_ROLES_DIR } from "./package-paths.js";
 import { type RoleFile, type RoleOverride, roleFileSchema } from "./schema.js";
 import { loadYaml, validateWith } from "./yaml.js";
@@ -28,7 +28,21 @@ export interface Role {
   source: string;
 }
 
-export type RoleLibrary = Map<string, Role>;
+/**
+ * The roles by key. A role file that fails to load is kept out and remembered in `broken`, so it
+ * fails only what uses that role (a workflow, a prompt), with its file:line:col, and nothing else.
+ */
+export class RoleLibrary extends Map<string, Role> {
+  readonly broken = new Map<string, ConfigIssue[]>();
+
+  /** Why `key` cannot be used, naming its file's problems; undefined when the role is not broken. */
+  brokenReason(key: string): string | undefined {
+    const issues = this.broken.get(key);
+    return (
+      issues && `role \`${key}\` is defined by a file with errors: ${issues.map(formatIssue).join("; ")}`
+    );
+  }
+}
 
 function fromFile(key: string, file: RoleFile, source: string): Role {
   return {
@@ -44,13 +58,13 @@ function fromFile(key: string, file: RoleFile, source: string): Role {
 
 /**
  * The role library: shipped `roles/*.yaml`, then the workspace's `.baton/roles/*.yaml`, which
- * replaces a shipped role of the same key whole. Throws ConfigError with every broken file's issues.
+ * replaces a shipped role of the same key whole (a broken workspace file hides the shipped role
+ * too: it was meant to replace it). Broken files are listed in `broken`, never thrown.
  */
 export function loadRoleLibrary(workspaceRoot?: string): RoleLibrary {
   const dirs = [SHIPPED_ROLES_DIR];
   if (workspaceRoot) dirs.push(path.join(workspaceRoot, ".baton", "roles"));
-  const library: RoleLibrary = new Map();
-  const issues: ConfigIssue[] = [];
+  const library = new RoleLibrary();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir).sort()) {
@@ -58,14 +72,18 @@ export function loadRoleLibrary(workspaceRoot?: string): RoleLibrary {
       const key = entry.replace(/\.ya?ml$/, "");
       const file = path.join(dir, entry);
       try {
-        library.set(key, fromFile(key, readRoleFile(file, displayPath(file, workspaceRoot)), file));
+        library.set(
+          key,
+          fromFile(key, readRoleFile(file, displayPath(file, workspaceRoot), workspaceRoot), file),
+        );
+        library.broken.delete(key);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        issues.push(...error.issues);
+        library.delete(key);
+        library.broken.set(key, error.issues);
       }
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
   return library;
 }
 
@@ -93,13 +111,13 @@ function shippedCache(): Record<string, ParsedRole> {
   return shipped;
 }
 
-function readRoleFile(file: string, display: string): RoleFile {
+function readRoleFile(file: string, display: string, workspaceRoot?: string): RoleFile {
   const { size, mtimeMs } = statSync(file);
   const known =
     parsed.get(file) ??
     (path.dirname(file) === SHIPPED_ROLES_DIR ? shippedCache()[path.basename(file)] : undefined);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.role;
-  const role = validateWith(loadYaml(file, display), roleFileSchema);
+  const role = validateWith(loadYaml(file, display, workspaceRoot), roleFileSchema);
   parsed.set(file, { size, mtimeMs, role });
   return role;
 }
@@ -177,8 +195,12 @@ function titleOf(key: string): string {
     .join(" ");
 }
 
+/** How messages name a config file: relative to the workspace, else to Baton's package (shipped files). */
 export function displayPath(file: string, workspaceRoot?: string): string {
-  const base = workspaceRoot && file.startsWith(workspaceRoot) ? workspaceRoot : process.cwd();
-  const rel = path.relative(base, file);
-  return rel.startsWith("..") ? file : rel;
+  for (const base of [workspaceRoot, PACKAGE_ROOT, process.cwd()]) {
+    if (base === undefined) continue;
+    const rel = path.relative(base, file);
+    if (!rel.startsWith("..") && !path.isAbsolute(rel)) return rel;
+  }
+  return file; // a file the operator named on the command line, outside all of them
 }

@@ -1,21 +1,13 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
 import { ConfigError, type ConfigIssue, quoteList, UserError } from "../errors.js";
 import { PACKAGE_ROOT, SHIPPED_WORKFLOWS_DIR } from "./package-paths.js";
 import { isTargetPlaceholder, knownPlaceholders, placeholdersIn } from "./placeholders.js";
 import { displayPath, loadRoleLibrary, mergeRole, type Role, type RoleLibrary } from "./roles.js";
 import { type WorkflowFile, workflowFileSchema } from "./schema.js";
-import { unsafePathReason } from "./workspace.js";
-import {
-  loadYaml,
-  MAX_YAML_ALIASES,
-  type PathKey,
-  parseYaml,
-  validateWith,
-  type YamlSource,
-} from "./yaml.js";
+import { reservedPathReason, unsafePathReason } from "./workspace.js";
+import { loadYaml, type PathKey, parseYaml, readConfigText, validateWith, type YamlSource } from "./yaml.js";
 
 export type WorkflowSpec = WorkflowFile["workflow"];
 
@@ -56,7 +48,7 @@ export function listWorkflows(workspaceRoot?: string): WorkflowEntry[] {
       if (!/\.ya?ml$/.test(entry)) continue;
       const file = path.join(dir, entry);
       const name = entry.replace(/\.ya?ml$/, "");
-      byName.set(name, { name, file, origin, description: peekDescription(file) });
+      byName.set(name, { name, file, origin, description: peekDescription(file, workspaceRoot) });
     }
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -68,18 +60,21 @@ const descriptions = new Map<string, { mtimeMs: number; description: string }>()
  * The description without full validation, so one broken file does not hide the others in a
  * listing. Cached per file until it changes: listings happen on every status call.
  */
-function peekDescription(file: string): string {
+function peekDescription(file: string, workspaceRoot?: string): string {
   const mtimeMs = statSync(file).mtimeMs;
   const cached = descriptions.get(file);
   if (cached?.mtimeMs === mtimeMs) return cached.description;
   let description: string;
   try {
-    const doc = parse(readFileSync(file, "utf8"), { maxAliasCount: MAX_YAML_ALIASES }) as {
+    // The same guarded, size- and anchor-bounded read as loading: a listing must not be the way round it.
+    const display = displayPath(file, workspaceRoot);
+    const doc = parseYaml(readConfigText(file, display, workspaceRoot), display).data as {
       workflow?: { description?: unknown };
     };
     description = typeof doc?.workflow?.description === "string" ? doc.workflow.description.trim() : "";
-  } catch {
-    description = "(invalid YAML: run baton check)";
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    description = "(invalid: run baton check)";
   }
   descriptions.set(file, { mtimeMs, description });
   return description;
@@ -125,14 +120,14 @@ export function loadWorkflowFile(
   text?: string,
 ): LoadedWorkflow {
   const display = displayPath(file, workspaceRoot);
-  const source = text === undefined ? loadYaml(file, display) : parseYaml(text, display);
+  const source = text === undefined ? loadYaml(file, display, workspaceRoot) : parseYaml(text, display);
   const parsed = validateWith(source, workflowFileSchema);
   const issues: ConfigIssue[] = [];
   const roles = resolveRoles(parsed, source, library, issues);
   checkIterations(parsed.workflow, source, roles, library, issues);
   const templates = resolveTemplates(parsed, source, roles, library, workspaceRoot, issues);
   if (issues.length > 0) throw new ConfigError(issues);
-  const content = text ?? readFileSync(file, "utf8");
+  const content = source.text;
   return {
     name: parsed.workflow.name,
     description: parsed.workflow.description,
@@ -154,6 +149,11 @@ function resolveRoles(
 ): Map<string, Role> {
   const roles = new Map(library);
   for (const [key, override] of Object.entries(parsed.agent_roles)) {
+    const broken = library.brokenReason(key);
+    if (broken) {
+      issues.push(source.issue(["agent_roles", key], broken, true));
+      continue;
+    }
     const merged = mergeRole(key, library.get(key), override, `${source.file}:agent_roles`);
     if ("missing" in merged) {
       issues.push(
@@ -215,9 +215,14 @@ function checkIterations(
       }
     });
     const declared = new Set<string>();
+    /** Deliverable pattern -> index of the agent that writes it: two writers of one file collide. */
+    const writers = new Map<string, number>();
     iteration.agents.forEach((agent, a) => {
       const agentPath = ["iterations", i, "agents", a];
-      if (!roles.has(agent.role)) {
+      const broken = library.brokenReason(agent.role);
+      if (broken && !roles.has(agent.role)) {
+        at([...agentPath, "role"], broken);
+      } else if (!roles.has(agent.role)) {
         at(
           [...agentPath, "role"],
           `unknown role \`${agent.role}\` in iteration \`${iteration.name}\`; known roles: ${quoteList(roles.keys())}` +
@@ -227,8 +232,18 @@ function checkIterations(
       const hasTargets = (agent.targets?.length ?? 0) > 0;
       agent.targets?.forEach((pattern, t) => {
         checkPattern(pattern, "target pattern", [...agentPath, "targets", t], inputNames, false, at);
+        checkReserved(pattern, "target pattern", [...agentPath, "targets", t], at);
       });
       agent.deliverables.forEach((pattern, d) => {
+        checkReserved(pattern, "deliverable pattern", [...agentPath, "deliverables", d], at);
+        const writer = writers.get(pattern);
+        if (writer !== undefined && writer !== a) {
+          at(
+            [...agentPath, "deliverables", d],
+            `deliverable \`${pattern}\` is written by two agents of iteration \`${iteration.name}\`: agent ${writer + 1} (${iteration.agents[writer]?.role}) and agent ${a + 1} (${agent.role}); give each file one writer`,
+          );
+        }
+        writers.set(pattern, a);
         declared.add(pattern);
         checkPattern(
           pattern,
@@ -294,6 +309,16 @@ function checkPattern(
   }
 }
 
+function checkReserved(
+  pattern: string,
+  what: string,
+  where: PathKey[],
+  at: (p: PathKey[], message: string) => void,
+): void {
+  const reason = reservedPathReason(pattern);
+  if (reason) at(where, `${what} \`${pattern}\` ${reason}`);
+}
+
 /** The first dependency cycle found, as a closed path (`a → b → a`), or null. */
 export function findCycle(
   nodes: readonly { name: string; dependencies: readonly string[] }[],
@@ -352,7 +377,21 @@ function resolveTemplates(
       issues.push(
         source.issue(
           ["templates", role],
-          `template \`${template}\` does not exist; looked in ${candidates.map((d) => path.join(d, template)).join(" and ")}`,
+          `template \`${template}\` does not exist; looked in the workspace${workspaceRoot ? "" : " (none given)"} and in Baton's shipped templates`,
+        ),
+      );
+      continue;
+    }
+    // Rendering reads it through the guarded read too; refusing here names the workflow line.
+    const real = realpathSync.native(found);
+    const roots = [workspaceRoot, PACKAGE_ROOT]
+      .filter((d): d is string => d !== undefined)
+      .map((d) => realpathSync.native(d));
+    if (!roots.some((r) => real === r || real.startsWith(`${r}${path.sep}`))) {
+      issues.push(
+        source.issue(
+          ["templates", role],
+          `template path \`${template}\` leaves the workspace through a symbolic link`,
         ),
       );
       continue;

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
-import { ConfigError, type ConfigIssue } from "../errors.js";
+import { ConfigError, type ConfigIssue, UserError } from "../errors.js";
+import { FileTooLargeError, packageRealPath, readGuarded } from "./workspace.js";
 
 /** Config files are hand-written; anything bigger is a mistake or an attack. */
 export const MAX_YAML_BYTES = 1024 * 1024;
@@ -13,6 +14,8 @@ export type PathKey = string | number;
 /** A parsed YAML file that can point at the line and column of any value in it. */
 export class YamlSource {
   constructor(
+    /** The text parsed, so callers hash and keep exactly what was validated. */
+    readonly text: string,
     readonly file: string,
     readonly data: unknown,
     private readonly doc: Document,
@@ -49,23 +52,75 @@ export class YamlSource {
 }
 
 /**
- * Loads YAML safely: size-limited, core schema only (no custom tags), duplicate keys rejected,
- * aliases bounded. Throws ConfigError with every syntax problem located.
+ * The text of a configuration file through the guarded read: at most MAX_YAML_BYTES, and only from
+ * inside `workspaceRoot` (links resolved) or Baton's own package, whatever links are on the way.
  */
-export function loadYaml(file: string, displayName = file): YamlSource {
-  const size = statSync(file).size;
-  if (size > MAX_YAML_BYTES) {
-    throw new ConfigError([
-      {
-        file: displayName,
-        message: `file is ${size} bytes; configuration files may be at most ${MAX_YAML_BYTES}`,
-      },
-    ]);
+export function readConfigText(file: string, displayName: string, workspaceRoot?: string): string {
+  const roots = [packageRealPath()];
+  if (workspaceRoot) roots.push(realpathSync.native(workspaceRoot));
+  try {
+    return readGuarded(file, roots, displayName, MAX_YAML_BYTES);
+  } catch (error) {
+    if (error instanceof FileTooLargeError) {
+      throw new ConfigError([
+        {
+          file: displayName,
+          message: `file is ${error.size} bytes; configuration files may be at most ${MAX_YAML_BYTES}`,
+        },
+      ]);
+    }
+    if (error instanceof UserError) throw new ConfigError([{ file: displayName, message: error.message }]);
+    throw error;
   }
-  return parseYaml(readFileSync(file, "utf8"), displayName);
+}
+
+/**
+ * Loads YAML safely: size-limited, guarded against links out of the workspace, core schema only
+ * (no custom tags), duplicate keys rejected, anchors and aliases bounded. Throws ConfigError with
+ * every syntax problem located.
+ */
+export function loadYaml(file: string, displayName = file, workspaceRoot?: string): YamlSource {
+  return parseYaml(readConfigText(file, displayName, workspaceRoot), displayName);
+}
+
+/** `&anchor` / `*alias` tokens: where a node property may start (not `a*b`, `**bold**`, `a&b`). */
+const ANCHOR = /(?:^|[\s,[{])&[^\s,[\]{}&]/g;
+const ALIAS = /(?:^|[\s,[{])\*[^\s,[\]{}*]/g;
+const DOCUMENT_START = /^---(?=\s|$)/gm;
+
+/**
+ * Refuses, before the parser sees it, text that parses slowly: the parser's time grows
+ * quadratically with anchors (a 578 KB file took 17 s) and with documents, and configs need few
+ * anchors and one document. The counts over-approximate (a `*x` inside quotes counts); the bound
+ * leaves room for that.
+ */
+function checkCheapBounds(text: string, displayName: string): void {
+  const tooMany = (regex: RegExp, limit: number, what: string) => {
+    regex.lastIndex = 0;
+    let count = 0;
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      if (++count <= limit) continue;
+      const at = match.index + match[0].search(/[&*-]/);
+      const line = text.slice(0, at).split("\n").length;
+      const col = at - text.lastIndexOf("\n", at - 1);
+      throw new ConfigError([{ file: displayName, line, col, message: what }]);
+    }
+  };
+  tooMany(
+    ANCHOR,
+    MAX_YAML_ALIASES,
+    `YAML: more than ${MAX_YAML_ALIASES} anchors (\`&name\`); configuration files may define at most ${MAX_YAML_ALIASES}`,
+  );
+  tooMany(
+    ALIAS,
+    MAX_YAML_ALIASES,
+    `YAML: more than ${MAX_YAML_ALIASES} aliases (\`*name\`); configuration files may use at most ${MAX_YAML_ALIASES}`,
+  );
+  tooMany(DOCUMENT_START, 1, "YAML: a second document (`---`); a configuration file holds one YAML document");
 }
 
 export function parseYaml(text: string, displayName: string): YamlSource {
+  checkCheapBounds(text, displayName);
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -102,7 +157,7 @@ export function parseYaml(text: string, displayName: string): YamlSource {
       },
     ]);
   }
-  return new YamlSource(displayName, data, doc, lines);
+  return new YamlSource(text, displayName, data, doc, lines);
 }
 
 /** Validates `source.data` against a zod schema; every zod issue becomes a located ConfigIssue. */

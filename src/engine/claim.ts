@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { promptUri } from "../uris.js";
 import { LEASE_MS } from "./constants.js";
 import type { EngineContext } from "./engine.js";
@@ -58,7 +58,7 @@ export function claimAssignment(engine: EngineContext, args: ClaimArgs): ClaimRe
   return {
     assignment_id: claimed.id,
     role: claimed.role,
-    prompt: readFileSync(engine.workspace.resolve(promptFile), "utf8"),
+    prompt: engine.workspace.readText(promptFile, { what: "prompt" }),
     prompt_uri: promptUri(iteration.id, promptFile.replace(/^.*\//, "").replace(/\.md$/, "")),
     deliverables: claimed.deliverables,
     token_budget: workflow.roles.get(claimed.role)?.constraints.token_budget,

@@ -81,9 +81,8 @@ async function materialize(
 ): Promise<CreateIterationResult> {
   const requested = args.iteration;
   const force = args.force ?? false;
-  if (args.output !== undefined) ctx.workspace.resolve(args.output, "output folder");
-  for (const pattern of args.targets ?? [])
-    ctx.workspace.resolve(pattern.replace(/[*?[{].*$/, "") || ".", "target pattern");
+  if (args.output !== undefined) ctx.workspace.resolveForAgents(args.output, "output folder");
+  for (const pattern of args.targets ?? []) ctx.workspace.resolveForAgents(pattern, "target pattern");
   const existing = new Map(ctx.store.listIterations(run.id).map((it) => [it.name, it]));
   const spec = requested ? findSpec(workflow, requested) : nextReady(workflow, existing, run.id);
   const seq = workflow.spec.iterations.indexOf(spec) + 1;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
@@ -64,6 +64,8 @@ export interface DecomposeResult {
   plan_schema?: Record<string, unknown>;
   /** Where a planned workflow was saved, workspace-relative. */
   workflow_file?: string;
+  /** Why the client's model gave no usable plan, when sampling was tried and the host must plan itself. */
+  sampling_problem?: string;
 }
 
 /**
@@ -82,20 +84,26 @@ export async function decomposeTask(
     return store(engine, args, prepared, "caller", 1);
   }
   const instructions = decompositionInstructions(engine, args, maxIterations);
-  if (!sample) {
-    return {
-      status: "needs_plan",
-      iterations: [],
-      instructions,
-      role_catalog: roleCatalog(engine),
-      plan_schema: planJsonSchema(),
-    };
-  }
+  const needsPlan = (why?: string): DecomposeResult => ({
+    status: "needs_plan",
+    iterations: [],
+    instructions,
+    role_catalog: roleCatalog(engine),
+    plan_schema: planJsonSchema(),
+    ...(why ? { sampling_problem: why } : {}),
+  });
+  if (!sample) return needsPlan();
   const system = `${instructions}\n\nPlan JSON schema:\n${JSON.stringify(planJsonSchema())}`;
   let prompt = `Task: ${args.task}${args.context ? `\n\nContext:\n${args.context}` : ""}\n\nAnswer with the plan as one JSON object and nothing else.`;
   let lastError = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const answer = await sample({ system, prompt });
+    let answer: string;
+    try {
+      answer = await sample({ system, prompt });
+    } catch (error) {
+      // Declined by the user, refused or failed by the client: the host can still plan itself.
+      return needsPlan(`Sampling the client's model did not work (${samplingProblem(error)}).`);
+    }
     try {
       const prepared = preparePlan(engine, args, parseJsonAnswer(answer), maxIterations);
       return store(engine, args, prepared, "sampling", attempt);
@@ -105,9 +113,15 @@ export async function decomposeTask(
       prompt = `${prompt}\n\nYour previous answer was rejected:\n${lastError}\nReturn a corrected plan as one JSON object.`;
     }
   }
-  throw new UserError(
-    `the client's model did not produce a valid plan in 2 attempts; last problem: ${lastError}. Pass \`plan\` yourself.`,
+  return needsPlan(
+    `The client's model did not produce a valid plan in 2 attempts (last problem: ${lastError.slice(0, 500)}).`,
   );
+}
+
+/** A sampling failure in one line, without stacks or paths: the client's message, shortened. */
+function samplingProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split("\n")[0] ?? "").slice(0, 200) || "no reason given";
 }
 
 interface PreparedPlan {
@@ -259,6 +273,18 @@ function planJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(planSchema, { io: "input" }) as Record<string, unknown>;
 }
 
+/** The workspace README's opening, for context; nothing when it is missing, huge or a link out. */
+function readmeStart(engine: EngineContext): string {
+  if (!existsSync(path.join(engine.workspace.root, "README.md"))) return "";
+  try {
+    const text = engine.workspace.readText("README.md", { maxBytes: 1024 * 1024 });
+    return ` The workspace README starts: "${text.slice(0, 200).replace(/\s+/g, " ")}".`;
+  } catch (error) {
+    if (error instanceof UserError) return "";
+    throw error;
+  }
+}
+
 function decompositionInstructions(
   engine: EngineContext,
   args: DecomposeArgs,
@@ -266,10 +292,7 @@ function decompositionInstructions(
 ): string {
   const catalog = roleCatalog(engine);
   const roles = catalog.map((r) => `- ${r.role}: ${r.name} (${r.perspective})`).join("\n");
-  const existing = path.join(engine.workspace.root, "README.md");
-  const hint = existsSync(existing)
-    ? ` The workspace README starts: "${readFileSync(existing, "utf8").slice(0, 200).replace(/\s+/g, " ")}".`
-    : "";
+  const hint = readmeStart(engine);
   return `Decompose the task "${args.task}" into at most ${maxIterations} iterations for role-based agents.${hint}
 Each iteration has a kebab-case name, a goal, dependencies (names of earlier iterations; no cycles) and subtasks. Each subtask has a role from the catalog, a description, its deliverables (workspace-relative file paths, no leading / and no ..; put them under one folder such as tasks/<slug>/) and a complexity (1-13 points).
 Put work that can run in parallel in the same iteration; put work that needs another's output in a later iteration that depends on it. Add completion_criteria a reviewer can confirm.

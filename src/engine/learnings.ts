@@ -50,7 +50,8 @@ export function learningsFile(workspaceRoot: string, workflow: string): string {
 export function readLearnings(workspaceRoot: string, workflow: string): Learning[] {
   const file = learningsFile(workspaceRoot, workflow);
   if (!existsSync(file)) return [];
-  return validateWith(loadYaml(file, path.relative(workspaceRoot, file)), fileSchema).learnings;
+  return validateWith(loadYaml(file, path.relative(workspaceRoot, file), workspaceRoot), fileSchema)
+    .learnings;
 }
 
 export function writeLearnings(

@@ -8,7 +8,7 @@ import { writeFileAtomic } from "./files.js";
 import { type AppliedLearnings, applyLearnings, readLearnings } from "./learnings.js";
 import { TEMPLATE_NAMES } from "./render.js";
 import type { IterationBundle } from "./resolve.js";
-import { resolveTargets, type Target } from "./targets.js";
+import { checkDeliverableCollisions, resolveTargets, type Target } from "./targets.js";
 import { DEFAULT_MIN_BYTES } from "./validate/size.js";
 
 /** An iteration with everything its files and prompts are rendered from, computed once per call. */
@@ -61,16 +61,18 @@ export function writeIterationFiles(ctx: EngineContext, prepared: PreparedIterat
 }
 
 /** Each agent's targets, with the iteration's target override applied to agents that have targets. */
-function resolveAgentTargets(
+async function resolveAgentTargets(
   ctx: EngineContext,
   { run, iteration, spec }: IterationBundle,
 ): Promise<Target[][]> {
-  return Promise.all(
+  const targets = await Promise.all(
     spec.agents.map((agent) => {
       const patterns = agent.targets?.length ? (iteration.targets_override ?? agent.targets) : [];
       return resolveTargets(ctx.workspace, patterns, run.inputs);
     }),
   );
+  checkDeliverableCollisions(spec.agents, targets, run.inputs);
+  return targets;
 }
 
 function upstreamOf(ctx: EngineContext, { run, workflow, spec }: IterationBundle): UpstreamIteration[] {

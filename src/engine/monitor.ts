@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentProgressRow } from "../store/records.js";
@@ -48,11 +48,8 @@ export function observeIteration(
   for (const a of assignments) {
     let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
     const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
-      // Deliverable paths were confined to the workspace when the prompts were generated; a stat
-      // per file is the whole cost of monitoring, so no realpath here.
-      const stat = present(file)
-        ? statSync(path.join(workspace.root, file), { throwIfNoEntry: false })
-        : undefined;
+      // A stat per file is the whole cost of monitoring; statFile adds a realpath only for links.
+      const stat = present(file) ? workspace.statFile(file) : undefined;
       const size = stat?.size ?? 0;
       const mtime = stat ? Math.round(stat.mtimeMs) : null;
       const prior = a.observed[i];

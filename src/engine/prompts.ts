@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { fillPattern } from "../config/placeholders.js";
 import type { Role } from "../config/roles.js";
 import type { AgentSpec, IterationSpec } from "../config/schema.js";
@@ -64,7 +63,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const targets = input.targetsByAgent[index] ?? [];
     const targetInfo = targets.map((target) => {
       // resolveTargets already confined every target to the workspace.
-      const content = readFileSync(path.join(input.workspace.root, target.path), "utf8");
+      const content = input.workspace.readText(target.path, { what: "target" });
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));
       const line = `- \`${target.path}\` (id \`${target.id}\`)\n${deliverables.map((d) => `  - write \`${d}\`\n`).join("")}`;
       return {

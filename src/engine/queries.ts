@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Role } from "../config/roles.js";
 import type { WorkflowEntry } from "../config/workflows.js";
+import { readConfigText } from "../config/yaml.js";
 import { quoteList, UserError } from "../errors.js";
 import type {
   AssignmentRecord,
@@ -25,6 +26,11 @@ export function listWorkflows(ctx: EngineContext): WorkflowEntry[] {
 
 export function listRoles(ctx: EngineContext): Role[] {
   return [...ctx.catalog.roles().values()];
+}
+
+/** Why a role cannot be used (its file has errors), or undefined when it can. */
+export function brokenRoleReason(ctx: EngineContext, key: string): string | undefined {
+  return ctx.catalog.roles().brokenReason(key);
 }
 
 export function listRuns(ctx: EngineContext): RunRecord[] {
@@ -79,7 +85,7 @@ function readFileOf(ctx: EngineContext, iteration: IterationRecord, file: string
   if (!existsSync(absolute)) {
     throw new UserError(`${iteration.path}/${file} does not exist yet${NOT_YET[file] ?? ""}`);
   }
-  return readFileSync(absolute, "utf8");
+  return ctx.workspace.readText(`${iteration.path}/${file}`);
 }
 
 /** An assignment's prompt (`developer-01`) or one of its rework prompts (`developer-01-rework-2`). */
@@ -103,7 +109,9 @@ export function readLearningsFile(ctx: EngineContext, workflow: string): string 
     throw new UserError(`unknown workflow \`${workflow}\`; available: ${quoteList(names)}`);
   }
   const file = learningsFile(ctx.workspace.root, workflow);
-  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  return existsSync(file)
+    ? readConfigText(file, ctx.workspace.relative(file), ctx.workspace.root)
+    : undefined;
 }
 
 export function hasLearnings(ctx: EngineContext, workflow: string): boolean {

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type Handlebars from "handlebars";
 import { SHIPPED_TEMPLATES_DIR } from "../config/package-paths.js";
+import { packageRealPath, readGuarded } from "../config/workspace.js";
 import { loadHandlebars } from "./lazy.js";
 
 /** Shipped templates by role; a workspace overrides any of them from `.baton/templates/`. */
@@ -25,25 +26,47 @@ export class TemplateSet {
   private readonly hbs = loadHandlebars().create();
   private readonly dirs: string[];
   private readonly cache = new Map<string, Handlebars.TemplateDelegate>();
+  /** Where template files may really be (links resolved): the workspace and Baton's package. */
+  private readonly roots: string[];
+  private readonly workspaceRoot: string | undefined;
 
   constructor(workspaceRoot?: string) {
+    this.workspaceRoot = workspaceRoot;
     this.dirs = [
       workspaceRoot && path.join(workspaceRoot, ".baton", "templates"),
       SHIPPED_TEMPLATES_DIR,
     ].filter((d): d is string => Boolean(d));
+    this.roots = [packageRealPath(), ...(workspaceRoot ? [realpathSync.native(workspaceRoot)] : [])];
     this.hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+    // Handlebars' `{{log}}` and its logger write with console.info/console.log, that is to stdout,
+    // which is the MCP stdio channel: a workspace template could corrupt the protocol. A template's
+    // log writes nothing; Handlebars' own warnings go to stderr.
+    this.hbs.registerHelper("log", () => "");
+    (this.hbs as { log: (level: unknown, ...message: unknown[]) => void }).log = (level, ...message) => {
+      process.stderr.write(`baton: template ${String(level)}: ${message.map(String).join(" ")}\n`);
+    };
     for (const dir of [...this.dirs].reverse()) {
       const partials = path.join(dir, "partials");
       if (!existsSync(partials)) continue;
       for (const file of readdirSync(partials)) {
         if (file.endsWith(".md.hbs")) {
-          this.hbs.registerPartial(
-            file.replace(/\.md\.hbs$/, ""),
-            readFileSync(path.join(partials, file), "utf8"),
-          );
+          this.hbs.registerPartial(file.replace(/\.md\.hbs$/, ""), this.read(path.join(partials, file)));
         }
       }
     }
+  }
+
+  /** A template's text through the guarded read: a link out of the workspace is refused. */
+  private read(file: string): string {
+    const base =
+      this.workspaceRoot && file.startsWith(this.workspaceRoot)
+        ? this.workspaceRoot
+        : path.dirname(SHIPPED_TEMPLATES_DIR);
+    return readGuarded(
+      file,
+      this.roots,
+      `template \`${path.relative(base, file).split(path.sep).join("/")}\``,
+    );
   }
 
   /** The file a relative template name resolves to, or undefined. */
@@ -63,7 +86,7 @@ export class TemplateSet {
   renderFile(file: string, context: object): string {
     let template = this.cache.get(file);
     if (!template) {
-      template = this.hbs.compile(readFileSync(file, "utf8"), { noEscape: true });
+      template = this.hbs.compile(this.read(file), { noEscape: true });
       this.cache.set(file, template);
     }
     return normalize(template(context));
@@ -71,13 +94,16 @@ export class TemplateSet {
 
   render(relative: string, context: object): string {
     const file = this.find(relative);
-    if (!file) throw new Error(`template ${relative} is missing from ${this.dirs.join(" and ")}`);
+    if (!file)
+      throw new Error(
+        `template ${relative} is missing from the workspace's .baton/templates and Baton's shipped templates`,
+      );
     return this.renderFile(file, context);
   }
 
   /** The text of every template in play, for the manifest's template hash. */
   sources(files: readonly string[]): string {
-    return files.map((f) => readFileSync(f, "utf8")).join("\0");
+    return files.map((f) => this.read(f)).join("\0");
   }
 }
 

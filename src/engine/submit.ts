@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { LEASE_MS } from "./constants.js";
@@ -53,7 +52,7 @@ export async function submitAssignment(engine: EngineContext, args: SubmitArgs):
     passed: report.passed,
     state: after.state,
     failures: report.failures,
-    rework_prompt: rework ? readFileSync(engine.workspace.resolve(rework.prompt_path), "utf8") : undefined,
+    rework_prompt: rework ? engine.workspace.readText(rework.prompt_path, { what: "prompt" }) : undefined,
     // This submission's number, and how many submissions the assignment gets (first try + reworks).
     attempt: assignment.attempts + 1,
     max_attempts: workflow.spec.max_attempts + 1,

@@ -1,5 +1,6 @@
-import { escapeRegex, fillPattern } from "../config/placeholders.js";
-import type { Workspace } from "../config/workspace.js";
+import path from "node:path";
+import { escapeRegex, fillPattern, isTargetPlaceholder, placeholdersIn } from "../config/placeholders.js";
+import { reservedPathReason, type Workspace } from "../config/workspace.js";
 import { UserError } from "../errors.js";
 import { loadFastGlob } from "./lazy.js";
 
@@ -15,7 +16,9 @@ export const TARGET_IGNORE = ["**/.git/**", "**/node_modules/**", "**/.baton/**"
 
 /**
  * Expands target globs (after filling run inputs) inside the workspace, in a stable order.
- * Duplicates across globs are kept once. Symlinks are not followed, so a glob cannot leave the workspace.
+ * Duplicates across globs are kept once. Symlinks are not followed while walking; a folder the
+ * pattern names itself (`{stories,linkdir}/*.md`) is read even if it is a link, so every matched
+ * folder is checked to really lie inside the workspace (once per folder).
  */
 export async function resolveTargets(
   workspace: Workspace,
@@ -23,9 +26,10 @@ export async function resolveTargets(
   inputs: Readonly<Record<string, string>>,
 ): Promise<Target[]> {
   const seen = new Map<string, Target>();
+  const folders = new Map<string, boolean>();
   for (const raw of patterns) {
     const pattern = fillPattern(raw, { inputs });
-    workspace.resolve(pattern.replace(/[*?[{].*$/, "") || ".", "target pattern");
+    workspace.resolveForAgents(pattern.replace(/[*?[{].*$/, "") || ".", "target pattern");
     const entries = await loadFastGlob()(pattern, {
       cwd: workspace.root,
       ignore: TARGET_IGNORE,
@@ -37,12 +41,63 @@ export async function resolveTargets(
     entries.sort((a, b) => compareNatural(a.path, b.path));
     const idOf = targetIdMatcher(pattern);
     for (const { path: file, dirent } of entries) {
-      // The glob never descends through a link, so only a matched link can point outside.
+      const dir = path.posix.dirname(file);
+      let dirInside = folders.get(dir);
+      if (dirInside === undefined) {
+        dirInside = workspace.contains(path.join(workspace.root, dir));
+        folders.set(dir, dirInside);
+      }
+      if (!dirInside) {
+        throw new UserError(
+          `target \`${file}\` of pattern \`${pattern}\` leaves the workspace through a symbolic link (folder \`${dir}\`)`,
+        );
+      }
       if (dirent.isSymbolicLink()) workspace.resolve(file, "target");
       if (!seen.has(file)) seen.set(file, { path: file, id: idOf(file) });
     }
   }
   return [...seen.values()];
+}
+
+/**
+ * Refuses two writers of one file before anything is stored: two targets whose ids fill a
+ * deliverable pattern to the same path (`docs/**\/*.md` → `reviews/{page_id}.md` for `a/x.md` and
+ * `b/x.md`), or two agents of an iteration writing the same file. Also refuses a deliverable that
+ * a run input filled into `.git/` or `.baton/`.
+ */
+export function checkDeliverableCollisions(
+  agents: readonly { role: string; deliverables: readonly string[]; targets?: readonly string[] }[],
+  targetsByAgent: readonly (readonly Target[])[],
+  inputs: Readonly<Record<string, string>>,
+): void {
+  const writers = new Map<string, string>();
+  agents.forEach((agent, a) => {
+    const targets = agent.targets?.length ? (targetsByAgent[a] ?? []) : [];
+    const mine = new Set<string>();
+    for (const pattern of agent.deliverables) {
+      // A pattern without target placeholders names one file the agent writes for all its targets.
+      const perTarget =
+        targets.length > 0 &&
+        placeholdersIn(pattern).some((name) => isTargetPlaceholder(name) && !(name in inputs));
+      for (const target of perTarget ? targets : [undefined]) {
+        const file = fillPattern(pattern, { inputs, target });
+        const reserved = reservedPathReason(file);
+        if (reserved) throw new UserError(`deliverable \`${file}\` (from \`${pattern}\`) ${reserved}`);
+        const who = target
+          ? `target \`${target.path}\` (id \`${target.id}\`) of agent ${a + 1} (${agent.role})`
+          : `agent ${a + 1} (${agent.role})`;
+        const prior = writers.get(file);
+        if (prior !== undefined && (target !== undefined || !mine.has(file))) {
+          const hint = target
+            ? "; the ids come from the pattern's first wildcard, so use a placeholder that tells them apart ({target} or {target_dir}/{id})"
+            : "; give each file one writer";
+          throw new UserError(`two assignments would write \`${file}\`: ${prior} and ${who}${hint}`);
+        }
+        writers.set(file, who);
+        mine.add(file);
+      }
+    }
+  });
 }
 
 const natural = new Intl.Collator("en", { numeric: true });

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { listRoles } from "../engine/queries.js";
+import { brokenRoleReason, listRoles } from "../engine/queries.js";
 import { quoteList, UserError } from "../errors.js";
 import { roleUri, URI_TEMPLATES } from "../uris.js";
 import { defineResource } from "./resource.js";
@@ -20,6 +20,8 @@ export const roleResource = defineResource({
     })),
   read: ({ name }, { engine }) => {
     const roles = listRoles(engine);
+    const broken = brokenRoleReason(engine, name ?? "");
+    if (broken) throw new UserError(broken);
     const role = roles.find((r) => r.key === name);
     if (!role) throw new UserError(`unknown role \`${name}\`; roles: ${quoteList(roles.map((r) => r.key))}`);
     const { source: _source, key: _key, ...rest } = role;

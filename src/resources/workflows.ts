@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readConfigText } from "../config/yaml.js";
 import { listWorkflows } from "../engine/queries.js";
 import { quoteList, UserError } from "../errors.js";
 import { URI_TEMPLATES, workflowUri } from "../uris.js";
@@ -43,6 +43,6 @@ export const workflowResource = defineResource({
         `unknown workflow \`${name}\`; available: ${quoteList(listWorkflows(engine).map((w) => w.name))}`,
       );
     }
-    return readFileSync(entry.file, "utf8");
+    return readConfigText(entry.file, `workflow \`${entry.name}\``, engine.workspace.root);
   },
 });

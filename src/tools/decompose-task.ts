@@ -34,7 +34,7 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
   },
   handle: async (args, { engine, sampler }) => {
     const result = await (await import("../engine/decompose.js")).decomposeTask(engine, args, sampler);
-    const { workflow_file: _f, ...shown } = result;
+    const { workflow_file: _f, sampling_problem: _p, ...shown } = result;
     return { ...shown, next: afterDecompose(result) };
   },
   summarize: (r) =>

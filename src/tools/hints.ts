@@ -65,7 +65,8 @@ export function afterSubmit(r: SubmitResult): string {
 
 export function afterDecompose(r: DecomposeResult): string {
   if (r.status === "needs_plan") {
-    return "Write a plan following `instructions` and `plan_schema`, then call decompose_task again with the same task and `plan`.";
+    const why = r.sampling_problem ? `${r.sampling_problem} ` : "";
+    return `${why}Write a plan following \`instructions\` and \`plan_schema\`, then call decompose_task again with the same task and \`plan\`.`;
   }
   return `Call create_iteration with run_id "${r.run_id}" to materialize \`${r.ready?.[0]}\`, then generate_prompts. The plan is saved as ${r.workflow_file}; edit it and rerun with create_iteration {"workflow": "${r.workflow}"}.`;
 }

@@ -296,14 +296,18 @@ describe("decompose_task without a plan", () => {
     expect(event?.data).toMatchObject({ source: "sampling", attempts: 2 });
   });
 
-  it("gives up after two invalid answers with the last problem, storing nothing", async () => {
+  it("falls back to needs_plan after two invalid answers, naming the last problem, storing nothing", async () => {
     const { client, requests } = await samplingClient(["I cannot help with that.", '{"iterations": []}']);
-    const text = await callError(client, "decompose_task", { task: TASK });
+    const result = await callOk<Planned>(client, "decompose_task", { task: TASK });
     expect(requests).toHaveLength(2);
     expect(promptOf(requests[1])).toContain("the answer is not JSON");
-    expect(text).toContain("did not produce a valid plan in 2 attempts");
-    expect(text).toContain("iterations");
-    expect(text).toContain("Pass `plan` yourself");
+    expect(result.status).toBe("needs_plan");
+    expect(result.next).toContain("did not produce a valid plan in 2 attempts");
+    expect(result.next).toContain("iterations");
+    expect(result.instructions).toContain(TASK);
+    expect(Object.keys((result.plan_schema as { properties?: object }).properties ?? {})).toContain(
+      "iterations",
+    );
     expect(store.listRuns()).toEqual([]);
   });
 });

@@ -70,14 +70,13 @@ describe("Workspace.resolve", () => {
     symlinkSync(path.join(outside, "secret.md"), path.join(root, "docs", "secret.md"));
     const ws = new Workspace(root);
     const viaDir = rejection(() => ws.resolve("escape/secret.md", "target"));
-    expect(viaDir.message).toBe(
-      `target \`escape/secret.md\` leaves the workspace through a symbolic link (it resolves to ${path.join(outside, "secret.md")})`,
-    );
+    expect(viaDir.message).toBe("target `escape/secret.md` leaves the workspace through a symbolic link");
     expect(rejection(() => ws.resolve("docs/secret.md")).message).toMatch(/through a symbolic link/);
     // A file that does not exist yet below the escaping link is refused too (it would be written outside).
-    expect(rejection(() => ws.resolve("escape/new/report.md")).message).toMatch(
-      new RegExp(`resolves to ${path.join(outside, "new", "report.md").replaceAll("/", "\\/")}`),
-    );
+    // Without naming the outside path: it is a path of the machine, not of the workspace.
+    const below = rejection(() => ws.resolve("escape/new/report.md")).message;
+    expect(below).toBe("path `escape/new/report.md` leaves the workspace through a symbolic link");
+    expect(below).not.toContain(outside);
   });
 
   it("accepts a symlink that stays inside the workspace", () => {

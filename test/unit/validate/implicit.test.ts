@@ -68,7 +68,7 @@ describe("implicit checks", () => {
     const results = await runChecks([], ["report.md"], contextFor(ws));
     expect(results).toHaveLength(1);
     expect(results[0]?.reason).toBe(
-      `report.md: file \`report.md\` leaves the workspace through a symbolic link (it resolves to ${path.join(outside.root, "secret.md")})`,
+      "report.md: file `report.md` leaves the workspace through a symbolic link",
     );
   });
 
