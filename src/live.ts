@@ -85,6 +85,8 @@ export class LiveUpdates {
   start(intervalMs = LIVE_INTERVAL_MS): void {
     let running = false;
     this.timer = setInterval(() => {
+      // The store closes with the server it belongs to; polling a closed store would fail forever.
+      if (!this.engine.store.isOpen) return this.stop();
       if (running) return;
       running = true;
       this.tick()

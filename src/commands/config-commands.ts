@@ -28,14 +28,10 @@ export function rolesCommand(workspaceRoot: string, out: Output): number {
 
 /** `baton check <files...>`: every error of every file, exit 1 when any. */
 export function checkCommand(files: string[], workspaceRoot: string, out: Output): number {
-  let library: ReturnType<typeof loadRoleLibrary>;
-  try {
-    library = loadRoleLibrary(workspaceRoot);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const issue of error.issues) out.error(formatIssue(issue));
-    return 1;
-  }
+  const library = loadRoleLibrary(workspaceRoot);
+  // Serving skips a broken role file; checking reports it, whether or not a checked workflow uses it.
+  const brokenRoles = [...library.broken.values()].flat();
+  for (const issue of brokenRoles) out.error(formatIssue(issue));
   let failed = 0;
   for (const file of files) {
     if (!existsSync(file)) {
@@ -53,7 +49,7 @@ export function checkCommand(files: string[], workspaceRoot: string, out: Output
     }
   }
   if (failed > 0) out.error(`${failed} of ${files.length} file(s) have errors`);
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || brokenRoles.length > 0 ? 1 : 0;
 }
 
 const EXAMPLE_WORKFLOW = `# A workspace workflow. Check it with: baton check .baton/workflows/example.yaml

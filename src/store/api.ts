@@ -32,6 +32,8 @@ export interface Store {
   readonly file: string;
   /** The clock every timestamp comes from; tests inject one to move time without waiting. */
   readonly now: () => Date;
+  /** False once closed: whatever polls the store (live updates) stops then. */
+  readonly isOpen: boolean;
   close(): void;
   /** Runs `fn` atomically for every process sharing the state; a nested call joins the outer one. */
   transaction<T>(fn: () => T): T;

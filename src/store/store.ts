@@ -109,6 +109,11 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /** False once closed: whatever polls the store (live updates) stops then. */
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
   private stamp(): string {
     return this.now().toISOString();
   }

@@ -1,6 +1,6 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { SubscriptionHub } from "../resources/subscriptions.js";
 import { createServer, type ServerDeps } from "../server.js";
+import { GuardedStdioTransport } from "./stdio-transport.js";
 
 export interface StdioOptions {
   /** Where this server's resource subscriptions are registered, for a workspace watcher to notify. */
@@ -13,7 +13,8 @@ export interface StdioOptions {
  */
 export async function serveStdio(deps: ServerDeps, options: StdioOptions = {}): Promise<void> {
   const { server, close } = createServer(deps, { hub: options.hub });
-  const transport = new StdioServerTransport();
+  // Not the SDK's transport: it closes on an oversized message instead of answering it.
+  const transport = new GuardedStdioTransport();
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
