@@ -81,6 +81,15 @@ export class Workspace {
     }
   }
 
+  /**
+   * Whether an open descriptor's file really lies inside the workspace, for readers with their own
+   * open (validation): a link swapped in after `resolve` is caught. Where the OS cannot say
+   * (no /proc), `resolve` before the open is the check.
+   */
+  holds(fd: number): boolean {
+    return !FD_LINKS || isInside(this.realRoot, realpathSync.native(`${FD_LINKS}/${fd}`));
+  }
+
   /** Whether an absolute path really (links resolved) lies inside the workspace. */
   contains(absolute: string): boolean {
     return isInside(this.root, absolute) && isInside(this.realRoot, realpathOfExisting(absolute));

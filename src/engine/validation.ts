@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import { UserError } from "../errors.js";
@@ -246,7 +246,9 @@ function settle(
         description: r.description,
       })),
       original_prompt_path: a.prompt_path,
-      original_prompt: existsSync(original) ? readFileSync(original, "utf8") : "",
+      original_prompt: existsSync(original)
+        ? engine.workspace.readText(a.prompt_path, { what: "prompt" })
+        : "",
       iteration: { id: iteration.id },
     }),
   );

@@ -101,6 +101,8 @@ export class FileCache {
       return new FileFacts(file, readProblem(file, error as NodeJS.ErrnoException), 0, undefined);
     }
     try {
+      if (!this.workspace.holds(fd))
+        return new FileFacts(file, `${file}: leaves the workspace through a symbolic link`, 0, undefined);
       if (wantContent) {
         const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
         if (n < SCRATCH.length) return new FileFacts(file, undefined, n, SCRATCH.toString("utf8", 0, n));
