@@ -61,7 +61,8 @@ const descriptions = new Map<string, { mtimeMs: number; description: string }>()
  * listing. Cached per file until it changes: listings happen on every status call.
  */
 function peekDescription(file: string, workspaceRoot?: string): string {
-  const mtimeMs = statSync(file).mtimeMs;
+  // A dangling link has no mtime; the guarded read below then names the problem.
+  const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const cached = descriptions.get(file);
   if (cached?.mtimeMs === mtimeMs) return cached.description;
   let description: string;

@@ -72,14 +72,14 @@ export function checkDeliverableCollisions(
 ): void {
   const writers = new Map<string, string>();
   agents.forEach((agent, a) => {
-    const targets = agent.targets?.length ? (targetsByAgent[a] ?? []) : [];
-    const mine = new Set<string>();
+    const targets: (Target | undefined)[] = agent.targets?.length
+      ? [...(targetsByAgent[a] ?? [])]
+      : [undefined];
     for (const pattern of agent.deliverables) {
-      // A pattern without target placeholders names one file the agent writes for all its targets.
-      const perTarget =
-        targets.length > 0 &&
-        placeholdersIn(pattern).some((name) => isTargetPlaceholder(name) && !(name in inputs));
-      for (const target of perTarget ? targets : [undefined]) {
+      const perTarget = placeholdersIn(pattern).some(
+        (name) => isTargetPlaceholder(name) && !(name in inputs),
+      );
+      for (const target of targets) {
         const file = fillPattern(pattern, { inputs, target });
         const reserved = reservedPathReason(file);
         if (reserved) throw new UserError(`deliverable \`${file}\` (from \`${pattern}\`) ${reserved}`);
@@ -87,14 +87,15 @@ export function checkDeliverableCollisions(
           ? `target \`${target.path}\` (id \`${target.id}\`) of agent ${a + 1} (${agent.role})`
           : `agent ${a + 1} (${agent.role})`;
         const prior = writers.get(file);
-        if (prior !== undefined && (target !== undefined || !mine.has(file))) {
-          const hint = target
-            ? "; the ids come from the pattern's first wildcard, so use a placeholder that tells them apart ({target} or {target_dir}/{id})"
-            : "; give each file one writer";
-          throw new UserError(`two assignments would write \`${file}\`: ${prior} and ${who}${hint}`);
+        if (prior !== undefined) {
+          const hint = !target
+            ? "give each file one writer"
+            : perTarget
+              ? "the ids come from the pattern's first wildcard; use a placeholder that tells them apart ({target} or {target_dir}/{id})"
+              : `\`${pattern}\` has no target placeholder, so every target would write it; add one such as {id}`;
+          throw new UserError(`two assignments would write \`${file}\`: ${prior} and ${who}; ${hint}`);
         }
         writers.set(file, who);
-        mine.add(file);
       }
     }
   });
