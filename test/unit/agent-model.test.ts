@@ -77,7 +77,8 @@ describe("model per role", () => {
 
   it("a role file's model is checked too", () => {
     writeFiles(dir, { ".baton/roles/coder.yaml": `${roleYaml("Coder")}model: "$(whoami)"\n` });
-    expect(() => loadRoleLibrary(dir)).toThrow(
+    // A broken role file fails only what uses the role, with its file:line:col.
+    expect(loadRoleLibrary(dir).brokenReason("coder")).toMatch(
       /coder\.yaml:\d+:\d+: `model`: model names are letters, digits/,
     );
   });
