@@ -95,6 +95,8 @@ interface ParsedRole {
 
 /** Parsed role files of this process, reused while a file's size and mtime stay the same. */
 const parsed = new Map<string, ParsedRole>();
+/** Role files that failed to load, likewise until they change. */
+const failed = new Map<string, { size: number; mtimeMs: number; error: ConfigError }>();
 
 /** The shipped roles, parsed at build time (`npm run build` writes it): YAML parsing is slow cold. */
 export const SHIPPED_ROLE_CACHE = path.join(PACKAGE_ROOT, "dist", "roles.cache.json");
@@ -112,14 +114,24 @@ function shippedCache(): Record<string, ParsedRole> {
 }
 
 function readRoleFile(file: string, display: string, workspaceRoot?: string): RoleFile {
-  const { size, mtimeMs } = statSync(file);
+  // A dangling link has no stat; the guarded read then reports it as a located problem.
+  const { size, mtimeMs } = statSync(file, { throwIfNoEntry: false }) ?? { size: -1, mtimeMs: 0 };
   const known =
     parsed.get(file) ??
     (path.dirname(file) === SHIPPED_ROLES_DIR ? shippedCache()[path.basename(file)] : undefined);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.role;
-  const role = validateWith(loadYaml(file, display, workspaceRoot), roleFileSchema);
-  parsed.set(file, { size, mtimeMs, role });
-  return role;
+  const failure = failed.get(file);
+  if (failure && failure.size === size && failure.mtimeMs === mtimeMs) throw failure.error;
+  try {
+    const role = validateWith(loadYaml(file, display, workspaceRoot), roleFileSchema);
+    parsed.set(file, { size, mtimeMs, role });
+    failed.delete(file);
+    return role;
+  } catch (error) {
+    // Every request loads the library: a broken file is parsed once per change, not per request.
+    if (error instanceof ConfigError) failed.set(file, { size, mtimeMs, error });
+    throw error;
+  }
 }
 
 /** The shipped role files parsed, keyed by file name: what the build writes to SHIPPED_ROLE_CACHE. */

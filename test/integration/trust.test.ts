@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CreateMessageRequestSchema, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadRoleLibrary } from "../../src/config/roles.js";
 import { listWorkflows } from "../../src/config/workflows.js";
 import { parseYaml } from "../../src/config/yaml.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
@@ -256,6 +257,21 @@ describe("configuration files are bounded on every path (#12.12)", () => {
       a: "**bold** and 2*3",
       b: "x*y",
     });
+  });
+});
+
+describe("role files that are links (#12.6, #12.12)", () => {
+  it("a dangling link or a link out breaks only its own role, without naming outside paths", () => {
+    mkdirSync(path.join(dir, ".baton", "roles"), { recursive: true });
+    symlinkSync(path.join(outside, "missing.yaml"), path.join(dir, ".baton", "roles", "ghost.yaml"));
+    writeFileSync(path.join(outside, "spy.yaml"), `name: ${SECRET}\n`);
+    symlinkSync(path.join(outside, "spy.yaml"), path.join(dir, ".baton", "roles", "spy.yaml"));
+    const library = loadRoleLibrary(dir);
+    expect(library.has("developer")).toBe(true);
+    expect(library.brokenReason("ghost")).toContain(".baton/roles/ghost.yaml: ");
+    expect(library.brokenReason("ghost")).toContain("does not exist");
+    expect(library.brokenReason("spy")).toContain("leaves the workspace through a symbolic link");
+    expectNoLeak(`${library.brokenReason("ghost")} ${library.brokenReason("spy")}`);
   });
 });
 
