@@ -65,7 +65,11 @@ export function writeLearnings(
 # Edit freely: \`enabled: false\` disables a learning; your changes to text and action are kept
 # (Baton then only refreshes the evidence). Rebuilt by record_feedback, validation and \`baton feedback\`.
 `;
-  writeFileAtomic(file, `${header}${stringify({ learnings }, { lineWidth: 0 })}`);
+  // No anchors for shared arrays: config files allow few, and people edit this file by hand.
+  writeFileAtomic(
+    file,
+    `${header}${stringify({ learnings }, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+  );
   return file;
 }
 
