@@ -77,7 +77,7 @@ export interface OperatorConfig {
 export function loadOperatorConfig(workspace: Workspace): OperatorConfig {
   const file = workspace.resolve(OPERATOR_CONFIG_PATH, "operator config");
   if (!existsSync(file)) return { file: null, commands: new Map() };
-  return fromSource(loadYaml(file, OPERATOR_CONFIG_PATH));
+  return fromSource(loadYaml(file, OPERATOR_CONFIG_PATH, workspace.root));
 }
 
 /** Parses the text of an operator config (for tests and for a config passed inline). Throws ConfigError. */
