@@ -1,6 +1,5 @@
 // The dashboard's only door into the engine: every read and every action of the web view and its
 // API goes through this module, so an engine redesign changes this file and nothing else here.
-import { existsSync, statSync } from "node:fs";
 import type { EngineContext as Engine } from "../engine/engine.js";
 import { type Learning, learningsFile, readLearnings, writeLearnings } from "../engine/learnings.js";
 import { LiveMonitor } from "../engine/monitor.js";
@@ -209,7 +208,7 @@ export class ChangeWatch {
     return [...workflows]
       .map((w) => {
         const file = learningsFile(this.engine.workspace.root, w);
-        const stat = existsSync(file) ? statSync(file) : undefined;
+        const stat = this.engine.workspace.statFile(this.engine.workspace.relative(file));
         return `${w}:${stat ? `${stat.size}:${stat.mtimeMs}` : "-"}`;
       })
       .join("|");
