@@ -1,4 +1,4 @@
-// `npm run bench`: every performance target of DESIGN §9, each measured against its floor in the same run.
+// `npm run bench`: every performance target of docs/design.md §9, each measured against its floor in the same run.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";

@@ -1,4 +1,4 @@
-/** `{name}` placeholders in deliverable patterns (DESIGN §3). */
+/** `{name}` placeholders in deliverable patterns (docs/design.md §3). */
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export const TARGET_PLACEHOLDERS = ["id", "<name>_id", "target", "target_dir", "target_name"] as const;
@@ -24,7 +24,7 @@ export function knownPlaceholders(inputNames: readonly string[], hasTargets: boo
   return names;
 }
 
-/** Values for one target (or none), to fill a pattern. Inputs win over target ids (DESIGN §3). */
+/** Values for one target (or none), to fill a pattern. Inputs win over target ids (docs/design.md §3). */
 export interface PlaceholderValues {
   inputs: Readonly<Record<string, string>>;
   target?: { path: string; id: string };

@@ -1,6 +1,6 @@
 /** Durations and limits the engine's use cases share, defined once. */
 
-/** How long a claim lasts without any call about it (DESIGN §7). */
+/** How long a claim lasts without any call about it (docs/design.md §7). */
 export const LEASE_MINUTES = 30;
 export const LEASE_MS = LEASE_MINUTES * 60_000;
 

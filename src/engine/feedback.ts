@@ -51,7 +51,7 @@ export function recordFeedback(
   const assignment = args.assignment_id
     ? findAssignment(iteration.id, assignments, args.assignment_id)
     : undefined;
-  // A call about a claimed assignment renews its lease (DESIGN §7).
+  // A call about a claimed assignment renews its lease (docs/design.md §7).
   if (assignment?.state === "claimed") engine.store.renewLease(assignment.id, LEASE_MS);
   const id = engine.store.addFeedback({
     iteration_id: iteration.id,

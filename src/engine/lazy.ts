@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 
 /**
  * Libraries that `baton serve` does not need to answer `initialize` are loaded on first use, so
- * start-up stays close to a bare SDK server (DESIGN §9). Both are CommonJS, so a synchronous
+ * start-up stays close to a bare SDK server (docs/design.md §9). Both are CommonJS, so a synchronous
  * require keeps their callers synchronous.
  */
 const require = createRequire(import.meta.url);

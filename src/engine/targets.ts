@@ -7,7 +7,7 @@ import { loadFastGlob } from "./lazy.js";
 export interface Target {
   /** Workspace-relative path with forward slashes. */
   path: string;
-  /** What the first wildcard of the glob matched (DESIGN §3): `stories/*.md` on `stories/US-7.md` → `US-7`. */
+  /** What the first wildcard of the glob matched (docs/design.md §3): `stories/*.md` on `stories/US-7.md` → `US-7`. */
   id: string;
 }
 

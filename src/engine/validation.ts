@@ -57,7 +57,7 @@ export async function validateBundle(
   const only =
     args.assignment_id === undefined ? undefined : findAssignment(iteration.id, all, args.assignment_id);
   const assignments = only ? [only] : all;
-  // A call about a claimed assignment renews its lease (DESIGN §7).
+  // A call about a claimed assignment renews its lease (docs/design.md §7).
   if (only?.state === "claimed") store.renewLease(only.id, LEASE_MS);
   const { human, checks } = splitCriteria(spec.completion_criteria);
   const declared = new Set(all.flatMap((a) => a.deliverables));

@@ -9,7 +9,7 @@ export interface PromptContext {
   engine: EngineContext;
 }
 
-/** Arguments of every role prompt (DESIGN §7). */
+/** Arguments of every role prompt (docs/design.md §7). */
 const roleArgs = {
   task: z.string().describe("what the agent must do"),
   targets: z.string().optional().describe("files or items to work on, comma- or newline-separated"),

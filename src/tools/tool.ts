@@ -107,6 +107,6 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: Serve
 
 /**
  * A list of objects whose fields the tool description names. Nested object schemas cost the host
- * tokens on every tools/list (DESIGN §9: the list stays under 3,000), so they stay loose.
+ * tokens on every tools/list (docs/design.md §9: the list stays under 3,000), so they stay loose.
  */
 export const objectList = z.array(z.unknown());

@@ -91,7 +91,7 @@ describe("shipped workflows", () => {
     const workflow = loadShipped(file);
     expect(workflow.name).toBe(file.replace(/\.ya?ml$/, ""));
     for (const iteration of workflow.spec.iterations) {
-      // DESIGN §6 / issue 3: human criteria and machine checks side by side, in every iteration.
+      // docs/design.md §6 / issue 3: human criteria and machine checks side by side, in every iteration.
       const { human, checks } = splitCriteria(iteration.completion_criteria);
       expect(human.length, `${file}: ${iteration.name} has no human criteria`).toBeGreaterThan(0);
       expect(checks.length, `${file}: ${iteration.name} has no machine checks`).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { TOOLS } from "../../src/tools/index.js";
 import { connectInMemory } from "../helpers/mcp.js";
 import { tempDir } from "../helpers/temp.js";
 
-// The tool surface is a contract with every MCP host (DESIGN §7): a change to a name, description
+// The tool surface is a contract with every MCP host (docs/design.md §7): a change to a name, description
 // or schema must be deliberate. When it is, update the snapshots: `npx vitest run -u test/unit/tool-schemas.test.ts`
 // and review the diff of test/unit/__snapshots__/tools/<tool>.json (one file per tool).
 

@@ -1,5 +1,5 @@
 /**
- * Deterministic validation (DESIGN §6): the implicit checks every deliverable gets and the explicit
+ * Deterministic validation (docs/design.md §6): the implicit checks every deliverable gets and the explicit
  * check kinds of a workflow. No MCP types, no SQL; the engine expands deliverable patterns and calls
  * `runChecks`, and takes the scope baseline with `takeScopeBaseline` when it materializes an iteration.
  */

@@ -1,7 +1,7 @@
 import type { FileFacts } from "./files.js";
 import type { CheckResult, Miss } from "./results.js";
 
-/** Implicit minimum size of every deliverable (DESIGN §6); an explicit `min_bytes` on the file replaces it. */
+/** Implicit minimum size of every deliverable (docs/design.md §6); an explicit `min_bytes` on the file replaces it. */
 export const DEFAULT_MIN_BYTES = 200;
 
 /** The miss of a check whose file is missing or cannot be read. */
