@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
+import { commandsAllowed } from "./config/operator.js";
 import { createEngine, type EngineContext } from "./engine/engine.js";
 import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
@@ -144,7 +145,10 @@ server's own origin (e.g. http://localhost:PORT) or one given with --allow-origi
 rebinding and other web pages. Set BATON_TOKEN to require "Authorization: Bearer <token>";
 do set it before binding --host to anything but a loopback address.`,
   )
-  .option("--allow-commands", "let workflows' `command` checks run during validation (skipped otherwise)")
+  .option(
+    "--allow-commands",
+    "let workflows' `command` checks run during validation (skipped otherwise); or BATON_ALLOW_COMMANDS=1",
+  )
   .action(
     (
       opts: { http?: boolean; port?: string; host?: string; allowCommands?: boolean } & HttpFlags,
@@ -163,7 +167,7 @@ do set it before binding --host to anything but a loopback address.`,
         const globals = command.optsWithGlobals<{ db?: string }>();
         const deps = {
           ...openDeps({ workspace: workspaceOf(command), db: globals.db ?? process.env.BATON_DB }),
-          allowCommands: opts.allowCommands === true,
+          allowCommands: commandsAllowed(opts.allowCommands),
         };
         const hub = new SubscriptionHub();
         new LiveUpdates(deps, hub).start();
@@ -253,13 +257,13 @@ program
     "run every machine check of an iteration (its id or folder), write VALIDATION.md and rework prompts; exit 0 only when all pass",
   )
   .option("--json", "print the report as JSON")
-  .option("--allow-commands", "let `command` checks run (they are skipped otherwise)")
+  .option("--allow-commands", "let `command` checks run (skipped otherwise); or BATON_ALLOW_COMMANDS=1")
   .action((iteration: string, opts: { json?: boolean; allowCommands?: boolean }, command: Command) =>
     run(() =>
       withEngine(command, async (engine) =>
         (await import("./commands/validate.js")).validateCommand(
           engine,
-          { iteration, ...opts },
+          { iteration, ...opts, allowCommands: commandsAllowed(opts.allowCommands) },
           consoleOutput,
         ),
       ),

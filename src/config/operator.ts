@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { COMMAND_NAME, COMMAND_NAME_RULE } from "../engine/validate/kinds/params.js";
 import { quoteList, UserError } from "../errors.js";
 import { strictObject } from "./schema.js";
 import { unsafePathReason, type Workspace } from "./workspace.js";
@@ -7,8 +8,6 @@ import { loadYaml, parseYaml, validateWith, type YamlSource } from "./yaml.js";
 
 /** The operator's own file: what only the person running Baton may declare (commands to run). */
 export const OPERATOR_CONFIG_PATH = ".baton/config.yaml";
-
-const COMMAND_NAME = /^[a-z][a-z0-9_-]*$/;
 
 const relativePath = z
   .string()
@@ -43,8 +42,7 @@ const operatorFileSchema = strictObject({
           ctx.addIssue({
             code: "custom",
             path: [name],
-            message:
-              "command names are lowercase letters, digits, `_` and `-`, starting with a letter, e.g. `test`",
+            message: COMMAND_NAME_RULE,
           });
         }
       }
@@ -109,4 +107,13 @@ export function operatorCommand(config: OperatorConfig, name: string): OperatorC
   throw new UserError(
     `command \`${name}\` is not declared in ${config.file}; declared commands: ${quoteList(config.commands.keys())}`,
   );
+}
+
+/**
+ * Whether the operator allowed commands: the `--allow-commands` flag, or BATON_ALLOW_COMMANDS=1
+ * in the server's environment (for hosts that start `baton serve` from a config file).
+ */
+export function commandsAllowed(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (flag === true) return true;
+  return /^(1|true|yes)$/i.test(env.BATON_ALLOW_COMMANDS?.trim() ?? "");
 }

@@ -8,6 +8,12 @@ import { DEFAULT_MAX_ITERATIONS } from "./constants.js";
 import { startRun } from "./create-iteration.js";
 import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
+import {
+  PLAN_CHECKS_INSTRUCTIONS,
+  planChecksProblems,
+  planChecksSchema,
+  subtaskCriteria,
+} from "./validate/plan-checks.js";
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -27,6 +33,7 @@ export const planSchema = z.object({
               description: z.string().min(1),
               deliverables: z.array(z.string().min(1)).min(1),
               complexity: z.number().positive().max(100).default(3),
+              checks: planChecksSchema,
             }),
           )
           .min(1),
@@ -145,6 +152,8 @@ function preparePlan(
     );
   }
   const plan = parsed.data;
+  const checkProblems = planChecksProblems(plan, engine.workspace);
+  if (checkProblems.length > 0) throw new UserError(`invalid plan: ${checkProblems.join("; ")}`);
   if (plan.iterations.length > maxIterations) {
     throw new UserError(
       `invalid plan: ${plan.iterations.length} iterations, at most ${maxIterations} (max_iterations)`,
@@ -207,7 +216,7 @@ function workflowYaml(name: string, args: DecomposeArgs, plan: Plan): string {
           complexity_per_target: s.complexity,
           task: s.description,
         })),
-        completion_criteria: it.completion_criteria,
+        completion_criteria: [...it.completion_criteria, ...it.subtasks.flatMap(subtaskCriteria)],
       })),
     },
   };
@@ -296,6 +305,7 @@ function decompositionInstructions(
   return `Decompose the task "${args.task}" into at most ${maxIterations} iterations for role-based agents.${hint}
 Each iteration has a kebab-case name, a goal, dependencies (names of earlier iterations; no cycles) and subtasks. Each subtask has a role from the catalog, a description, its deliverables (workspace-relative file paths, no leading / and no ..; put them under one folder such as tasks/<slug>/) and a complexity (1-13 points).
 Put work that can run in parallel in the same iteration; put work that needs another's output in a later iteration that depends on it. Add completion_criteria a reviewer can confirm.
+${PLAN_CHECKS_INSTRUCTIONS}
 Roles (${quoteList(catalog.map((r) => r.role))}):
 ${roles}`;
 }

@@ -1,4 +1,13 @@
 import { spawn } from "node:child_process";
+import { ConfigError, UserError } from "../../errors.js";
+import {
+  loadOperatorConfig,
+  OPERATOR_CONFIG_PATH,
+  type OperatorCommand,
+  type OperatorConfig,
+  operatorCommand,
+} from "../../config/operator.js";
+import { commandReportText, prepareCommandReport } from "../code/test-report.js";
 import { DEFAULT_COMMAND_TIMEOUT_S } from "./kinds/params.js";
 import type { CheckContext, CheckResult } from "./results.js";
 
@@ -26,6 +35,15 @@ interface Outcome {
 }
 
 /**
+ * The environment a command runs with: Baton's own, less every `BATON_*` variable. Those hold the
+ * server's secrets (`BATON_TOKEN`) and settings (`BATON_DB`) that no project command may see: its
+ * output lands in VALIDATION.md, which every session reads.
+ */
+export function commandEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith("BATON_")));
+}
+
+/**
  * Runs a command through the shell in `cwd`, stdout and stderr together, killing its whole
  * process group when it runs out of time (so `sh -c "a && b"` leaves nothing behind).
  */
@@ -37,6 +55,7 @@ function run(command: string, cwd: string, timeoutMs: number): Promise<Outcome> 
     let settled = false;
     const child = spawn(command, {
       cwd,
+      env: commandEnv(),
       shell: true,
       stdio: ["ignore", "pipe", "pipe"],
       detached: process.platform !== "win32",
@@ -83,39 +102,125 @@ function killTree(pid: number | undefined): void {
   }
 }
 
+/** The parameters of a `command` check (see kinds/command.ts). */
+export interface CommandParams {
+  run?: string;
+  name?: string;
+  optional?: boolean;
+  timeout_s?: number;
+}
+
 /**
- * `command`: runs `run` through the shell with the workspace as cwd; passes on exit 0 within
- * `timeout_s`. Only the operator can allow commands (`--allow-commands`); a workflow alone never runs one.
+ * `command`: runs `run`, or the operator's command declared as `name` in .baton/config.yaml, through
+ * the shell in the check's working folder; passes on exit 0 within the timeout. Only the operator
+ * can allow commands (`--allow-commands`, BATON_ALLOW_COMMANDS=1); a workflow alone never runs one.
+ * A declared command's test report names the failing tests in the reason.
  */
-export async function commandCheck(
+export async function commandCheck(check: CommandParams, ctx: CheckContext): Promise<CheckResult> {
+  if (check.name === undefined) return execute(check.run ?? "", `\`${check.run}\``, check.timeout_s, ctx);
+  const declared = declaredCommand(check.name, check.optional === true, ctx);
+  if ("status" in declared) return declared;
+  const workdir = ctx.workdir ?? ctx.workspace;
+  return execute(
+    declared.run,
+    `\`${declared.name}\` (\`${declared.run}\`)`,
+    check.timeout_s ?? declared.timeout_s,
+    ctx,
+    {
+      before: () => prepareCommandReport(declared, workdir),
+      after: (code) => commandReportText(declared, workdir, code),
+    },
+  );
+}
+
+/** The operator's command `name`, or the result of a check that cannot run it. */
+function declaredCommand(name: string, optional: boolean, ctx: CheckContext): OperatorCommand | CheckResult {
+  const fail = (reason: string): CheckResult => ({
+    check: "command",
+    status: "failed",
+    reason,
+    miss: { expected: name, found: "not declared" },
+  });
+  let config: OperatorConfig;
+  try {
+    // The operator's file lives in the workspace itself, never in an assignment's worktree.
+    config = loadOperatorConfig(ctx.workspace);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UserError)
+      return fail(`command \`${name}\` cannot be looked up: ${error.message}`);
+    throw error;
+  }
+  if (optional && !config.commands.has(name)) {
+    return {
+      check: "command",
+      status: "skipped",
+      reason: `no command \`${name}\` declared in ${OPERATOR_CONFIG_PATH}`,
+    };
+  }
+  try {
+    return operatorCommand(config, name);
+  } catch (error) {
+    if (error instanceof UserError) return fail(error.message);
+    throw error;
+  }
+}
+
+interface ReportHooks {
+  before(): Promise<void>;
+  /** What the command's test report adds to its result, given its exit code. */
+  after(code: number | null): Promise<string | undefined>;
+}
+
+async function execute(
   command: string,
+  shown: string,
   timeoutS: number | undefined,
   ctx: CheckContext,
+  report?: ReportHooks,
 ): Promise<CheckResult> {
-  const shown = `\`${command}\``;
   if (!ctx.allowCommands) {
     return {
       check: "command",
       status: "skipped",
-      reason: `${shown} not run: commands are disabled; run with --allow-commands to enable`,
+      reason: `${shown} not run: commands are disabled; the operator enables them with --allow-commands or BATON_ALLOW_COMMANDS=1`,
     };
   }
   const seconds = timeoutS ?? DEFAULT_COMMAND_TIMEOUT_S;
-  const outcome = await run(command, ctx.workspace.root, seconds * 1000);
+  const cwd = (ctx.workdir ?? ctx.workspace).root;
+  // A report problem (a report path the guard refuses) fails the check instead of the validation.
+  try {
+    await report?.before();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return fail(`${shown} not run: ${error.message}`, "not started");
+  }
+  const outcome = await run(command, cwd, seconds * 1000);
   const text = shownOutput(outcome.output, outcome.dropped);
   const tail = text ? `; output:\n${text}` : "; no output";
-  // The miss: exit code 0 expected; found the code, or why there is none.
-  const fail = (reason: string, found: string | number): CheckResult => ({
-    check: "command",
-    status: "failed",
-    reason,
-    miss: { expected: 0, found },
-  });
   if (outcome.error) return fail(`${shown} could not be started: ${outcome.error.message}`, "not started");
   if (outcome.timedOut)
     return fail(`${shown} did not finish within ${seconds} s and was stopped${tail}`, "timeout");
   if (outcome.code === 0) return { check: "command", status: "passed", reason: `${shown} exited 0${tail}` };
-  if (outcome.code !== null) return fail(`${shown} exited with code ${outcome.code}${tail}`, outcome.code);
+  // With a report, the failing tests come first: they are what the agent has to fix.
+  const tests = await reportText(report, outcome.code);
+  const rest = tests ? `\n${tests}${text ? `\noutput:\n${text}` : ""}` : tail;
+  if (outcome.code !== null) return fail(`${shown} exited with code ${outcome.code}${rest}`, outcome.code);
   const signal = outcome.signal ?? "a signal";
-  return fail(`${shown} was killed by ${signal}${tail}`, signal);
+  return fail(`${shown} was killed by ${signal}${rest}`, signal);
+}
+
+/** The report's words on a failure; a report that cannot be read is named, never fatal. */
+async function reportText(report: ReportHooks | undefined, code: number | null): Promise<string | undefined> {
+  if (!report) return undefined;
+  try {
+    return await report.after(code);
+  } catch (error) {
+    if (error instanceof UserError) return `its report cannot be read: ${error.message}`;
+    throw error;
+  }
+}
+
+/** The miss: exit code 0 expected; found the code, or why there is none. */
+function fail(reason: string, found: string | number): CheckResult {
+  return { check: "command", status: "failed", reason, miss: { expected: 0, found } };
 }

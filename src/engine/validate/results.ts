@@ -58,7 +58,13 @@ export interface CheckContext {
   scopeBaseline?: ScopeBaseline;
   /** Paths (workspace-relative prefixes) the scope check ignores: the iteration folder, .baton/. */
   scopeIgnore: readonly string[];
-  /** Operator permission to run `command` checks (`--allow-commands` or server config). */
+  /**
+   * The folder `command` checks run in: the assignment's working tree (a git worktree under
+   * isolation); the workspace itself when absent. The operator's .baton/config.yaml is always read
+   * from `workspace`.
+   */
+  workdir?: Workspace;
+  /** Operator permission to run `command` checks (`--allow-commands`, BATON_ALLOW_COMMANDS=1). */
   allowCommands: boolean;
   /** How long one `regex` check may run on one file before it fails (default 1000 ms). */
   regexTimeoutMs?: number;

@@ -1,3 +1,4 @@
+import { hasSyntaxCheck, syntaxCheck } from "../code/syntax-check.js";
 import { FileCache } from "./files.js";
 import { formatCheck, formatOf } from "./implicit.js";
 import { CHECK_KINDS, kindNamed } from "./kinds/index.js";
@@ -25,7 +26,7 @@ async function loadLibraries(checks: readonly ConcreteCheck[]): Promise<void> {
 
 /**
  * Runs the implicit checks of each deliverable (exists, at least 200 bytes unless an explicit
- * `min_bytes` on the file replaces it, format by extension), then the explicit checks, file by
+ * `min_bytes` on the file replaces it, format by extension, syntax of code by extension), then the explicit checks, file by
  * file. Each file is read once, and let go once its checks ran. A missing deliverable fails once,
  * on exists; the explicit checks on it are not run, so a rework prompt names the real problem
  * rather than its consequences. An explicit check on a missing file that is not a deliverable
@@ -54,6 +55,7 @@ class Run {
   private evaluating: { check: ConcreteCheck; file: string } | undefined;
   private pendingChars = 0;
   private readonly workspaceWide: { slot: number; check: ConcreteCheck; kind: WorkspaceKind }[] = [];
+  private readonly workspaceKeys = new Set<string>();
   private readonly env: FileEnv;
 
   constructor(private readonly ctx: CheckContext) {
@@ -88,7 +90,8 @@ class Run {
 
     for (const file of unique) {
       const mine = own.get(file) ?? [];
-      const wantContent = formatOf(file) !== undefined || mine.some((c) => needsContent(c));
+      const wantContent =
+        formatOf(file) !== undefined || hasSyntaxCheck(file) || mine.some((c) => needsContent(c));
       const facts = this.files.get(file, wantContent);
       const exists = existsCheck("implicit:exists", facts);
       this.results.push(exists);
@@ -101,6 +104,11 @@ class Run {
         format = formatCheck(facts);
       }
       if (format && format !== "needs-parser") this.results.push(format);
+      if (hasSyntaxCheck(file)) {
+        // The parsers (oxc, tree-sitter) load with the first code file (syntax.ts), not at start-up.
+        const syntax = await syntaxCheck(facts);
+        if (syntax) this.results.push(syntax);
+      }
       for (const check of mine) this.explicit(check);
       facts.release();
     }
@@ -126,6 +134,12 @@ class Run {
       return;
     }
     if (kind.target === "workspace") {
+      // Scoped by a deliverable pattern, a workspace check may reach one assignment through
+      // several of its files; it runs once for it.
+      const { file: _file, ...params } = check;
+      const key = JSON.stringify(params);
+      if (this.workspaceKeys.has(key)) return;
+      this.workspaceKeys.add(key);
       this.workspaceWide.push({ slot: this.reserve(check, undefined), check, kind });
       return;
     }

@@ -7,7 +7,8 @@ describe("command", () => {
     expect(await one(ws, { check: "command", run: "echo hi" })).toEqual({
       check: "command",
       status: "skipped",
-      reason: "`echo hi` not run: commands are disabled; run with --allow-commands to enable",
+      reason:
+        "`echo hi` not run: commands are disabled; the operator enables them with --allow-commands or BATON_ALLOW_COMMANDS=1",
     });
   });
 

@@ -49,7 +49,18 @@ describe("the registry of check kinds", () => {
       }
     }
     expect([...byKey.keys()].sort()).toEqual(
-      ["bytes", "flags", "headings", "pattern", "rules", "run", "schema", "timeout_s"].sort(),
+      [
+        "bytes",
+        "flags",
+        "headings",
+        "name",
+        "optional",
+        "pattern",
+        "rules",
+        "run",
+        "schema",
+        "timeout_s",
+      ].sort(),
     );
     for (const [, shapes] of byKey) expect(new Set(shapes).size).toBe(1);
   });

@@ -75,8 +75,8 @@ export function paramShape(): Record<string, z.ZodType> {
 const ALL_PARAM_KEYS = Object.keys(paramShape());
 
 /**
- * What is wrong with a check's parameters for its kind: a required one missing, or one the kind
- * does not take (values were parsed by the flat shape). Paths are relative to the check object.
+ * What is wrong with a check's parameters for its kind: a required one missing, one the kind does
+ * not take (values were parsed by the flat shape), or a rule of the kind's own `validate`. Paths are relative to the check object.
  */
 export function paramIssues(check: Record<string, unknown>): { path: string; message: string }[] {
   const kind = kindNamed(String(check.check));
@@ -99,5 +99,6 @@ export function paramIssues(check: Record<string, unknown>): { path: string; mes
       });
     }
   }
+  if (issues.length === 0 && kind.validate) issues.push(...kind.validate(check as never));
   return issues;
 }

@@ -40,6 +40,11 @@ interface KindBase<N extends string, S extends z.ZodRawShape> {
   remind?(miss: Miss, pattern: string): string[];
   /** Loads the libraries `evaluate` needs (ajv, markdownlint, the Markdown parser) on first use. */
   load?(): Promise<void>;
+  /**
+   * Rules across the kind's parameters that their schemas alone cannot say ("`run` or `name`, not
+   * both"); paths are parameter keys. Called on parameters the flat shape already parsed.
+   */
+  validate?(check: Params<S>): { path: string; message: string }[];
 }
 
 /** A kind that looks at one file, given by `deliverable` (a pattern) or `path`. */
