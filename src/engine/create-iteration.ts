@@ -195,9 +195,10 @@ export function resolveInputs(
       if (spec.required) missing.push(`\`${name}\` (${spec.description})`);
       continue;
     }
-    if (/[/\\]|\.\./.test(value) && workflowUsesInPath(workflow, name)) {
+    // A path input (`code: src/auth/oauth2.ts`) may name subfolders; the guard keeps it inside.
+    if (value !== "" && /\\|^\/|(^|\/)\.\.(\/|$)/.test(value) && workflowUsesInPath(workflow, name)) {
       throw new UserError(
-        `input \`${name}\` = \`${value}\` is used in file paths and may not contain \`/\`, \`\\\` or \`..\``,
+        `input \`${name}\` = \`${value}\` is used in file paths: give a workspace-relative path with \`/\`, without \`\\\` or \`..\``,
       );
     }
     inputs[name] = value;

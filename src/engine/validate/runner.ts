@@ -25,8 +25,8 @@ async function loadLibraries(checks: readonly ConcreteCheck[]): Promise<void> {
 }
 
 /**
- * Runs the implicit checks of each deliverable (exists, at least 200 bytes unless an explicit
- * `min_bytes` on the file replaces it, format by extension, syntax of code by extension), then the explicit checks, file by
+ * Runs the implicit checks of each deliverable (exists, at least 200 bytes — 1 for code — unless
+ * an explicit `min_bytes` on the file replaces it, format by extension, syntax of code by extension), then the explicit checks, file by
  * file. Each file is read once, and let go once its checks ran. A missing deliverable fails once,
  * on exists; the explicit checks on it are not run, so a rework prompt names the real problem
  * rather than its consequences. An explicit check on a missing file that is not a deliverable
@@ -96,8 +96,11 @@ class Run {
       const exists = existsCheck("implicit:exists", facts);
       this.results.push(exists);
       if (exists.status === "failed") continue;
+      // Code is judged by its syntax and its tests, not its size: a right module may be one line.
       if (!explicitMin.has(file))
-        this.results.push(minBytesCheck("implicit:min_bytes", facts, DEFAULT_MIN_BYTES));
+        this.results.push(
+          minBytesCheck("implicit:min_bytes", facts, hasSyntaxCheck(file) ? 1 : DEFAULT_MIN_BYTES),
+        );
       let format = formatCheck(facts);
       if (format === "needs-parser") {
         await loadMarkdownParser();

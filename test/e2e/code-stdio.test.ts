@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ValidationReport as Report } from "../../src/engine/validation.js";
+import { callOk, markdownDoc } from "../helpers/baton.js";
+import { CLI, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
+
+// The shipped task-execution workflow on a small JavaScript project (node:test, JUnit report), over
+// stdio against the built server with --allow-commands: junk code fails at line:col, a failing test
+// is named in the failure and in the rework prompt, correct code passes. The server is traced: the
+// code parsers load with the first code file, not at start-up; and the project's tests check that
+// they do not see BATON_TOKEN, which the server has.
+
+const CONFIG = `commands:
+  test:
+    run: node --test --test-reporter=junit --test-reporter-destination=.baton/reports/junit.xml test/
+    timeout_s: 60
+    report: { junit: .baton/reports/junit.xml }
+`;
+
+/** Logs every CommonJS load of a parser (oxc's native binding, tree-sitter) to TRACE_FILE. */
+const TRACE = `const Module = require("node:module");
+const fs = require("node:fs");
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (/oxc|tree-sitter/.test(request)) fs.appendFileSync(process.env.TRACE_FILE, request + "\\n");
+  return load.call(this, request, ...rest);
+};
+`;
+
+const note = "// Sums numbers for the invoice totals; kept small on purpose for the example project.\n";
+const JUNK = `${note}this is not javascript at all {\n`;
+const WRONG = `${note}export function sum(a, b) {\n  return a - b;\n}\n`;
+const RIGHT = `${note}export function sum(a, b) {\n  return a + b;\n}\n`;
+const TESTS = `import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sum } from "../src/sum.js";
+
+test("adds two numbers", () => {
+  assert.equal(sum(2, 3), 5);
+});
+
+test("runs without Baton's secrets", () => {
+  assert.equal(process.env.BATON_TOKEN, undefined);
+});
+`;
+
+const DESIGN = markdownDoc(
+  "Sum design",
+  {
+    Overview: "A sum function for invoice totals.",
+    Components: "src/sum.js exports `sum`.",
+    API: "`sum(a, b)` returns a number.",
+    Risks: "Floating point rounding.",
+    Decision: "A plain function.\n\n```mermaid\ngraph TD\n  a --> b\n```",
+    "Alternatives Considered": "A class; rejected as heavier.",
+  },
+  2100,
+);
+const NOTES = markdownDoc(
+  "Implementation",
+  {
+    Changes: "Added src/sum.js.",
+    Tests: "test/sum.test.js covers addition.",
+    "How to Verify": "```sh\nnode --test test/\n```",
+  },
+  900,
+);
+
+describe("code deliverables of task-execution over stdio", () => {
+  let dir: string;
+  let cleanup: () => void;
+  let client: Client;
+  let traceFile: string;
+  let traceCleanup: () => void;
+  const traced = () => (existsSync(traceFile) ? readFileSync(traceFile, "utf8") : "");
+
+  beforeAll(async () => {
+    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
+    ({ dir, cleanup } = tempDir("baton-code-"));
+    const trace = tempDir("baton-trace-");
+    traceCleanup = trace.cleanup;
+    traceFile = path.join(trace.dir, "loaded.txt");
+    writeFiles(trace.dir, { "trace.cjs": TRACE });
+    writeFiles(dir, {
+      "package.json": '{ "name": "sum", "type": "module", "private": true }\n',
+      ".baton/config.yaml": CONFIG,
+      "README.md": "# Sum\n",
+    });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ["--require", path.join(trace.dir, "trace.cjs"), CLI, "-w", dir, "serve", "--allow-commands"],
+      cwd: REPO_ROOT,
+      env: { ...(process.env as Record<string, string>), BATON_TOKEN: "e2e-secret", TRACE_FILE: traceFile },
+      stderr: "pipe",
+    });
+    client = new Client({ name: "baton-e2e-code", version: "0.0.0" });
+    await client.connect(transport);
+  });
+  afterAll(async () => {
+    await client?.close();
+    cleanup?.();
+    traceCleanup?.();
+  });
+
+  it("fails junk at line:col, names the failing test in the rework prompt, and passes correct code", async () => {
+    await client.listTools();
+    const design = await callOk<{ run_id: string; iteration_id: string }>(client, "create_iteration", {
+      workflow: "task-execution",
+      inputs: { task: "Add a sum function", slug: "sum", code: "src/sum.js", tests: "test/sum.test.js" },
+    });
+    const { run_id } = design;
+    expect(traced(), "no parser is loaded at start-up").toBe("");
+
+    // The design iteration passes, so that the implementation iteration can be created.
+    await callOk(client, "generate_prompts", { iteration_id: design.iteration_id });
+    writeFiles(dir, { "tasks/sum/design.md": DESIGN });
+    expect(
+      (await callOk<Report>(client, "validate_iteration", { iteration_id: design.iteration_id })).passed,
+    ).toBe(true);
+    expect(traced(), "Markdown deliverables load no code parser").toBe("");
+
+    const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", { run_id });
+    await callOk(client, "generate_prompts", { iteration_id });
+    writeFiles(dir, { "src/sum.js": JUNK, "test/sum.test.js": TESTS, "tasks/sum/IMPLEMENTATION.md": NOTES });
+
+    const junk = await callOk<Report>(client, "validate_iteration", { iteration_id });
+    expect(junk.passed).toBe(false);
+    expect(junk.failures.find((f) => f.check === "implicit:syntax")?.reason).toMatch(
+      /^src\/sum\.js:2:\d+: JavaScript syntax error: /,
+    );
+    expect(traced()).toContain("oxc");
+
+    writeFiles(dir, { "src/sum.js": WRONG });
+    const wrong = await callOk<Report>(client, "validate_iteration", { iteration_id });
+    expect(wrong.passed).toBe(false);
+    expect(wrong.failures.map((f) => f.check)).toEqual(["command"]);
+    const reason = wrong.failures[0]?.reason ?? "";
+    expect(reason).toContain("1 of 2 tests failed (report .baton/reports/junit.xml):");
+    expect(reason).toMatch(/- adds two numbers \(test\/sum\.test\.js:\d+(:\d+)?\)/);
+    expect(reason).not.toContain("runs without Baton's secrets");
+    const rework = wrong.rework[0];
+    expect(rework?.assignment_id).toBe(wrong.failures[0]?.assignment_id);
+    const prompt = readFileSync(path.join(dir, rework?.prompt_path ?? ""), "utf8");
+    expect(prompt).toContain("adds two numbers");
+    expect(prompt).toContain("test/sum.test.js");
+    const validation = await client.readResource({ uri: `baton://iterations/${iteration_id}/validation` });
+    expect((validation.contents[0] as { text: string }).text).toContain("adds two numbers");
+
+    writeFiles(dir, { "src/sum.js": RIGHT });
+    const right = await callOk<Report>(client, "validate_iteration", { iteration_id });
+    expect(right.failures).toEqual([]);
+    expect(right.passed).toBe(true);
+    expect(right.skipped).toEqual([
+      { check: "command", reason: "no command `typecheck` declared in .baton/config.yaml" },
+    ]);
+  });
+});
