@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadRoleLibrary } from "../config/roles.js";
 import { listWorkflows, loadWorkflowFile } from "../config/workflows.js";
+import { Workspace } from "../config/workspace.js";
+import { workflowCommandProblems } from "../engine/validate/plan-checks.js";
 import { ConfigError, formatIssue } from "../errors.js";
 import { type Output, table } from "./output.js";
 
@@ -41,6 +43,12 @@ export function checkCommand(files: string[], workspaceRoot: string, out: Output
     }
     try {
       const workflow = loadWorkflowFile(path.resolve(file), workspaceRoot, library);
+      const commands = workflowCommandProblems(workflow.spec.iterations, new Workspace(workspaceRoot));
+      if (commands.length > 0) {
+        failed++;
+        for (const problem of commands) out.error(`${file}: ${problem}`);
+        continue;
+      }
       out.log(`ok   ${file} (${workflow.name}: ${workflow.spec.iterations.length} iterations)`);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

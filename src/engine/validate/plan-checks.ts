@@ -39,24 +39,49 @@ export function planCheckProblems(
       `a plan may not contain \`run\` (a shell command line); name a command the operator declared in ${OPERATOR_CONFIG_PATH} with \`name\` instead`,
     );
   }
-  if (check.name !== undefined && check.optional !== true) {
-    if (typeof commands === "string") problems.push(commands);
-    else if (!commands.commands.has(check.name)) {
-      const declared =
-        commands.file === null
-          ? `there is no ${OPERATOR_CONFIG_PATH}`
-          : `declared commands: ${quoteList(commands.commands.keys())}`;
-      problems.push(
-        `command \`${check.name}\` is not declared (${declared}); name a declared one, or add \`"optional": true\``,
-      );
-    }
-  }
+  const undeclared = undeclaredCommand(check, commands);
+  if (undeclared) problems.push(`${undeclared}; name a declared one, or add \`"optional": true\``);
   if (check.deliverable !== undefined) {
     const matches = patternMatcher(check.deliverable, {});
     if (!deliverables.some(matches)) {
       problems.push(
         `\`deliverable\` "${check.deliverable}" is none of the subtask's deliverables (${quoteList(deliverables)})`,
       );
+    }
+  }
+  return problems;
+}
+
+/** Why a check's command `name` cannot run: not declared (and not optional), or the config is broken. */
+function undeclaredCommand(check: Check, commands: OperatorConfig | string): string | undefined {
+  if (check.name === undefined || check.optional === true) return undefined;
+  if (typeof commands === "string") return commands;
+  if (commands.commands.has(check.name)) return undefined;
+  const declared =
+    commands.file === null
+      ? `there is no ${OPERATOR_CONFIG_PATH}`
+      : `declared commands: ${quoteList(commands.commands.keys())}`;
+  return `command \`${check.name}\` is not declared (${declared})`;
+}
+
+/**
+ * A workflow's command checks whose `name` the operator did not declare (optional ones aside), as
+ * `iteration <name>: command ...` lines, so `baton check` reports them before any run does.
+ */
+export function workflowCommandProblems(
+  iterations: readonly { name: string; completion_criteria: readonly unknown[] }[],
+  workspace: Workspace,
+): string[] {
+  let commands: OperatorConfig | string | undefined;
+  const problems: string[] = [];
+  for (const iteration of iterations) {
+    for (const criterion of iteration.completion_criteria) {
+      if (typeof criterion !== "object" || criterion === null) continue;
+      const check = criterion as Check;
+      if (check.check !== "command" || check.name === undefined) continue;
+      commands ??= operatorConfig(workspace);
+      const undeclared = undeclaredCommand(check, commands);
+      if (undeclared) problems.push(`iteration \`${iteration.name}\`: ${undeclared}`);
     }
   }
   return problems;

@@ -150,3 +150,31 @@ describe("command checks by name", () => {
     expect(commandsAllowed(undefined, {})).toBe(false);
   });
 });
+
+describe("baton check", () => {
+  it("reports a workflow's command names the operator did not declare; optional ones pass", async () => {
+    const { checkCommand } = await import("../../../src/commands/config-commands.js");
+    const ws = workspaceWith({
+      ".baton/config.yaml": CONFIG,
+      "wf.yaml": `workflow:
+  name: wf
+  description: Code
+  iterations:
+    - name: build
+      goal: Build it
+      agents: [{ role: developer, deliverables: ["src/a.js"] }]
+      completion_criteria:
+        - { check: command, name: deploy }
+        - { check: command, name: typecheck, optional: true }
+        - { check: command, name: hello }
+`,
+    });
+    const lines: string[] = [];
+    const out = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
+    const file = `${ws.root}/wf.yaml`;
+    expect(checkCommand([file], ws.root, out)).toBe(1);
+    expect(lines[0]).toBe(
+      `${file}: iteration \`build\`: command \`deploy\` is not declared (declared commands: \`hello\`, \`failing\`, \`broken-setup\`, \`where\`, \`secrets\`)`,
+    );
+  });
+});
