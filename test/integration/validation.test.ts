@@ -376,7 +376,7 @@ describe("baton validate (CLI)", () => {
     expect(report.skipped).toEqual([
       {
         check: "command",
-        reason: `${COMMAND} not run: commands are disabled; run with --allow-commands to enable`,
+        reason: `${COMMAND} not run: commands are disabled; the operator enables them with --allow-commands or BATON_ALLOW_COMMANDS=1`,
       },
     ]);
     expect(existsSync(path.join(dir, "marker.txt"))).toBe(false);
