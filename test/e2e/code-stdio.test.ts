@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ValidationReport as Report } from "../../src/engine/validation.js";
-import { callOk, markdownDoc } from "../helpers/baton.js";
-import { CLI, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
+import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
+import { markdownDoc } from "../helpers/baton.js";
+import { callOk, connectStdio } from "../helpers/mcp.js";
+import { tempDir, writeFiles } from "../helpers/temp.js";
 
 // The shipped task-execution workflow on a small JavaScript project (node:test, JUnit report), over
 // stdio against the built server with --allow-commands: junk code fails at line:col, a failing test
@@ -78,7 +78,6 @@ describe("code deliverables of task-execution over stdio", () => {
   const traced = () => (existsSync(traceFile) ? readFileSync(traceFile, "utf8") : "");
 
   beforeAll(async () => {
-    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
     ({ dir, cleanup } = tempDir("baton-code-"));
     const trace = tempDir("baton-trace-");
     traceCleanup = trace.cleanup;
@@ -89,15 +88,11 @@ describe("code deliverables of task-execution over stdio", () => {
       ".baton/config.yaml": CONFIG,
       "README.md": "# Sum\n",
     });
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ["--require", path.join(trace.dir, "trace.cjs"), CLI, "-w", dir, "serve", "--allow-commands"],
-      cwd: REPO_ROOT,
+    ({ client } = await connectStdio(dir, {
+      nodeArgs: ["--require", path.join(trace.dir, "trace.cjs")],
+      serveArgs: ["--allow-commands"],
       env: { ...(process.env as Record<string, string>), BATON_TOKEN: "e2e-secret", TRACE_FILE: traceFile },
-      stderr: "pipe",
-    });
-    client = new Client({ name: "baton-e2e-code", version: "0.0.0" });
-    await client.connect(transport);
+    }));
   });
   afterAll(async () => {
     await client?.close();

@@ -40,14 +40,23 @@ export async function connectInMemory(
 /** An SDK client speaking to `node dist/cli.js -w <dir> serve` over stdio (the real process). */
 export async function connectStdio(
   dir: string,
-  options: { onStderr?: (text: string) => void } = {},
+  options: {
+    onStderr?: (text: string) => void;
+    /** Options of `node` itself (e.g. `--require` of a tracer), before the CLI. */
+    nodeArgs?: string[];
+    /** Options of `serve` (e.g. `--allow-commands`). */
+    serveArgs?: string[];
+    /** The server's whole environment; the SDK's default passes only a safe few variables. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<{ client: Client; transport: StdioClientTransport }> {
   expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI, "-w", dir, "serve"],
+    args: [...(options.nodeArgs ?? []), CLI, "-w", dir, "serve", ...(options.serveArgs ?? [])],
     cwd: REPO_ROOT,
     stderr: "pipe",
+    ...(options.env ? { env: options.env } : {}),
   });
   const onStderr = options.onStderr;
   if (onStderr) transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString()));

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ValidationReport as Report } from "../../src/engine/validation.js";
-import { callError, callOk, connectClient, openEngine } from "../helpers/baton.js";
+import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
+import { openEngine } from "../helpers/baton.js";
+import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
 // decompose_task plans whose subtasks carry machine checks (#15.4): validated with the workflow
@@ -35,7 +36,7 @@ function plan(checks: unknown[]): Record<string, unknown> {
 let dir: string;
 let cleanup: () => void;
 let close: () => void;
-let client: Awaited<ReturnType<typeof connectClient>>["client"];
+let client: Awaited<ReturnType<typeof connectInMemory>>["client"];
 let closeClient: () => Promise<void>;
 
 beforeEach(async () => {
@@ -43,7 +44,7 @@ beforeEach(async () => {
   writeFiles(dir, { ".baton/config.yaml": CONFIG });
   const opened = openEngine(dir, { allowCommands: true });
   close = opened.close;
-  ({ client, close: closeClient } = await connectClient(opened.deps));
+  ({ client, close: closeClient } = await connectInMemory(opened.deps));
 });
 afterEach(async () => {
   await closeClient();

@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { ConfigError, UserError } from "../../errors.js";
 import {
   loadOperatorConfig,
   OPERATOR_CONFIG_PATH,
@@ -7,6 +6,7 @@ import {
   type OperatorConfig,
   operatorCommand,
 } from "../../config/operator.js";
+import { ConfigError, UserError } from "../../errors.js";
 import { commandReportText, prepareCommandReport } from "../code/test-report.js";
 import { DEFAULT_COMMAND_TIMEOUT_S } from "./kinds/params.js";
 import type { CheckContext, CheckResult } from "./results.js";

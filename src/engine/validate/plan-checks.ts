@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { ConfigError, quoteList, UserError } from "../../errors.js";
 import { loadOperatorConfig, OPERATOR_CONFIG_PATH, type OperatorConfig } from "../../config/operator.js";
 import { patternMatcher } from "../../config/placeholders.js";
 import { type Check, checkSchema } from "../../config/schema.js";
 import type { Workspace } from "../../config/workspace.js";
+import { ConfigError, quoteList, UserError } from "../../errors.js";
 
 /**
  * The machine checks a subtask of a `decompose_task` plan may carry: any kind of the registry,
