@@ -7,6 +7,7 @@ import type { EngineContext } from "./engine.js";
 import { iterationFolder, iterationId } from "./ids.js";
 import { prepareIteration, writeIterationFiles } from "./materialize.js";
 import { getRun } from "./resolve.js";
+import { workflowCommandProblems } from "./validate/plan-checks.js";
 
 export interface CreateIterationArgs {
   workflow?: string;
@@ -48,6 +49,9 @@ export async function createIteration(
   if (args.workflow) {
     workflow = ctx.catalog.workflow(args.workflow);
     if (args.iteration) findSpec(workflow, args.iteration);
+    // A command check naming no declared command could never pass: say so before the run starts.
+    const undeclared = workflowCommandProblems(workflow.spec.iterations, ctx.workspace);
+    if (undeclared.length > 0) throw new UserError(`workflow \`${workflow.name}\`: ${undeclared.join("; ")}`);
     run = startRun(ctx, workflow, args.inputs ?? {});
   } else {
     if (args.inputs && Object.keys(args.inputs).length > 0) {

@@ -124,3 +124,27 @@ describe("plans carry checks", () => {
     expect(JSON.stringify(needs.plan_schema)).toContain('"checks"');
   });
 });
+
+describe("create_iteration", () => {
+  it("refuses a workflow whose command check names an undeclared command, before any run starts", async () => {
+    writeFiles(dir, {
+      ".baton/workflows/deploy.yaml": `workflow:
+  name: deploy
+  description: Ship it
+  iterations:
+    - name: ship
+      goal: Ship the build
+      agents: [{ role: developer, deliverables: ["out/notes.md"] }]
+      completion_criteria:
+        - { check: command, name: deploy }
+        - { check: command, name: typecheck, optional: true }
+`,
+    });
+    const text = await callError(client, "create_iteration", { workflow: "deploy" });
+    expect(text).toContain(
+      "workflow `deploy`: iteration `ship`: command `deploy` is not declared (declared commands: `test`, `lint`)",
+    );
+    const status = await callOk<{ runs: unknown[] }>(client, "get_status", {});
+    expect(status.runs).toEqual([]);
+  });
+});
