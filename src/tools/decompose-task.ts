@@ -16,7 +16,7 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity?), completion_criteria?",
+        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity?, checks?), completion_criteria?",
       ),
     max_iterations: z.number().min(1).max(20).optional(),
   },
