@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { COMMAND_NAME, COMMAND_NAME_RULE } from "../engine/validate/kinds/params.js";
 import { quoteList, UserError } from "../errors.js";
-import { strictObject } from "./schema.js";
+import { strictObject } from "./strict.js";
 import { unsafePathReason, type Workspace } from "./workspace.js";
 import { loadYaml, parseYaml, validateWith, type YamlSource } from "./yaml.js";
 
