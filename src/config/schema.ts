@@ -114,6 +114,12 @@ export const agentSchema = strictObject({
   complexity_per_target: z.number().positive().default(1),
   task: text.optional(),
   model: modelName.optional().describe("overrides the role's model for this agent"),
+  update_in_place: z
+    .boolean()
+    .default(false)
+    .describe(
+      "its deliverables may pass unchanged from an earlier run (else each must be written in the iteration)",
+    ),
 });
 export type AgentSpec = z.infer<typeof agentSchema>;
 
@@ -123,6 +129,7 @@ export const iterationSchema = strictObject({
   dependencies: z.array(kebabName).default([]),
   agents: z.array(agentSchema).min(1, "an iteration needs at least one agent"),
   completion_criteria: z.array(criterionSchema).default([]),
+  update_in_place: z.boolean().default(false),
 });
 export type IterationSpec = z.infer<typeof iterationSchema>;
 

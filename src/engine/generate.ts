@@ -6,6 +6,7 @@ import { promptUri } from "../uris.js";
 import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
 import type { EngineContext, Progress } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
+import { recordBaselines } from "./freshness.js";
 import { iterationFolder, iterationId } from "./ids.js";
 import { type PreparedIteration, prepareIteration, writeIterationFiles } from "./materialize.js";
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
@@ -154,6 +155,11 @@ async function generateFor(
         risk: a.risk,
         prompt_path: a.prompt_path,
       })),
+    );
+    recordBaselines(
+      ctx,
+      iteration.id,
+      assignments.flatMap((a) => a.deliverables),
     );
     writePrompts(ctx, promptDir, planned);
     const manifest = {

@@ -35,6 +35,8 @@ export interface AssignmentOutcome {
   attempts: number;
   checks: number;
   failures: number;
+  /** Never claimed, submitted or written: nothing was judged and its attempts are kept. */
+  not_started?: true;
 }
 
 export interface ValidationReport {

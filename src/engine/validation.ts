@@ -9,6 +9,7 @@ import { describeCheck, splitCriteria } from "./criteria.js";
 import type { EngineContext, Progress } from "./engine.js";
 import { synthesize } from "./feedback.js";
 import { writeFileAtomic } from "./files.js";
+import { anyWorkOn, freshnessOf, inPlaceMatcher, staleResults } from "./freshness.js";
 import { TEMPLATE_NAMES, type TemplateSet } from "./render.js";
 import { findAssignment, type IterationBundle, resolveIteration } from "./resolve.js";
 import { runChecks } from "./validate/index.js";
@@ -74,10 +75,23 @@ export async function validateBundle(
     check,
     matches: check.deliverable === undefined ? undefined : patternMatcher(check.deliverable, run.inputs),
   }));
+  const baselines = store.baselines(iteration.id);
+  const inPlace = inPlaceMatcher(bundle);
   const perAssignment = new Map<string, CheckResult[]>();
+  const notStarted = new Set<string>();
   for (const [i, a] of assignments.entries()) {
     progress(i, assignments.length, `checking ${a.local_id}`);
-    perAssignment.set(a.id, await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, ctx));
+    const freshness = freshnessOf(engine, a.deliverables, baselines);
+    const stale = staleResults(a.deliverables, freshness, baselines, inPlace);
+    if (neverStarted(a) && !anyWorkOn(a.deliverables, freshness, inPlace)) {
+      // Nobody worked on it yet: no checks, no attempt spent, no rework prompt.
+      notStarted.add(a.id);
+      perAssignment.set(a.id, [notStartedResult(), ...stale]);
+      continue;
+    }
+    const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, ctx);
+    results.push(...stale);
+    perAssignment.set(a.id, results);
   }
   const iterationWide = only ? [] : await runChecks(iterationChecks(checks, declared), [], ctx);
 
@@ -92,8 +106,8 @@ export async function validateBundle(
       const results = perAssignment.get(a.id) ?? [];
       const failed = results.filter((r) => r.status === "failed");
       const outcome =
-        !only && a.state === "claimed"
-          ? { summary: inProgress(a, failed.length) }
+        (!only && a.state === "claimed") || notStarted.has(a.id)
+          ? { summary: inProgress(a, failed.length, notStarted.has(a.id)) }
           : settle(engine, bundle, a, failed, maxAttempts, templates, sizesPerAssignment);
       outcomes.push(outcome.summary(results.length));
       if (outcome.rework) rework.push(outcome.rework);
@@ -180,8 +194,15 @@ function iterationChecks(checks: readonly Check[], declared: ReadonlySet<string>
     .map((c) => (c.path === undefined ? c : { ...c, file: c.path }));
 }
 
-/** A claimed assignment is still being worked on: an iteration-wide validation reports it, nothing more. */
-function inProgress(a: AssignmentRecord, failures: number): (checks: number) => AssignmentOutcome {
+/**
+ * A claimed assignment is still being worked on, and one nobody started has nothing to judge: an
+ * iteration-wide validation reports them, nothing more (their attempts are kept).
+ */
+function inProgress(
+  a: AssignmentRecord,
+  failures: number,
+  notStarted: boolean,
+): (checks: number) => AssignmentOutcome {
   return (checks) => ({
     id: a.id,
     role: a.role,
@@ -190,7 +211,22 @@ function inProgress(a: AssignmentRecord, failures: number): (checks: number) => 
     attempts: a.attempts,
     checks,
     failures,
+    ...(notStarted ? { not_started: true } : {}),
   });
+}
+
+/** Never claimed or submitted (whether anyone wrote its deliverables is asked separately). */
+function neverStarted(a: AssignmentRecord): boolean {
+  return a.state === "pending" && a.claimed_at === null && a.submitted_at === null;
+}
+
+function notStartedResult(): CheckResult {
+  return {
+    check: "not_started",
+    status: "failed",
+    reason:
+      "not started: never claimed or submitted, and no deliverable written in this iteration; its attempts are kept",
+  };
 }
 
 /**

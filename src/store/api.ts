@@ -2,6 +2,7 @@ import type {
   AssignmentProgressRow,
   AssignmentRecord,
   AssignmentState,
+  DeliverableBaseline,
   EventRecord,
   FeedbackRecord,
   IterationRecord,
@@ -71,6 +72,11 @@ export interface Store {
   release(id: string): void;
   reclaim(id: string, leaseMs: number): void;
   recordDeliverable(assignmentId: string, file: string, size: number, mtimeMs: number | null): void;
+  /** Records what deliverables held when the iteration's assignments were made; the first record of a path wins. */
+  addBaselines(iterationId: string, baselines: readonly DeliverableBaseline[]): void;
+  baselines(iterationId: string): Map<string, DeliverableBaseline>;
+  /** Undoes a claim that could not be served (its prompt is missing): pending again, as if never claimed. */
+  unclaim(id: string): void;
   passedDeliverableSizes(workflow: string): { path: string; size: number; iteration: string }[];
   roleHistory(
     workflow: string,

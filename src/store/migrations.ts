@@ -101,4 +101,15 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_by_run ON events(run_id, id);
   `,
+  // What each deliverable held when its iteration's assignments were made: validation tells a
+  // deliverable written in this iteration from one left by an earlier run (freshness.ts).
+  `
+  CREATE TABLE deliverable_baselines (
+    iteration_id  TEXT NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+    path          TEXT NOT NULL,
+    hash          TEXT NOT NULL,
+    mtime_ms      REAL NOT NULL,
+    PRIMARY KEY (iteration_id, path)
+  );
+  `,
 ];

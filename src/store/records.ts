@@ -101,6 +101,14 @@ export interface EventRecord {
   data: Record<string, unknown>;
 }
 
+/** A deliverable as it was when its iteration's assignments were made. */
+export interface DeliverableBaseline {
+  path: string;
+  /** sha256 of the content, hex. */
+  hash: string;
+  mtime_ms: number;
+}
+
 export interface DeliverableRecord {
   assignment_id: string;
   path: string;

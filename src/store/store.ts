@@ -7,6 +7,7 @@ import type {
   AssignmentProgressRow,
   AssignmentRecord,
   AssignmentState,
+  DeliverableBaseline,
   EventRecord,
   FeedbackRecord,
   IterationRecord,
@@ -453,6 +454,29 @@ export class SqliteStore implements Store {
          WHERE assignment_id = ? AND path = ? AND (size <> ? OR mtime_ms IS NOT ?)`,
       )
       .run(size, mtimeMs, this.stamp(), assignmentId, file, size, mtimeMs);
+  }
+
+  addBaselines(iterationId: string, baselines: readonly DeliverableBaseline[]): void {
+    if (baselines.length === 0) return;
+    this.transaction(() => {
+      const insert = this.sql(
+        "INSERT OR IGNORE INTO deliverable_baselines (iteration_id, path, hash, mtime_ms) VALUES (?, ?, ?, ?)",
+      );
+      for (const b of baselines) insert.run(iterationId, b.path, b.hash, b.mtime_ms);
+    });
+  }
+
+  baselines(iterationId: string): Map<string, DeliverableBaseline> {
+    const rows = this.sql(
+      "SELECT path, hash, mtime_ms FROM deliverable_baselines WHERE iteration_id = ?",
+    ).all(iterationId) as DeliverableBaseline[];
+    return new Map(rows.map((r) => [r.path, r]));
+  }
+
+  unclaim(id: string): void {
+    this.sql(
+      "UPDATE assignments SET state = 'pending', agent = NULL, lease_expires_at = NULL, claimed_at = NULL, updated_at = ? WHERE id = ? AND state = 'claimed'",
+    ).run(this.stamp(), id);
   }
 
   /** Sizes of deliverables whose assignments passed, in earlier iterations of a workflow's runs. */

@@ -372,7 +372,9 @@ describe("baton validate (CLI)", () => {
     const { code, report } = await validate();
     expect(code).toBe(1);
     expect(report.passed).toBe(false);
-    expect(report.failures.map((f) => f.reason)).toEqual(["out/notes.md: file does not exist"]);
+    // Nobody claimed it or wrote its file: reported not started, its attempts kept (#12 item 2).
+    expect(report.failures.map((f) => f.check)).toEqual(["not_started"]);
+    expect(report.assignments).toEqual([expect.objectContaining({ not_started: true, attempts: 0 })]);
     expect(report.skipped).toEqual([
       {
         check: "command",
