@@ -1,8 +1,9 @@
-import { existsSync } from "node:fs";
+import { UserError } from "../errors.js";
 import { promptUri } from "../uris.js";
 import { LEASE_MS } from "./constants.js";
 import type { EngineContext } from "./engine.js";
 import { reworkPromptPath } from "./ids.js";
+import { promptExists } from "./recovery.js";
 import { resolveIteration } from "./resolve.js";
 
 export interface ClaimArgs {
@@ -48,13 +49,21 @@ export function claimAssignment(engine: EngineContext, args: ClaimArgs): ClaimRe
   }
   if (!claimed) return { assignment_id: null };
   const { iteration, workflow } = resolveIteration(engine, claimed.iteration_id);
+  const rework = reworkPromptPath(iteration.path, claimed);
+  const promptFile = rework && promptExists(engine, rework) ? rework : claimed.prompt_path;
+  if (!promptExists(engine, promptFile)) {
+    // Generation was interrupted before this prompt was written: hand nothing out, burn no lease.
+    engine.store.unclaim(claimed.id);
+    throw new UserError(
+      `the prompt of assignment ${claimed.id} was never written (prompt generation was interrupted); ` +
+        `call generate_prompts with iteration_id "${iteration.id}" to write the missing prompts, then claim again`,
+    );
+  }
   engine.store.addEvent(
     "claimed",
     { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: claimed.id },
     { agent: args.agent },
   );
-  const rework = reworkPromptPath(iteration.path, claimed);
-  const promptFile = rework && existsSync(engine.workspace.resolve(rework)) ? rework : claimed.prompt_path;
   return {
     assignment_id: claimed.id,
     role: claimed.role,

@@ -5,11 +5,13 @@ import type { IterationRecord, RunRecord } from "../store/records.js";
 import { promptUri } from "../uris.js";
 import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
 import type { EngineContext, Progress } from "./engine.js";
+import { faultPoint } from "./fault.js";
 import { writeFileAtomic } from "./files.js";
 import { recordBaselines } from "./freshness.js";
 import { iterationFolder, iterationId } from "./ids.js";
 import { type PreparedIteration, prepareIteration, writeIterationFiles } from "./materialize.js";
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
+import { cleanStrayTemps, writeMissingPrompts } from "./recovery.js";
 import { getRun, resolveIteration } from "./resolve.js";
 
 export interface GeneratedAssignment {
@@ -142,6 +144,15 @@ async function generateFor(
   };
   progress(2, 3, "writing prompts");
   if (!dryRun) {
+    cleanStrayTemps(ctx.workspace.resolve(iteration.path));
+    cleanStrayTemps(ctx.workspace.resolve(promptDir));
+  }
+  if (!dryRun && !writeMissingPrompts(ctx, ctx.store.listAssignments(iteration.id), planned)) {
+    recordBaselines(
+      ctx,
+      iteration.id,
+      assignments.flatMap((a) => a.deliverables),
+    );
     ctx.store.replaceAssignments(
       iteration.id,
       assignments.map((a) => ({
@@ -156,12 +167,10 @@ async function generateFor(
         prompt_path: a.prompt_path,
       })),
     );
-    recordBaselines(
-      ctx,
-      iteration.id,
-      assignments.flatMap((a) => a.deliverables),
-    );
+    faultPoint("after-assignments");
     writePrompts(ctx, promptDir, planned);
+  }
+  if (!dryRun) {
     const manifest = {
       iteration_id: iteration.id,
       run_id: run.id,
