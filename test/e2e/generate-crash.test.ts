@@ -73,7 +73,9 @@ describe("a crash between assignments and prompts (#12 item 4)", () => {
         } catch (error) {
           message = (error as Error).message;
         }
-        expect(message).toMatch(/was never written \(prompt generation was interrupted\); call generate_prompts with iteration_id/);
+        expect(message).toMatch(
+          /was never written \(prompt generation was interrupted\); call generate_prompts with iteration_id/,
+        );
         expect(message).not.toContain(dir);
         expect(message).not.toContain("ENOENT");
       }

@@ -13,61 +13,96 @@ export interface RegexJob {
 
 interface Sandbox extends vm.Context {
   jobs: readonly RegexJob[];
-  out: (boolean | "timeout")[];
+  out: RegexOutcome[];
   start: number;
 }
 
 /** One context and script for every regex check, made on first use (not at start-up). */
-let guarded: { sandbox: Sandbox; batch: vm.Script } | undefined;
+let guarded: { sandbox: Sandbox; batch: vm.Script; one: vm.Script } | undefined;
 
-function guard(): { sandbox: Sandbox; batch: vm.Script } {
+function guard(): { sandbox: Sandbox; batch: vm.Script; one: vm.Script } {
   guarded ??= {
     sandbox: vm.createContext({ jobs: [], out: [], start: 0 }) as Sandbox,
     batch: new vm.Script(
       "for (let i = start; i < jobs.length; i++) { const j = jobs[i]; j.regex.lastIndex = 0; out[i] = j.regex.test(j.text); }",
     ),
+    one: new vm.Script("{ const j = jobs[0]; j.regex.lastIndex = 0; out[0] = j.regex.test(j.text); }"),
   };
   return guarded;
 }
+
+/** A regex test's outcome: matched or not, over its own limit, or stopped by the validation's deadline. */
+export type RegexOutcome = boolean | "timeout" | "deadline";
 
 /**
  * Runs regex tests under a time limit. All jobs run in one guarded call (a guarded call costs
  * ~50 µs, the match itself far less), with `timeoutMs` for each stretch; when a stretch runs out of
  * time, the job it stopped on is retried alone with the full limit, and fails only if it alone
- * exceeds it. Returns true/false per job, or "timeout".
+ * exceeds it. No stretch runs past `deadline` (epoch ms): the jobs left then are "deadline". Between
+ * stretches that ran out of time it awaits `pause`, so the server answers other requests meanwhile.
  */
-export function runRegexJobs(
+export async function runRegexJobs(
   jobs: readonly RegexJob[],
   timeoutMs = REGEX_TIMEOUT_MS,
-): (boolean | "timeout")[] {
-  const out: (boolean | "timeout")[] = new Array(jobs.length);
+  deadline = Number.POSITIVE_INFINITY,
+  pause: () => Promise<void> = async () => {},
+): Promise<RegexOutcome[]> {
+  const out: RegexOutcome[] = new Array(jobs.length);
   const { sandbox, batch } = guard();
-  sandbox.jobs = jobs;
-  sandbox.out = out;
   let start = 0;
   try {
     while (start < jobs.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        out.fill("deadline", start);
+        break;
+      }
+      const limit = Math.max(1, Math.min(timeoutMs, Math.ceil(left)));
+      // Set before every run: another validation may have used the shared sandbox while we paused.
+      sandbox.jobs = jobs;
+      sandbox.out = out;
       sandbox.start = start;
       try {
-        batch.runInContext(sandbox, { timeout: timeoutMs });
+        batch.runInContext(sandbox, { timeout: limit });
         break;
       } catch (error) {
         if ((error as { code?: string }).code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") throw error;
         let stopped = start;
         while (out[stopped] !== undefined) stopped++;
         if (stopped === start) {
-          out[stopped] = "timeout"; // it ran alone from the start of the stretch
+          out[stopped] = limit < timeoutMs ? "deadline" : "timeout"; // it ran alone from the start
           start = stopped + 1;
         } else {
           start = stopped; // retry it with a fresh limit
         }
       }
+      await pause();
     }
   } finally {
     sandbox.jobs = [];
     sandbox.out = [];
   }
   return out;
+}
+
+/**
+ * Whether `regex` matches `text`, within `timeoutMs`; "timeout" otherwise. One guarded call each,
+ * for callers that test one string at a time (ajv's `pattern` keyword, through `boundedRegExp`).
+ */
+export function testBounded(regex: RegExp, text: string, timeoutMs: number): boolean | "timeout" {
+  const { sandbox, one } = guard();
+  sandbox.jobs = [{ regex, text }];
+  sandbox.out = [];
+  try {
+    one.runInContext(sandbox, { timeout: Math.max(1, timeoutMs) });
+    return sandbox.out[0] === true;
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return "timeout";
+    throw error;
+  } finally {
+    sandbox.jobs = [];
+    sandbox.out = [];
+  }
 }
 
 /** Compiles a check's regex, or explains why it is not one. */

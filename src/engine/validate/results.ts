@@ -1,4 +1,5 @@
 import type { Workspace } from "../../config/workspace.js";
+import type { ContentBudget } from "./slices.js";
 
 export type CheckStatus = "passed" | "failed" | "skipped";
 
@@ -68,4 +69,9 @@ export interface CheckContext {
   allowCommands: boolean;
   /** How long one `regex` check may run on one file before it fails (default 1000 ms). */
   regexTimeoutMs?: number;
+  /**
+   * When the content checks of this validation must stop: the checks not done by then fail with
+   * "check timed out". Shared by every runChecks call of one validation (default: 10 s per call).
+   */
+  contentBudget?: ContentBudget;
 }

@@ -7,6 +7,7 @@ import { loadMarkdownParser } from "./markdown-tree.js";
 import { REGEX_TIMEOUT_MS, type RegexJob, runRegexJobs } from "./regex.js";
 import type { CheckContext, CheckResult, Outcome } from "./results.js";
 import { DEFAULT_MIN_BYTES, existsCheck, minBytesCheck, NO_FILE } from "./size.js";
+import { pastDeadline, Slicer } from "./slices.js";
 import type { ConcreteCheck } from "./types.js";
 
 /** Regex jobs per guarded batch, and the text they may hold in memory together. */
@@ -48,6 +49,8 @@ class Run {
   private readonly results: CheckResult[] = [];
   private readonly regexJobs: {
     slot: number;
+    check: ConcreteCheck;
+    file: string;
     job: RegexJob;
     finish: (outcome: boolean | "timeout") => CheckResult;
   }[] = [];
@@ -57,13 +60,16 @@ class Run {
   private readonly workspaceWide: { slot: number; check: ConcreteCheck; kind: WorkspaceKind }[] = [];
   private readonly workspaceKeys = new Set<string>();
   private readonly env: FileEnv;
+  private readonly slicer: Slicer;
 
   constructor(private readonly ctx: CheckContext) {
     this.files = new FileCache(ctx.workspace);
+    this.slicer = new Slicer(ctx.contentBudget);
     const memo = new Map<string, unknown>();
     this.env = {
       files: this.files,
       regexTimeoutMs: ctx.regexTimeoutMs ?? REGEX_TIMEOUT_MS,
+      deadline: this.slicer.deadline,
       memo: <T>(key: string, compute: () => T): T => {
         if (!memo.has(key)) memo.set(key, compute());
         return memo.get(key) as T;
@@ -90,6 +96,19 @@ class Run {
 
     for (const file of unique) {
       const mine = own.get(file) ?? [];
+      await this.slicer.pause();
+      if (this.slicer.expired) {
+        // Out of time: the file's checks fail with the reason, unread (a missing file still says so).
+        const facts = this.files.get(file, false);
+        const exists = existsCheck("implicit:exists", facts);
+        this.results.push(exists);
+        if (exists.status === "passed") {
+          if (formatOf(file) !== undefined)
+            this.results.push(pastDeadline("implicit:format", file, this.slicer.budgetMs));
+          for (const check of mine) this.results.push(resultOf(check, file, this.slicer.timedOut()));
+        }
+        continue;
+      }
       const wantContent =
         formatOf(file) !== undefined || hasSyntaxCheck(file) || mine.some((c) => needsContent(c));
       const facts = this.files.get(file, wantContent);
@@ -112,11 +131,11 @@ class Run {
         const syntax = await syntaxCheck(facts);
         if (syntax) this.results.push(syntax);
       }
-      for (const check of mine) this.explicit(check);
+      for (const check of mine) await this.explicit(check);
       facts.release();
     }
-    for (const check of other) this.explicit(check);
-    this.flushRegex();
+    for (const check of other) await this.explicit(check);
+    await this.flushRegex();
 
     for (const { slot, check, kind } of this.workspaceWide) {
       this.results[slot] = resultOf(check, undefined, await kind.evaluate(params(check, kind), this.ctx));
@@ -125,7 +144,7 @@ class Run {
   }
 
   /** Runs a check now, or queues it (a regex test, a workspace-wide check) in its place in the results. */
-  private explicit(check: ConcreteCheck): void {
+  private async explicit(check: ConcreteCheck): Promise<void> {
     const kind = kindNamed(check.check);
     if (!kind) {
       this.results.push(
@@ -156,6 +175,11 @@ class Run {
       );
       return;
     }
+    if (kind.content) await this.slicer.pause();
+    if (kind.content && this.slicer.expired) {
+      this.results.push(resultOf(check, file, this.slicer.timedOut()));
+      return;
+    }
     const facts = this.files.get(file, kind.content);
     const problem = kind.content ? facts.contentProblem : facts.problem;
     if (problem) {
@@ -167,7 +191,7 @@ class Run {
     this.evaluating = undefined;
     if (!isPending(outcome)) this.results.push(resultOf(check, file, outcome));
     else if (this.regexJobs.length >= REGEX_BATCH || this.pendingChars >= REGEX_BATCH_CHARS)
-      this.flushRegex();
+      await this.flushRegex();
   }
 
   /**
@@ -188,6 +212,8 @@ class Run {
     const { check, file } = current;
     this.regexJobs.push({
       slot: this.reserve(check, file),
+      check,
+      file,
       job: { regex, text },
       finish: (o) => resultOf(check, file, finish(o)),
     });
@@ -196,17 +222,21 @@ class Run {
   }
 
   /** Runs the pending regex tests in one guarded batch and fills in their results. */
-  private flushRegex(): void {
+  private async flushRegex(): Promise<void> {
     if (this.regexJobs.length === 0) return;
-    const outcomes = runRegexJobs(
-      this.regexJobs.map((r) => r.job),
-      this.env.regexTimeoutMs,
-    );
-    this.regexJobs.forEach(({ slot, finish }, i) => {
-      this.results[slot] = finish(outcomes[i] ?? false);
-    });
-    this.regexJobs.length = 0;
+    const jobs = this.regexJobs.splice(0);
     this.pendingChars = 0;
+    const outcomes = await runRegexJobs(
+      jobs.map((r) => r.job),
+      this.env.regexTimeoutMs,
+      this.slicer.deadline,
+      () => this.slicer.pause(),
+    );
+    jobs.forEach(({ slot, check, file, finish }, i) => {
+      const outcome = outcomes[i] ?? false;
+      this.results[slot] =
+        outcome === "deadline" ? resultOf(check, file, this.slicer.timedOut()) : finish(outcome);
+    });
   }
 }
 

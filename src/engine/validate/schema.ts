@@ -1,6 +1,8 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { FileCache, FileFacts, Parsed } from "./files.js";
+import type { FileEnv } from "./kinds/kind.js";
 import { jsonOf, parseJson, parseYaml, yamlOf } from "./parse.js";
+import { testBounded } from "./regex.js";
 import type { CheckResult } from "./results.js";
 
 type Draft = "2020" | "2019" | "07";
@@ -16,6 +18,32 @@ const compiled = new Map<string, ValidateFunction | string>();
 const MAX_COMPILED = 256;
 /** The same schema object (one inline schema expanded over many files) skips even the key. */
 const byObject = new WeakMap<object, ValidateFunction | string>();
+
+/** Until when (epoch ms) the `pattern` tests of the schema check being evaluated may run. */
+let patternsUntil = Number.POSITIVE_INFINITY;
+
+class PatternTimeout extends Error {}
+
+/**
+ * ajv's regex engine (its `code.regExp` option): JavaScript regexes, each test run under the time
+ * left to the current schema check, so `^(a+)+$` against 29 characters fails instead of blocking
+ * the server for a minute and a half.
+ */
+const boundedRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    const regex = new RegExp(pattern, flags);
+    return {
+      // ajv keys its compiled patterns by this text.
+      toString: () => regex.toString(),
+      test(text: string): boolean {
+        const outcome = testBounded(regex, text, patternsUntil - Date.now());
+        if (outcome === "timeout") throw new PatternTimeout();
+        return outcome;
+      },
+    };
+  },
+  { code: "boundedRegExp" },
+);
 
 /** ajv is loaded on the first schema check, not at start-up. */
 export async function loadAjv(): Promise<void> {
@@ -51,7 +79,13 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction | strin
   if (validate === undefined) {
     let ajv = instances.get(draft);
     if (!ajv) {
-      ajv = new classes[draft]({ allErrors: true, strict: false, logger: false, validateFormats: false });
+      ajv = new classes[draft]({
+        allErrors: true,
+        strict: false,
+        logger: false,
+        validateFormats: false,
+        code: { regExp: boundedRegExp },
+      });
       instances.set(draft, ajv);
     }
     // draft-04/06 meta-schemas are not bundled; their keywords are validated as draft-07.
@@ -110,8 +144,9 @@ export function schemaCheck(
   kind: "json_schema" | "yaml_schema",
   facts: FileFacts,
   schema: string | Record<string, unknown>,
-  files: FileCache,
+  env: Pick<FileEnv, "files" | "regexTimeoutMs" | "deadline">,
 ): CheckResult {
+  const files = env.files;
   const file = facts.file;
   const schemaName = typeof schema === "string" ? schema : "the inline schema";
   const fail = (reason: string, found?: string[]): CheckResult => ({
@@ -131,10 +166,25 @@ export function schemaCheck(
   const multi = kind === "yaml_schema" && (yamlOf(facts).documents ?? 0) > 1;
   const documents = multi ? (parsed.value as unknown[]) : undefined;
   const errors: string[] = [];
-  for (const [index, value] of (documents ?? [parsed.value]).entries()) {
-    if (validate(value)) continue;
-    const prefix = documents ? `document ${index + 1}: ` : "";
-    for (const e of validate.errors ?? []) errors.push(`${prefix}${describeError(e)}`);
+  // The schema's `pattern`s get the regex check's limit per file, and never run past the validation's deadline.
+  patternsUntil = Math.min(Date.now() + env.regexTimeoutMs, env.deadline);
+  try {
+    for (const [index, value] of (documents ?? [parsed.value]).entries()) {
+      if (validate(value)) continue;
+      const prefix = documents ? `document ${index + 1}: ` : "";
+      for (const e of validate.errors ?? []) errors.push(`${prefix}${describeError(e)}`);
+    }
+  } catch (error) {
+    if (!(error instanceof PatternTimeout)) throw error;
+    return {
+      ...fail(
+        `${file}: a \`pattern\` of ${schemaName} did not finish within ${env.regexTimeoutMs} ms ` +
+          "(catastrophic backtracking?), or the validation ran out of time; simplify the pattern",
+      ),
+      miss: { expected: schemaName, found: "timeout" },
+    };
+  } finally {
+    patternsUntil = Number.POSITIVE_INFINITY;
   }
   if (errors.length === 0) {
     return { check: kind, file, status: "passed", reason: `${file}: valid against ${schemaName}` };

@@ -14,5 +14,5 @@ export const jsonSchema = fileKind({
   passes: "the JSON file validates against the schema",
   describe: (check, file) => `${file} validates against ${schemaName(check.schema)}`,
   load: loadAjv,
-  evaluate: (check, facts, env) => schemaCheck("json_schema", facts, check.schema, env.files),
+  evaluate: (check, facts, env) => schemaCheck("json_schema", facts, check.schema, env),
 });

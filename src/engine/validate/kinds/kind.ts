@@ -15,6 +15,8 @@ export interface FileEnv {
   readonly files: FileCache;
   /** How long one regex may run on one file. */
   readonly regexTimeoutMs: number;
+  /** When (epoch ms) this validation's content checks must stop; a check may not run past it. */
+  readonly deadline: number;
   /** A value computed once per run (a compiled regex shared by many files). */
   memo<T>(key: string, compute: () => T): T;
   /** Queues a regex test for the run's next guarded batch; `finish` turns its outcome into the result. */

@@ -10,5 +10,5 @@ export const yamlSchema = fileKind({
   passes: "the YAML file validates against the schema (each document)",
   describe: (check, file) => `${file} validates against ${schemaName(check.schema)}`,
   load: loadAjv,
-  evaluate: (check, facts, env) => schemaCheck("yaml_schema", facts, check.schema, env.files),
+  evaluate: (check, facts, env) => schemaCheck("yaml_schema", facts, check.schema, env),
 });

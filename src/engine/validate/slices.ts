@@ -1,0 +1,68 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { CheckResult, Outcome } from "./results.js";
+
+/**
+ * Content checks run on the server's event loop, in slices: between files and checks the runner
+ * gives the loop a turn once SLICE_MS passed, so other requests (get_status, another session's
+ * claim) are answered while a long validation runs. Every slice is bounded (a regex or a schema
+ * `pattern` by its per-file limit, a YAML parse by the caps in parse.ts), and one validation's
+ * content checks together by CONTENT_BUDGET_MS: checks not done by then fail with a reason.
+ * (A worker thread would isolate memory too, but its entry must be plain JavaScript, which the
+ * TypeScript sources under test are not; the bounds above keep memory in check instead.)
+ */
+export const CONTENT_BUDGET_MS = 10_000;
+const SLICE_MS = 10;
+
+/** A validation's time budget for content checks: when it ends, and how long it was. */
+export interface ContentBudget {
+  until: number;
+  ms: number;
+}
+
+export function contentBudget(ms = CONTENT_BUDGET_MS): ContentBudget {
+  return { until: Date.now() + ms, ms };
+}
+
+export class Slicer {
+  private lastTurn = Date.now();
+  readonly deadline: number;
+  readonly budgetMs: number;
+
+  constructor(budget: ContentBudget = contentBudget()) {
+    this.deadline = budget.until;
+    this.budgetMs = budget.ms;
+  }
+
+  get expired(): boolean {
+    return Date.now() >= this.deadline;
+  }
+
+  /** Gives the event loop a turn if this slice ran long enough. */
+  async pause(): Promise<void> {
+    if (Date.now() - this.lastTurn < SLICE_MS) return;
+    await nextTurn();
+    this.lastTurn = Date.now();
+  }
+
+  timedOut(): Outcome {
+    return { status: "failed", reason: timedOutReason(this.budgetMs), miss: { found: "timeout" } };
+  }
+}
+
+function timedOutReason(ms: number): string {
+  return (
+    `check timed out after ${ms / 1000} s (the time limit for one validation's content checks); ` +
+    "earlier checks used it up: fix or simplify the files and patterns that were slow, then validate again"
+  );
+}
+
+/** An implicit check that the budget stopped before it ran. */
+export function pastDeadline(check: string, file: string, ms: number): CheckResult {
+  return {
+    check,
+    file,
+    status: "failed",
+    reason: `${file}: ${timedOutReason(ms)}`,
+    miss: { found: "timeout" },
+  };
+}
