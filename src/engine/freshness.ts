@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { patternMatcher } from "../config/placeholders.js";
 import type { DeliverableBaseline } from "../store/records.js";
 import type { EngineContext } from "./engine.js";
@@ -35,6 +35,7 @@ function fingerprint(ctx: EngineContext, file: string): { hash: string; mtime_ms
     return undefined;
   }
   try {
+    if (!ctx.workspace.holds(fd)) return undefined; // a link swapped in after resolve()
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     const hash = createHash("sha256");
@@ -55,11 +56,7 @@ function fingerprint(ctx: EngineContext, file: string): { hash: string; mtime_ms
 }
 
 function isFile(ctx: EngineContext, file: string): boolean {
-  try {
-    return statSync(ctx.workspace.resolve(file, "file"), { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false; // outside the workspace: the exists check explains
-  }
+  return ctx.workspace.statFile(file) !== undefined;
 }
 
 /** Records the baseline of every deliverable that exists now (called when assignments are made). */

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
@@ -43,13 +43,7 @@ function isRunning(pid: number): boolean {
 
 /** Whether the assignment's prompt file is there to be read. */
 export function promptExists(ctx: EngineContext, promptPath: string): boolean {
-  try {
-    return (
-      statSync(ctx.workspace.resolve(promptPath, "prompt"), { throwIfNoEntry: false })?.isFile() ?? false
-    );
-  } catch {
-    return false;
-  }
+  return ctx.workspace.statFile(promptPath) !== undefined;
 }
 
 /**

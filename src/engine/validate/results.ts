@@ -1,5 +1,4 @@
 import type { Workspace } from "../../config/workspace.js";
-import type { ContentBudget } from "./slices.js";
 
 export type CheckStatus = "passed" | "failed" | "skipped";
 
@@ -27,6 +26,12 @@ export interface Outcome {
   reason: string;
   /** Set on failures: what was missed, for feedback synthesis. */
   miss?: Miss;
+}
+
+/** A validation's time budget for content checks (slices.ts): when it ends, and how long it was. */
+export interface ContentBudget {
+  until: number;
+  ms: number;
 }
 
 /** The outcome of one check on one file (or on the workspace, for `scope` and `command`). */

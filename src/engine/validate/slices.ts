@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { CheckResult, Outcome } from "./results.js";
+import type { CheckResult, ContentBudget, Outcome } from "./results.js";
 
 /**
  * Content checks run on the server's event loop, in slices: between files and checks the runner
@@ -12,12 +12,6 @@ import type { CheckResult, Outcome } from "./results.js";
  */
 export const CONTENT_BUDGET_MS = 10_000;
 const SLICE_MS = 10;
-
-/** A validation's time budget for content checks: when it ends, and how long it was. */
-export interface ContentBudget {
-  until: number;
-  ms: number;
-}
 
 export function contentBudget(ms = CONTENT_BUDGET_MS): ContentBudget {
   return { until: Date.now() + ms, ms };
