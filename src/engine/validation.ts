@@ -14,7 +14,7 @@ import { TEMPLATE_NAMES, type TemplateSet } from "./render.js";
 import { findAssignment, type IterationBundle, resolveIteration } from "./resolve.js";
 import { runChecks } from "./validate/index.js";
 import { recordMisses } from "./validate/misses.js";
-import { contentBudget } from "./validate/slices.js";
+import { budgetFor, contentBudget } from "./validate/slices.js";
 import type { Check, CheckContext, CheckResult, ConcreteCheck } from "./validate/types.js";
 import type {
   AssignmentOutcome,
@@ -69,7 +69,7 @@ export async function validateBundle(
     scopeBaseline: iteration.scope_baseline as CheckContext["scopeBaseline"],
     scopeIgnore: [`${iteration.path}/`, ".baton/"],
     allowCommands: args.allowCommands,
-    contentBudget: contentBudget(),
+    contentBudget: contentBudget(budgetFor(declared.size)),
   };
 
   // Each pattern compiled once, not once per assignment.

@@ -6,12 +6,19 @@ import type { CheckResult, ContentBudget, Outcome } from "./results.js";
  * gives the loop a turn once SLICE_MS passed, so other requests (get_status, another session's
  * claim) are answered while a long validation runs. Every slice is bounded (a regex or a schema
  * `pattern` by its per-file limit, a YAML parse by the caps in parse.ts), and one validation's
- * content checks together by CONTENT_BUDGET_MS: checks not done by then fail with a reason.
+ * content checks together by budgetFor(): checks not done by then fail with a reason.
  * (A worker thread would isolate memory too, but its entry must be plain JavaScript, which the
  * TypeScript sources under test are not; the bounds above keep memory in check instead.)
  */
 export const CONTENT_BUDGET_MS = 10_000;
+/** Added to the budget per deliverable, so a large iteration of ordinary files is never cut short. */
+export const BUDGET_PER_FILE_MS = 20;
 const SLICE_MS = 10;
+
+/** The content budget of a validation of this many deliverables. */
+export function budgetFor(files: number): number {
+  return CONTENT_BUDGET_MS + BUDGET_PER_FILE_MS * files;
+}
 
 export function contentBudget(ms = CONTENT_BUDGET_MS): ContentBudget {
   return { until: Date.now() + ms, ms };
@@ -45,7 +52,7 @@ export class Slicer {
 
 function timedOutReason(ms: number): string {
   return (
-    `check timed out after ${ms / 1000} s (the time limit for one validation's content checks); ` +
+    `check timed out after ${Math.round(ms / 100) / 10} s (the time limit for one validation's content checks); ` +
     "earlier checks used it up: fix or simplify the files and patterns that were slow, then validate again"
   );
 }
