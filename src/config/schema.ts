@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INPUT_TYPES } from "../engine/inputs.js";
 import {
   CHECK_KINDS,
   type CheckKind,
@@ -120,6 +121,24 @@ export const agentSchema = strictObject({
     .describe(
       "its deliverables may pass unchanged from an earlier run (else each must be written in the iteration)",
     ),
+  output_format: z
+    .union([textList.min(1), z.record(text, textList.min(1))])
+    .optional()
+    .describe(
+      "what the deliverables look like: one list for all, or one per deliverable pattern; replaces the role's",
+    ),
+}).superRefine((agent, ctx) => {
+  const format = agent.output_format;
+  if (format === undefined || Array.isArray(format)) return;
+  for (const key of Object.keys(format)) {
+    if (!agent.deliverables.includes(key)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["output_format", key],
+        message: `\`${key}\` is not a deliverable of this agent; valid keys: ${agent.deliverables.map((d) => `\`${d}\``).join(", ")}`,
+      });
+    }
+  }
 });
 export type AgentSpec = z.infer<typeof agentSchema>;
 
@@ -137,6 +156,10 @@ export const inputSchema = strictObject({
   description: text,
   required: z.boolean().default(false),
   default: z.string().optional(),
+  type: z
+    .enum(INPUT_TYPES)
+    .default("text")
+    .describe("text, a workspace file or folder (a full path), or a git ref (the change to diff)"),
 });
 
 export const workflowFileSchema = strictObject({

@@ -1,15 +1,24 @@
 import type { Role } from "../config/roles.js";
-import type { IterationSpec } from "../config/schema.js";
+import type { AgentSpec, IterationSpec } from "../config/schema.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { IterationRecord, RunRecord } from "../store/records.js";
-import { checksForPatterns, describeCheck, splitCriteria } from "./criteria.js";
+import { describeCheck, splitCriteria } from "./criteria.js";
+import { describedInputs, type GitDiff, gitDiffOf, type InputType } from "./inputs.js";
 import type { AppliedLearnings } from "./learnings.js";
+import { checksForAgent, formatsFor, targetPlaceholders, type UpstreamWork } from "./prompt-parts.js";
 import type { Target } from "./targets.js";
+import { DEFAULT_MIN_BYTES } from "./validate/size.js";
 
 /** What every template sees about where it stands. */
 export interface BaseContext {
   workflow: { name: string; description: string };
-  run: { id: string; inputs: Record<string, string>; inputs_list: { name: string; value: string }[] };
+  run: {
+    id: string;
+    inputs: Record<string, string>;
+    inputs_list: { name: string; value: string; type: InputType; description: string }[];
+    /** The change named by the run's git-ref inputs, with the commands that show it. */
+    git_diff?: GitDiff;
+  };
   iteration: {
     id: string;
     name: string;
@@ -46,7 +55,8 @@ export function baseContext(
     run: {
       id: run.id,
       inputs: run.inputs,
-      inputs_list: Object.entries(run.inputs).map(([name, value]) => ({ name, value })),
+      inputs_list: describedInputs(workflow, run.inputs),
+      git_diff: gitDiffOf(workflow, run.inputs),
     },
     iteration: {
       id: iteration.id,
@@ -106,24 +116,32 @@ export interface PromptAssignment {
   deliverables: string[];
 }
 
-/** Context for one agent prompt. It carries the budget but never the estimate (the estimate counts this prompt). */
+/**
+ * Context for one agent prompt. It carries the budget but never the estimate (the estimate counts
+ * this prompt). Upstream work, output formats and checks are this agent's own: its ancestors in the
+ * workflow's graph, its deliverables, the checks on them.
+ */
 export function promptContext(
   base: BaseContext,
   spec: IterationSpec,
   role: Role,
-  patterns: readonly string[],
+  agent: AgentSpec,
   assignment: PromptAssignment,
   lessons: readonly string[] = [],
-  upstreamRoles: readonly string[] = [],
+  upstream: readonly UpstreamWork[] = [],
 ) {
   const { human } = splitCriteria(spec.completion_criteria);
+  const inputs = base.run.inputs;
   return {
     ...base,
     learnings: lessons,
-    upstream_roles: upstreamRoles,
+    upstream: upstream.filter((u) => u.files.length > 0),
     role,
     assignment,
     budget: { token_budget: role.constraints.token_budget },
-    criteria: { human, checks: checksForPatterns(spec, new Set(patterns)).map((c) => describeCheck(c)) },
+    formats: formatsFor(spec, agent, role, inputs).filter((f) => f.lines.length > 0),
+    min_bytes: DEFAULT_MIN_BYTES,
+    placeholders: targetPlaceholders(agent.deliverables, inputs).map((p) => `{${p}}`),
+    criteria: { human, checks: checksForAgent(spec, agent, inputs) },
   };
 }

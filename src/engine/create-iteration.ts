@@ -5,6 +5,7 @@ import type { IterationRecord, RunRecord } from "../store/records.js";
 import { splitCriteria } from "./criteria.js";
 import type { EngineContext } from "./engine.js";
 import { iterationFolder, iterationId } from "./ids.js";
+import { inputTypeProblem } from "./inputs.js";
 import { prepareIteration, writeIterationFiles } from "./materialize.js";
 import { getRun } from "./resolve.js";
 import { workflowCommandProblems } from "./validate/plan-checks.js";
@@ -199,10 +200,12 @@ export function resolveInputs(
       if (spec.required) missing.push(`\`${name}\` (${spec.description})`);
       continue;
     }
-    // A path input (`code: src/auth/oauth2.ts`) may name subfolders; the guard keeps it inside.
-    if (value !== "" && /\\|^\/|(^|\/)\.\.(\/|$)/.test(value) && workflowUsesInPath(workflow, name)) {
+    const typeProblem = inputTypeProblem(spec.type, value);
+    if (typeProblem) throw new UserError(`input \`${name}\` = \`${value}\` ${typeProblem}`);
+    const isPath = spec.type === "file" || spec.type === "folder";
+    if (!isPath && /[/\\]|\.\./.test(value) && workflowUsesInPath(workflow, name)) {
       throw new UserError(
-        `input \`${name}\` = \`${value}\` is used in file paths: give a workspace-relative path with \`/\`, without \`\\\` or \`..\``,
+        `input \`${name}\` = \`${value}\` is used in file paths and may not contain \`/\`, \`\\\` or \`..\`; declare it \`type: file\` or \`type: folder\` for a path`,
       );
     }
     inputs[name] = value;

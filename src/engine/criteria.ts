@@ -1,4 +1,4 @@
-import type { Check, Criterion, IterationSpec } from "../config/schema.js";
+import type { Check, Criterion } from "../config/schema.js";
 import { describeKind } from "./validate/describe.js";
 import { code } from "./validate/kinds/kind.js";
 
@@ -13,11 +13,4 @@ export function splitCriteria(criteria: readonly Criterion[]): { human: string[]
     human: criteria.filter((c): c is string => typeof c === "string"),
     checks: criteria.filter((c): c is Check => typeof c !== "string"),
   };
-}
-
-/** Checks that concern an assignment with these deliverable patterns: its own files, plus workspace-wide ones. */
-export function checksForPatterns(iteration: IterationSpec, patterns: ReadonlySet<string>): Check[] {
-  return splitCriteria(iteration.completion_criteria).checks.filter(
-    (c) => (c.deliverable !== undefined && patterns.has(c.deliverable)) || c.deliverable === undefined,
-  );
 }

@@ -115,6 +115,7 @@ async function generateFor(
     workspace: ctx.workspace,
     workflow: { ...workflow, roles: learnings.roles },
     lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
+    upstream: prepared.upstreamWork,
     spec,
     base,
     targetsByAgent,

@@ -6,6 +6,7 @@ import { type BaseContext, baseContext, iterationFilesContext, type UpstreamIter
 import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 import { type AppliedLearnings, applyLearnings, readLearnings } from "./learnings.js";
+import { ancestorsOf, perTarget, type UpstreamWork, upstreamFor } from "./prompt-parts.js";
 import { TEMPLATE_NAMES } from "./render.js";
 import type { IterationBundle } from "./resolve.js";
 import { checkDeliverableCollisions, resolveTargets, type Target } from "./targets.js";
@@ -18,6 +19,8 @@ export interface PreparedIteration {
   upstream: UpstreamIteration[];
   learnings: AppliedLearnings;
   base: BaseContext;
+  /** What an assignment with these targets builds on: the iteration's ancestors in the workflow's graph. */
+  upstreamWork: (targets: readonly { path: string; id: string }[]) => UpstreamWork[];
 }
 
 export async function prepareIteration(
@@ -29,7 +32,11 @@ export async function prepareIteration(
   const upstream = upstreamOf(ctx, bundle);
   const learnings = learningsFor(ctx, workflow, spec);
   const base = baseContext(workflow, run, iteration, spec, upstream, learnings);
-  return { bundle, targetsByAgent, upstream, learnings, base };
+  const ancestors = ancestorsOf(workflow, spec);
+  const recorded = new Map(upstream.map((u) => [u.name, u.deliverables]));
+  const upstreamWork = (targets: readonly { path: string; id: string }[]) =>
+    upstreamFor(ancestors, run.inputs, targets, (name) => recorded.get(name) ?? []);
+  return { bundle, targetsByAgent, upstream, learnings, base, upstreamWork };
 }
 
 /** Writes CONTEXT.md, COMPLETION_CRITERIA.md and README.md. */
@@ -75,16 +82,25 @@ async function resolveAgentTargets(
   return targets;
 }
 
+/**
+ * The iterations this one builds on (its dependencies and theirs) with their deliverables: as
+ * recorded when they ran, else their patterns filled with the run inputs (per-target ones are
+ * known only once they ran).
+ */
 function upstreamOf(ctx: EngineContext, { run, workflow, spec }: IterationBundle): UpstreamIteration[] {
   const byName = new Map(ctx.store.listIterations(run.id).map((it) => [it.name, it]));
-  return spec.dependencies.map((name) => {
-    const dep = byName.get(name);
-    const depSpec = workflow.spec.iterations.find((it) => it.name === name);
+  return ancestorsOf(workflow, spec).map((depSpec) => {
+    const dep = byName.get(depSpec.name);
+    const recorded = dep ? ctx.store.listAssignments(dep.id).flatMap((a) => a.deliverables) : [];
+    const planned = depSpec.agents
+      .flatMap((a) => a.deliverables)
+      .filter((p) => !perTarget(p))
+      .map((p) => fillPattern(p, { inputs: run.inputs }));
     return {
-      name,
-      goal: depSpec?.goal ?? "",
+      name: depSpec.name,
+      goal: depSpec.goal,
       state: dep?.state ?? "not created",
-      deliverables: dep ? ctx.store.listAssignments(dep.id).flatMap((a) => a.deliverables) : [],
+      deliverables: recorded.length > 0 ? recorded : planned,
     };
   });
 }

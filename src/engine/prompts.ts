@@ -8,6 +8,7 @@ import type { RiskScore, TokenEstimate } from "../store/records.js";
 import { allocate } from "./allocate.js";
 import { type BaseContext, type PromptAssignment, promptContext } from "./context.js";
 import { assignmentId, localAssignmentId } from "./ids.js";
+import type { UpstreamWork } from "./prompt-parts.js";
 import type { TemplateSet } from "./render.js";
 import { scoreRisk } from "./risk.js";
 import type { Target } from "./targets.js";
@@ -39,6 +40,8 @@ export interface PlanInput {
   history: (role: string) => RoleHistory;
   /** Lessons from earlier iterations for a role writing these deliverable patterns. */
   lessons: (role: string, patterns: readonly string[]) => string[];
+  /** The upstream work an assignment with these targets builds on (the workflow's graph). */
+  upstream: (targets: readonly { path: string; id: string }[]) => UpstreamWork[];
 }
 
 /** Attempts at raising the instance count when exact prompt counts overshoot the approximation. */
@@ -56,7 +59,6 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
   const planned: PlannedAssignment[] = [];
   const missingRefs = workflow.spec.context.references.filter((ref) => !fileExists(input.workspace, ref));
 
-  const workflowRoles = new Set(workflow.spec.iterations.flatMap((it) => it.agents.map((a) => a.role)));
   for (const [index, agent] of spec.agents.entries()) {
     const role = workflow.roles.get(agent.role) as Role;
     const template = templates.roleTemplateFile(agent.role, workflow.templates.get(agent.role));
@@ -88,10 +90,10 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
           base,
           spec,
           role,
-          agent.deliverables,
+          agent,
           assignment,
           input.lessons(agent.role, agent.deliverables),
-          role.constraints.dependencies.filter((d) => workflowRoles.has(d)),
+          input.upstream(assignment.targets),
         ),
       );
 

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Role } from "../config/roles.js";
 import type { EngineContext } from "../engine/engine.js";
+import { roleFormatFor } from "../engine/prompt-parts.js";
 import { listRoles, listWorkflows } from "../engine/queries.js";
 import { TEMPLATE_NAMES } from "../engine/render.js";
 
@@ -47,14 +48,21 @@ export function renderRolePrompt(
     files: { context: "", criteria: "", readme: "" },
     learnings: [],
     role,
+    // Outside a run there are no deliverables: the targets are the files the agent may change.
     assignment: {
       id: "",
       local_id: role.key.replaceAll("_", "-"),
       task: args.task,
-      targets: targets.map((t) => ({ path: t, id: t, deliverables: [] })),
+      targets: [],
+      change_targets: targets,
       deliverables: [],
     },
+    upstream: [],
     budget: { token_budget: role.constraints.token_budget },
+    formats: targets
+      .map((file) => ({ file, lines: roleFormatFor(role.output_format, file) }))
+      .filter((f) => f.lines.length > 0),
+    placeholders: [],
     criteria: { human: [], checks: [] },
   });
 }

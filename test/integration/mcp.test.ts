@@ -322,9 +322,29 @@ describe("prompts", () => {
     const role = loadRoleLibrary(dir).get("product_analyst");
     expect(text).toContain(role?.name);
     expect(text).toContain("Extract requirements for the invoice story");
-    expect(text).toContain("stories/US-1.md");
-    expect(text).toContain("stories/US-2.md");
-    expect(text).toContain(role?.output_format[0]);
+    // It stands alone (#19): the targets are what the agent may change, "done" is said in words,
+    // and no run, iteration file or empty list is invented.
+    expect(text).toContain("you may change them themselves");
+    expect(text).toContain("- `stories/US-1.md`\n- `stories/US-2.md`");
+    expect(text).toContain('"Done" means the work the task asks for is complete');
+    expect(text).not.toMatch(
+      /ad hoc|CONTEXT\.md|COMPLETION_CRITERIA|every check below|Write exactly these deliverables/,
+    );
+    expect(text).not.toMatch(/:\n\n(#|$)/);
+  });
+
+  it("a developer's role prompt names no file outside its targets", async () => {
+    const result = await client.getPrompt({
+      name: "developer",
+      arguments: { task: "Fix the rounding bug", targets: "src/discount.js" },
+    });
+    const message = result.messages[0];
+    const text = message?.content.type === "text" ? message.content.text : "";
+    expect(text).toContain("- `src/discount.js`");
+    expect(text).toContain("Change only the files listed in your assignment");
+    expect(text).not.toMatch(
+      /CONTEXT\.md|IMPLEMENTATION\.md|functional-review\.md|investigation\.md|out-of-scope change/,
+    );
   });
 
   it("a role prompt without its required task is refused", async () => {

@@ -200,7 +200,7 @@ describe("workflow validation errors", () => {
     const lines = errorsOf(VALID.replace('deliverables: ["qa/report.md"]', 'deliverable: ["qa/report.md"]'));
     // Line 16 is now `          deliverable: [...]`: the key starts at col 11.
     expect(lines).toContain(
-      "wf.yaml:16:11: unknown key `deliverable`; valid keys: role, targets, deliverables, complexity_per_target, task, model, update_in_place",
+      "wf.yaml:16:11: unknown key `deliverable`; valid keys: role, targets, deliverables, complexity_per_target, task, model, update_in_place, output_format",
     );
     // …and the missing required key is reported too, at the agent (line 15, col 11).
     expect(
