@@ -109,8 +109,12 @@ class Run {
         }
         continue;
       }
+      // The implicit minimum size measures content, so it reads the file too.
       const wantContent =
-        formatOf(file) !== undefined || hasSyntaxCheck(file) || mine.some((c) => needsContent(c));
+        !explicitMin.has(file) ||
+        formatOf(file) !== undefined ||
+        hasSyntaxCheck(file) ||
+        mine.some((c) => needsContent(c));
       const facts = this.files.get(file, wantContent);
       const exists = existsCheck("implicit:exists", facts);
       this.results.push(exists);

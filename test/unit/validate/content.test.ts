@@ -39,6 +39,8 @@ describe("exists, min_bytes, max_bytes", () => {
   });
 
   it("min_bytes", async () => {
+    // The final newline is surrounding whitespace: content is one byte less than the file.
+    const content = size - 1;
     expect((await one(ws(), { check: "min_bytes", path: REQ, bytes: 100 })).reason).toBe(
       `${REQ}: ${size} bytes, >= 100`,
     );
@@ -46,8 +48,21 @@ describe("exists, min_bytes, max_bytes", () => {
       check: "min_bytes",
       file: REQ,
       status: "failed",
-      reason: `${REQ}: ${size} bytes, needs >= 1024`,
-      miss: { expected: 1024, found: size },
+      reason: `${REQ}: ${content} bytes, needs >= 1024`,
+      miss: { expected: 1024, found: content },
+    });
+  });
+
+  it("min_bytes and the implicit minimum do not count padding (#19)", async () => {
+    const stub = `${" ".repeat(600)}{"story_id": "US-3"}${" ".repeat(1100)}\n`;
+    const padded = workspaceWith({ "stories/US-3/estimation.json": stub });
+    expect(
+      await one(padded, { check: "min_bytes", path: "stories/US-3/estimation.json", bytes: 40 }),
+    ).toMatchObject({ status: "failed", miss: { expected: 40, found: 20 } });
+    const results = await runChecks([], ["stories/US-3/estimation.json"], contextFor(padded));
+    expect(results.find((r) => r.check === "implicit:min_bytes")).toMatchObject({
+      status: "failed",
+      reason: `stories/US-3/estimation.json: 20 bytes of content (${Buffer.byteLength(stub)} with surrounding whitespace), needs >= 200`,
     });
   });
 

@@ -77,7 +77,7 @@ describe("implicit checks", () => {
     const results = await runChecks([], ["notes.md"], contextFor(ws));
     expect(results.find((r) => r.check === "implicit:min_bytes")).toMatchObject({
       status: "failed",
-      reason: "notes.md: 8 bytes, needs >= 200",
+      reason: "notes.md: 7 bytes, needs >= 200",
     });
   });
 
@@ -101,8 +101,8 @@ describe("implicit checks", () => {
         check: "min_bytes",
         file: "notes.md",
         status: "failed",
-        reason: "notes.md: 8 bytes, needs >= 1024",
-        miss: { expected: 1024, found: 8 },
+        reason: "notes.md: 7 bytes, needs >= 1024",
+        miss: { expected: 1024, found: 7 },
       },
     ]);
   });

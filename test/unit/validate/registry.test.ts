@@ -87,7 +87,7 @@ describe("the registry of check kinds", () => {
     ] as ConcreteCheck[];
     expect(checks.map((c) => describeCheck(c, "a.md"))).toEqual([
       "`a.md` exists",
-      "`a.md` has at least 10 bytes",
+      "`a.md` has at least 10 bytes besides leading and trailing whitespace",
       "`a.md` matches `/^a/m`",
       '`a.md` has the headings "A", "B"',
       "`a.md` validates against `s.json`",

@@ -29,7 +29,7 @@ describe("runChecks", () => {
   it("orders results file by file: implicit checks, then the file's own, then the rest", async () => {
     const ws = workspaceWith({
       "a.md": longMarkdown("## Scope\n"),
-      "b.json": `{"id": "b"}${" ".repeat(200)}`,
+      "b.json": `{"id":${" ".repeat(200)}"b"}`,
       "docs/standards.md": "# Standards\n",
     });
     const checks: ConcreteCheck[] = [

@@ -125,7 +125,7 @@ describe("json_schema and yaml_schema", () => {
   });
 
   it("shares one parse between the implicit format check and the schema check", async () => {
-    const ws = workspaceWith({ "p.json": `{"id": "1", "name": "Ada"}${" ".repeat(200)}` });
+    const ws = workspaceWith({ "p.json": `{"id": "1",${" ".repeat(200)}"name": "Ada"}` });
     const results = await runChecks(
       [{ check: "json_schema", deliverable: "p.json", file: "p.json", schema: personSchema }],
       ["p.json"],
