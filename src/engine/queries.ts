@@ -24,6 +24,29 @@ export function listWorkflows(ctx: EngineContext): WorkflowEntry[] {
   return ctx.catalog.workflows();
 }
 
+/** A workflow a new run can start, with the inputs it must be given (those required and without a default). */
+export interface WorkflowStart {
+  name: string;
+  required: string[];
+}
+
+/** The workflows that load, for "start a run" suggestions: a broken one would only fail the call. */
+export function workflowStarts(ctx: EngineContext): WorkflowStart[] {
+  return ctx.catalog.workflows().flatMap((entry) => {
+    try {
+      const inputs = Object.entries(ctx.catalog.workflow(entry.name).spec.inputs);
+      return [
+        {
+          name: entry.name,
+          required: inputs.filter(([, i]) => i.required && i.default === undefined).map(([n]) => n),
+        },
+      ];
+    } catch {
+      return [];
+    }
+  });
+}
+
 export function listRoles(ctx: EngineContext): Role[] {
   return [...ctx.catalog.roles().values()];
 }

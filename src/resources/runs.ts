@@ -1,4 +1,4 @@
-import { listRuns, listWorkflows } from "../engine/queries.js";
+import { listRuns, workflowStarts } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
 import { afterStatus } from "../tools/hints.js";
 import { runUri, URI_TEMPLATES } from "../uris.js";
@@ -15,7 +15,7 @@ export const runResource = defineResource({
     listRuns(engine).map((r) => ({ uri: runUri(r.id), name: r.id, description: `run of ${r.workflow}` })),
   read: ({ run_id }, { engine }) =>
     JSON.stringify(
-      afterStatus(getStatus(engine, { run_id: run_id ?? "" }), () => listWorkflows(engine)),
+      afterStatus(getStatus(engine, { run_id: run_id ?? "" }), () => workflowStarts(engine)),
       null,
       2,
     ),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
-import { listWorkflows } from "../engine/queries.js";
+import { workflowStarts } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
 import { afterStatus } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
@@ -20,6 +20,6 @@ Example: {} or {"run_id": "wf-1"}`,
     runs: objectList,
     next: z.array(z.string()),
   },
-  handle: async (args, { engine }) => afterStatus(getStatus(engine, args), () => listWorkflows(engine)),
+  handle: async (args, { engine }) => afterStatus(getStatus(engine, args), () => workflowStarts(engine)),
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });

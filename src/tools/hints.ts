@@ -3,6 +3,8 @@ import { LEASE_MINUTES } from "../engine/constants.js";
 import type { CreateIterationResult } from "../engine/create-iteration.js";
 import type { DecomposeResult } from "../engine/decompose.js";
 import type { GeneratePromptsResult } from "../engine/generate.js";
+import type { WorkflowStart } from "../engine/queries.js";
+import type { RunProgress } from "../engine/run-progress.js";
 import type { RunStatusReport, StatusReport } from "../engine/status.js";
 import type { SubmitResult } from "../engine/submit.js";
 import type { ValidationReport } from "../engine/validation-report.js";
@@ -25,11 +27,17 @@ export function afterGenerate(r: GeneratePromptsResult): string {
     : `Dispatch each prompt (read ${r.assignments[0]?.prompt_uri ?? "the prompt resources"}) to a sub-agent of its role, then call validate_iteration with iteration_id "${r.iteration_id}".`;
 }
 
-export function afterValidate(r: ValidationReport): string {
+export function afterValidate(r: ValidationReport, run?: RunProgress): string {
   if (r.passed) {
-    return r.assignment_id !== null
-      ? `This assignment passed. When every assignment has, call validate_iteration with iteration_id "${r.iteration_id}" to pass the iteration.`
-      : "Every machine check passed. Have a person confirm the needs-review criteria, call record_feedback with what you learned, then create_iteration with the run_id for the next ready iteration.";
+    if (r.assignment_id !== null)
+      return `This assignment passed. When every assignment has, call validate_iteration with iteration_id "${r.iteration_id}" to pass the iteration.`;
+    const review = `Every machine check passed. Have a person confirm the needs-review criteria and call record_feedback with what you learned`;
+    if (!run) return `${review}.`;
+    if (run.complete)
+      return `${review}. Run ${run.run_id} is complete: every iteration passed; report the outcome to the user.`;
+    if (run.ready.length > 0)
+      return `${review}, then call create_iteration with run_id "${run.run_id}" for the next ready iteration (${quoteList(run.ready)}).`;
+    return `${review}. No iteration of run ${run.run_id} is ready yet: the others wait for iterations still in progress (get_status shows them).`;
   }
   const parts: string[] = [];
   if (r.rework.length > 0)
@@ -72,7 +80,10 @@ export function afterDecompose(r: DecomposeResult): string {
 }
 
 /** Suggested calls for get_status (and the run resource), in the order the orchestrator should make them. */
-export function statusNext(runs: readonly RunStatusReport[], workflows: () => readonly string[]): string[] {
+export function statusNext(
+  runs: readonly RunStatusReport[],
+  workflows: () => readonly WorkflowStart[],
+): string[] {
   const next: string[] = [];
   for (const run of runs) {
     if (run.status !== "active") continue;
@@ -111,10 +122,23 @@ export function statusNext(runs: readonly RunStatusReport[], workflows: () => re
     }
   }
   if (runs.length === 0) {
-    const names = workflows();
-    next.push(
-      `start a run: create_iteration {"workflow": "${names[0] ?? "<name>"}"} (workflows: ${names.join(", ")})`,
+    // Suggest a call that succeeds as written: a workflow that needs no inputs, else one with its inputs to fill.
+    const all = workflows();
+    const named = all.map((w) =>
+      w.required.length ? `${w.name} (inputs: ${w.required.join(", ")})` : w.name,
     );
+    const first = all.find((w) => w.required.length === 0) ?? all[0];
+    if (!first) next.push("add a workflow to .baton/workflows/, then create_iteration with its name");
+    else if (first.required.length === 0)
+      next.push(
+        `start a run: create_iteration {"workflow": "${first.name}"} (workflows: ${named.join(", ")})`,
+      );
+    else {
+      const inputs = first.required.map((n) => `"${n}": "<${n}>"`).join(", ");
+      next.push(
+        `start a run: create_iteration {"workflow": "${first.name}", "inputs": {${inputs}}} with the <…> filled in (workflows: ${named.join(", ")})`,
+      );
+    }
   }
   return next;
 }
@@ -125,7 +149,7 @@ export function statusNext(runs: readonly RunStatusReport[], workflows: () => re
  */
 export function afterStatus(
   report: StatusReport,
-  workflows: () => readonly { name: string }[],
+  workflows: () => readonly WorkflowStart[],
 ): StatusReport & { next: string[] } {
-  return { ...report, next: statusNext(report.runs, () => workflows().map((w) => w.name)) };
+  return { ...report, next: statusNext(report.runs, workflows) };
 }

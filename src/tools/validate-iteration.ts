@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
+import { runProgress } from "../engine/run-progress.js";
 import { afterValidate } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
@@ -45,7 +46,9 @@ Example: {"iteration_id": "wf-1-i01"}`,
     const { validateIteration } = await import("../engine/validation.js");
     const full = await validateIteration(engine, args, progress);
     const { assignments: _a, report_path: _p, new_learnings: _l, ...report } = full;
-    return { ...report, next: afterValidate(full) };
+    const run =
+      full.passed && full.assignment_id === null ? runProgress(engine, full.iteration_id) : undefined;
+    return { ...report, next: afterValidate(full, run) };
   },
   summarize: (r) =>
     `${r.passed ? "PASSED" : "FAILED"}: ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped, ${r.counts.needs_review} need review. ${r.next}`,

@@ -63,9 +63,9 @@ export function markdownDoc(title: string, sections: Record<string, string>, min
   return text;
 }
 
-/** Exactly `bytes` bytes of ASCII text (a `#` title line, then filler). */
+/** Exactly `bytes` bytes of ASCII text (a `#` title line, then filler), all of it content: no final newline. */
 export function textOfSize(bytes: number, title = "Draft"): string {
   const head = `# ${title}\n`;
   if (bytes <= head.length) return head.slice(0, bytes);
-  return `${head}${"x".repeat(bytes - head.length - 1)}\n`;
+  return `${head}${"x".repeat(bytes - head.length)}`;
 }

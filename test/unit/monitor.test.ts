@@ -4,12 +4,13 @@ import { createIteration } from "../../src/engine/create-iteration.js";
 import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { LiveMonitor, type MonitorEvent, observeIteration } from "../../src/engine/monitor.js";
-import { listWorkflows } from "../../src/engine/queries.js";
+import { workflowStarts } from "../../src/engine/queries.js";
 import { resolveIteration } from "../../src/engine/resolve.js";
+import { runProgress } from "../../src/engine/run-progress.js";
 import { type AssignmentStatus, getStatus } from "../../src/engine/status.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import type { Store } from "../../src/store/api.js";
-import { afterStatus } from "../../src/tools/hints.js";
+import { afterStatus, afterValidate } from "../../src/tools/hints.js";
 import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
@@ -234,9 +235,10 @@ describe("completion", () => {
 
 describe("get_status next", () => {
   it("suggests the orchestrator's next action at each step of a run", async () => {
+    // The call suggested succeeds as written (#19): a workflow that needs no inputs; the others name theirs.
     expect(nextOf()).toEqual([
       expect.stringMatching(
-        /^start a run: create_iteration \{"workflow": "[a-z-]+"\} \(workflows: .*monitor-demo/,
+        /^start a run: create_iteration \{"workflow": "user-story-refinement"\} \(workflows: .*code-review \(inputs: change\).*monitor-demo \(inputs: batch\)/,
       ),
     ]);
 
@@ -267,18 +269,26 @@ describe("get_status next", () => {
     ]);
 
     writeFiles(dir, { "out/one/a.md": textOfSize(400) });
-    expect((await validateIteration(engine, { iteration_id: it1 })).passed).toBe(true);
+    const passed = await validateIteration(engine, { iteration_id: it1 });
+    expect(passed.passed).toBe(true);
+    expect(afterValidate(passed, runProgress(engine, it1))).toContain(
+      `call create_iteration with run_id "${run}" for the next ready iteration (\`review\`)`,
+    );
     expect(nextOf()).toEqual([`create_iteration {"run_id": "${run}"} (next: review)`]);
 
     const review = await createIteration(engine, { run_id: run });
     await generatePrompts(engine, { iteration_id: review.iteration_id });
     writeFiles(dir, { "out/one/review.md": textOfSize(300) });
-    expect((await validateIteration(engine, { iteration_id: review.iteration_id })).passed).toBe(true);
+    const last = await validateIteration(engine, { iteration_id: review.iteration_id });
+    expect(last.passed).toBe(true);
     expect(nextOf()).toEqual([`run ${run} is complete`]);
+    const hint = afterValidate(last, runProgress(engine, review.iteration_id));
+    expect(hint).toContain(`Run ${run} is complete`);
+    expect(hint).not.toContain("create_iteration");
   });
 });
 
 /** The suggested calls get_status shows with the current status. */
 function nextOf(): string[] {
-  return afterStatus(getStatus(engine, {}), () => listWorkflows(engine)).next;
+  return afterStatus(getStatus(engine, {}), () => workflowStarts(engine)).next;
 }
