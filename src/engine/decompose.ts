@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { loadWorkflowFile } from "../config/workflows.js";
+import { type LoadedWorkflow, loadWorkflowFile } from "../config/workflows.js";
 import { ConfigError, quoteList, UserError } from "../errors.js";
 import { DEFAULT_MAX_ITERATIONS } from "./constants.js";
 import { startRun } from "./create-iteration.js";
@@ -32,8 +32,9 @@ export const planSchema = z.object({
               role: z.string().min(1),
               description: z.string().min(1),
               deliverables: z.array(z.string().min(1)).min(1),
-              complexity: z.number().positive().max(100).default(3),
+              complexity: z.number().int().min(1).max(13).default(3),
               checks: planChecksSchema,
+              output_format: z.array(z.string().min(1)).min(1).optional(),
             }),
           )
           .min(1),
@@ -49,6 +50,8 @@ export interface DecomposeArgs {
   context?: string;
   plan?: unknown;
   max_iterations?: number;
+  /** Save the plan as `.baton/workflows/<name>.yaml` to rerun or edit; otherwise it lives only in its run. */
+  keep?: boolean;
 }
 
 /** Asks the client's model (MCP sampling); injected by the tool layer so the engine stays MCP-free. */
@@ -69,7 +72,7 @@ export interface DecomposeResult {
   instructions?: string;
   role_catalog?: { role: string; name: string; perspective: string; token_budget: number }[];
   plan_schema?: Record<string, unknown>;
-  /** Where a planned workflow was saved, workspace-relative. */
+  /** Where a planned workflow was saved (`keep: true`), workspace-relative. */
   workflow_file?: string;
   /** Why the client's model gave no usable plan, when sampling was tried and the host must plan itself. */
   sampling_problem?: string;
@@ -133,7 +136,7 @@ function samplingProblem(error: unknown): string {
 
 interface PreparedPlan {
   plan: Plan;
-  name: string;
+  workflow: LoadedWorkflow;
   yaml: string;
   file: string;
 }
@@ -159,27 +162,28 @@ function preparePlan(
       `invalid plan: ${plan.iterations.length} iterations, at most ${maxIterations} (max_iterations)`,
     );
   }
-  const name = uniqueName(engine, plan.name ?? slugOf(args.task));
+  const name = planName(engine, plan.name ?? slugOf(args.task));
   const yaml = workflowYaml(name, args, plan);
   const file = path.join(engine.workspace.root, ".baton", "workflows", `${name}.yaml`);
   try {
-    loadWorkflowFile(file, engine.workspace.root, engine.catalog.roles(), yaml);
+    const workflow = loadWorkflowFile(file, engine.workspace.root, engine.catalog.roles(), yaml);
+    return { plan, workflow, yaml, file };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new UserError(`invalid plan: ${error.issues.map((i) => i.message).join("; ")}`);
   }
-  return { plan, name, yaml, file };
 }
 
 function store(
   engine: EngineContext,
   args: DecomposeArgs,
-  { plan, name, yaml, file }: PreparedPlan,
+  { plan, workflow, yaml, file }: PreparedPlan,
   source: "caller" | "sampling",
   attempts: number,
 ): DecomposeResult {
-  writeFileAtomic(file, yaml);
-  const workflow = engine.catalog.workflow(name);
+  // The run keeps the plan as its workflow snapshot; a file in .baton/workflows/ only when asked.
+  if (args.keep) writeFileAtomic(file, yaml);
+  const name = workflow.name;
   const run = startRun(engine, workflow, {});
   engine.store.addEvent("task_decomposed", { run_id: run.id }, { task: args.task, source, attempts });
   const ready = plan.iterations.filter((it) => it.dependencies.length === 0).map((it) => it.name);
@@ -195,7 +199,7 @@ function store(
     })),
     ready,
     mermaid: mermaidOf(plan),
-    workflow_file: engine.workspace.relative(file),
+    workflow_file: args.keep ? engine.workspace.relative(file) : undefined,
   };
 }
 
@@ -215,6 +219,7 @@ function workflowYaml(name: string, args: DecomposeArgs, plan: Plan): string {
           deliverables: s.deliverables,
           complexity_per_target: s.complexity,
           task: s.description,
+          output_format: s.output_format,
         })),
         completion_criteria: [...it.completion_criteria, ...it.subtasks.flatMap(subtaskCriteria)],
       })),
@@ -238,11 +243,19 @@ function slugOf(task: string): string {
   return slug || "task";
 }
 
-/** A workflow name not yet taken by a different file (a rerun of the same plan may reuse it). */
-function uniqueName(engine: EngineContext, base: string): string {
+/**
+ * A plan's workflow name: `plan-<slug>`, so it never shadows a workflow of the catalog, and never
+ * ending in `-<number>`, so it never reads like a run id (`<workflow>-<n>`). A name a workflow file
+ * already has gets a letter (`plan-x-b`); runs of the same name count on (`plan-x-1`, `plan-x-2`).
+ */
+function planName(engine: EngineContext, wanted: string): string {
+  const slug = wanted.replace(/^plan-/, "").replace(/-(\d+)$/, "-v$1");
+  const base = `plan-${slug}`.slice(0, 60).replace(/-+$/, "");
   const taken = new Set(engine.catalog.workflows().map((w) => w.name));
   if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  for (const letter of "bcdefghijklmnopqrstuvwxyz")
+    if (!taken.has(`${base}-${letter}`)) return `${base}-${letter}`;
+  throw new UserError(`too many saved plans named ${base}; remove some from .baton/workflows/`);
 }
 
 function parseJsonAnswer(answer: string): unknown {
@@ -303,7 +316,7 @@ function decompositionInstructions(
   const roles = catalog.map((r) => `- ${r.role}: ${r.name} (${r.perspective})`).join("\n");
   const hint = readmeStart(engine);
   return `Decompose the task "${args.task}" into at most ${maxIterations} iterations for role-based agents.${hint}
-Each iteration has a kebab-case name, a goal, dependencies (names of earlier iterations; no cycles) and subtasks. Each subtask has a role from the catalog, a description, its deliverables (workspace-relative file paths, no leading / and no ..; put them under one folder such as tasks/<slug>/) and a complexity (1-13 points).
+Each iteration has a kebab-case name, a goal, dependencies (names of earlier iterations; no cycles) and subtasks. Each subtask has a role from the catalog, a description, its deliverables (workspace-relative file paths, no leading / and no ..; put them under one folder such as tasks/<slug>/) and a complexity (1-13 points); optionally an output_format (what each deliverable must look like).
 Put work that can run in parallel in the same iteration; put work that needs another's output in a later iteration that depends on it. Add completion_criteria a reviewer can confirm.
 ${PLAN_CHECKS_INSTRUCTIONS}
 Roles (${quoteList(catalog.map((r) => r.role))}):

@@ -6,7 +6,7 @@ export const decomposeTaskTool = defineTool({
   name: "decompose_task",
   title: "Decompose a task",
   kind: "write",
-  description: `Turn a free-form task into a run of role-based subtasks and a dependency DAG when no workflow fits. A plan is validated (roles, cycles, safe paths) and saved as .baton/workflows/<name>.yaml. Without one: sampled from your model if possible, else status "needs_plan" with instructions and plan_schema.
+  description: `Turn a free-form task into a run of role-based subtasks and a dependency DAG when no workflow fits. A plan is validated (roles, cycles, safe paths) and becomes workflow plan-<slug> of the run (a file only with keep). Without one: sampled from your model if possible, else status "needs_plan" with instructions and plan_schema.
 Returns status, run_id, iterations, ready, mermaid. Next: create_iteration {run_id}.
 Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"role": "architect", "description": "…", "deliverables": ["tasks/x/design.md"]}]}]}`,
   input: {
@@ -16,9 +16,10 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity?, checks?), completion_criteria?",
+        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity? 1-13, checks?, output_format?), completion_criteria?",
       ),
     max_iterations: z.number().min(1).max(20).optional(),
+    keep: z.boolean().optional().describe("save the plan as .baton/workflows/<name>.yaml to rerun"),
   },
   output: {
     status: z.enum(["planned", "needs_plan"]),

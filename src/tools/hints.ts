@@ -76,7 +76,10 @@ export function afterDecompose(r: DecomposeResult): string {
     const why = r.sampling_problem ? `${r.sampling_problem} ` : "";
     return `${why}Write a plan following \`instructions\` and \`plan_schema\`, then call decompose_task again with the same task and \`plan\`.`;
   }
-  return `Call create_iteration with run_id "${r.run_id}" to materialize \`${r.ready?.[0]}\`, then generate_prompts. The plan is saved as ${r.workflow_file}; edit it and rerun with create_iteration {"workflow": "${r.workflow}"}.`;
+  const saved = r.workflow_file
+    ? ` The plan is saved as ${r.workflow_file}; edit it and rerun with create_iteration {"workflow": "${r.workflow}"}.`
+    : "";
+  return `Call create_iteration with run_id "${r.run_id}" to materialize \`${r.ready?.[0]}\`, then generate_prompts.${saved}`;
 }
 
 /** Suggested calls for get_status (and the run resource), in the order the orchestrator should make them. */

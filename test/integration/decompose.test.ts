@@ -121,12 +121,16 @@ async function plainClient(): Promise<Client> {
 }
 
 describe("decompose_task with a plan", () => {
-  it("stores the OAuth2 plan as a run with its own workflow file", async () => {
+  it("stores the OAuth2 plan as a run with its own workflow file when asked to keep it", async () => {
     const client = await plainClient();
-    const result = await callOk<Planned>(client, "decompose_task", { task: TASK, plan: oauthPlan() });
+    const result = await callOk<Planned>(client, "decompose_task", {
+      task: TASK,
+      plan: oauthPlan(),
+      keep: true,
+    });
     expect(result.status).toBe("planned");
-    expect(result.workflow).toBe("oauth2-authentication");
-    expect(result.run_id).toBe("oauth2-authentication-1");
+    expect(result.workflow).toBe("plan-oauth2-authentication");
+    expect(result.run_id).toBe("plan-oauth2-authentication-1");
     expect(result.ready).toEqual(["design"]);
     expect(result.iterations.map((it) => [it.name, it.dependencies])).toEqual([
       ["design", []],
@@ -149,12 +153,12 @@ describe("decompose_task with a plan", () => {
     expect(mermaid).toContain('verification["verification<br/>qa_lead, tech_writer"]');
 
     // The run is in the store, and the workflow file loads like any other.
-    expect(store.getRun(result.run_id as string)).toMatchObject({ workflow: "oauth2-authentication" });
+    expect(store.getRun(result.run_id as string)).toMatchObject({ workflow: "plan-oauth2-authentication" });
     expect(store.listEvents().map((e) => e.kind)).toContain("task_decomposed");
-    const file = path.join(dir, ".baton", "workflows", "oauth2-authentication.yaml");
+    const file = path.join(dir, ".baton", "workflows", "plan-oauth2-authentication.yaml");
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, "utf8")).toContain(TASK);
-    const workflow = loadWorkflow("oauth2-authentication", dir, loadRoleLibrary(dir));
+    const workflow = loadWorkflow("plan-oauth2-authentication", dir, loadRoleLibrary(dir));
     expect(workflow.spec.iterations.map((it) => it.name)).toEqual([
       "design",
       "implementation",
@@ -178,6 +182,42 @@ describe("decompose_task with a plan", () => {
     expect(gated).toContain("`design` (materialized)");
   });
 
+  it("leaves no workflow file unless asked, and names plans apart from workflows and run ids (#19)", async () => {
+    const client = await plainClient();
+    const plan = { ...oauthPlan(), name: "user-story-refinement" };
+    const first = await callOk<Planned>(client, "decompose_task", { task: TASK, plan });
+    expect(first.workflow).toBe("plan-user-story-refinement");
+    expect(first.run_id).toBe("plan-user-story-refinement-1");
+    expect(existsSync(path.join(dir, ".baton", "workflows"))).toBe(false);
+    // The run lives on its snapshot: it continues without a file.
+    const created = await callOk<{ iteration: string }>(client, "create_iteration", { run_id: first.run_id });
+    expect(created.iteration).toBe("design");
+    // A second plan of the same name is a second run, not a workflow named like a run id.
+    const second = await callOk<Planned>(client, "decompose_task", { task: TASK, plan });
+    expect(second.run_id).toBe("plan-user-story-refinement-2");
+    // A name ending in a number would read like a run id of another plan.
+    const numbered = await callOk<Planned>(client, "decompose_task", {
+      task: TASK,
+      plan: { ...plan, name: "fix-bug-42" },
+    });
+    expect(numbered.workflow).toBe("plan-fix-bug-v42");
+    // Kept twice: the second file gets a letter, never a number.
+    await callOk(client, "decompose_task", { task: TASK, plan, keep: true });
+    const again = await callOk<Planned>(client, "decompose_task", { task: TASK, plan, keep: true });
+    expect(again.workflow).toBe("plan-user-story-refinement-b");
+  });
+
+  it("bounds a subtask's complexity to 1-13 points, as the instructions say", async () => {
+    const client = await plainClient();
+    const plan = oauthPlan();
+    const iterations = plan.iterations as { subtasks: { complexity?: number }[] }[];
+    (iterations[0]?.subtasks[0] as { complexity?: number }).complexity = 14;
+    const text = await callError(client, "decompose_task", { task: TASK, plan });
+    expect(text).toContain("iterations.0.subtasks.0.complexity");
+    const needsPlan = await callOk<{ instructions: string }>(client, "decompose_task", { task: TASK });
+    expect(needsPlan.instructions).toContain("complexity (1-13 points)");
+  });
+
   it("rejects an unknown role and lists the known roles", async () => {
     const client = await plainClient();
     const plan = oauthPlan();
@@ -189,7 +229,7 @@ describe("decompose_task with a plan", () => {
     for (const role of ["architect", "developer", "qa_lead", "sre", "tech_writer"])
       expect(text).toContain(`\`${role}\``);
     expect(store.listRuns()).toEqual([]);
-    expect(existsSync(path.join(dir, ".baton", "workflows", "oauth2-authentication.yaml"))).toBe(false);
+    expect(existsSync(path.join(dir, ".baton", "workflows", "plan-oauth2-authentication.yaml"))).toBe(false);
   });
 
   it("rejects a dependency cycle", async () => {
@@ -284,7 +324,7 @@ describe("decompose_task without a plan", () => {
     ]);
     const result = await callOk<Planned>(client, "decompose_task", { task: TASK });
     expect(result.status).toBe("planned");
-    expect(result.run_id).toBe("oauth2-authentication-1");
+    expect(result.run_id).toBe("plan-oauth2-authentication-1");
     expect(result.ready).toEqual(["design"]);
     expect(requests).toHaveLength(2);
     expect(promptOf(requests[0])).toContain(TASK);
