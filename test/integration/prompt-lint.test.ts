@@ -10,6 +10,7 @@ import { describeCheck } from "../../src/engine/criteria.js";
 import { decomposeTask } from "../../src/engine/decompose.js";
 import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
+import { gitDiffOf } from "../../src/engine/inputs.js";
 import { openEngine } from "../helpers/baton.js";
 import { lintPrompt } from "../helpers/prompt-lint.js";
 import { exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
@@ -145,7 +146,6 @@ describe("prompt linter", () => {
     const { dir, engine } = workspace();
     const { problems, prompts } = await lintRun(dir, engine, { workflow: name, inputs });
     expect(prompts.size).toBeGreaterThan(0);
-    if (process.env.SHOW_PROMPTS) for (const [k, p] of prompts) console.log(`=== ${k}\n${p}`);
     expect(problems).toEqual([]);
   });
 
@@ -209,5 +209,126 @@ describe("prompt linter", () => {
     const { problems, prompts } = await lintRun(dir, engine, { run_id: planned.run_id as string });
     expect(prompts.size).toBe(3);
     expect(problems).toEqual([]);
+  });
+});
+
+/** The prompts of a whole run of a shipped workflow, by `<iteration>/<assignment>`. */
+async function promptsOf(name: string, inputs: Record<string, string>): Promise<Map<string, string>> {
+  const { dir, engine } = workspace();
+  return (await lintRun(dir, engine, { workflow: name, inputs })).prompts;
+}
+
+describe("the defects of #19, one by one", () => {
+  it("1. upstream work comes from the workflow's graph, with full paths, never parallel or later work", async () => {
+    const incident = await promptsOf("incident-response", { id: "INC-42" });
+    const triage = incident.get("triage/sre-01") ?? "";
+    expect(triage).not.toContain("Work you build on");
+    expect(triage).not.toMatch(/build on the work of/);
+    const communication = incident.get("communication/tech-writer-01") ?? "";
+    expect(communication).toContain("- `incidents/INC-42/triage.md`");
+    expect(communication).toContain("- `incidents/INC-42/mitigation.md`");
+    expect(communication).not.toContain("root-cause.md");
+    const review = await promptsOf("code-review", { change: "1234" });
+    expect(review.get("summary/tech-lead-01")).toContain("- `reviews/1234/performance.md`");
+    const docs = await promptsOf("documentation", { release: "v2.4" });
+    expect(docs.get("architecture/data-architect-01")).not.toContain("architecture.md");
+    const stories = await promptsOf("user-story-refinement", {});
+    const estimation = [...stories].find(
+      ([k, p]) => k.startsWith("estimation/") && p.includes("stories/US-1/"),
+    )?.[1];
+    for (const file of ["requirements", "technical-design", "test-plan", "security-review"])
+      expect(estimation).toContain(`- \`stories/US-1/${file}.md\``);
+  });
+
+  it("2. the output format is the deliverable's own; a workflow's output_format replaces the role's", async () => {
+    const review = await promptsOf("code-review", { change: "1234" });
+    const functional = review.get("specialist-review/developer-01") ?? "";
+    expect(functional).not.toMatch(/functional-review\.md|Source and test files|investigation\.md/);
+    expect(functional).toContain("`reviews/1234/functional.md`:");
+    expect(review.get("summary/tech-lead-01")).not.toContain("estimation.md");
+    const incident = await promptsOf("incident-response", { id: "INC-42" });
+    expect(incident.get("investigation/developer-01")).not.toContain("investigation.md");
+
+    const { dir, engine } = workspace();
+    writeFiles(dir, {
+      ".baton/workflows/risk-review.yaml": stringify({
+        workflow: {
+          name: "risk-review",
+          description: "Risks of a story",
+          inputs: { story: { description: "story id", required: true } },
+          iterations: [
+            {
+              name: "risks",
+              goal: "List the risks",
+              agents: [
+                {
+                  role: "tech_lead",
+                  deliverables: ["reviews/{story}/risks.md"],
+                  output_format: {
+                    "reviews/{story}/risks.md": ["A table `| Risk | Owner |`, one row per risk"],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    });
+    const { problems, prompts } = await lintRun(dir, engine, {
+      workflow: "risk-review",
+      inputs: { story: "LND-101" },
+    });
+    expect(problems).toEqual([]);
+    const prompt = prompts.get("risks/tech-lead-01") ?? "";
+    expect(prompt).toContain("`reviews/LND-101/risks.md`:\n- A table `| Risk | Owner |`, one row per risk");
+    expect(prompt).not.toMatch(/estimation\.md|## Estimate/);
+  });
+
+  it("3. inputs are reachable: the git diff of a change, files by their full path", async () => {
+    const review = await promptsOf("code-review", { change: "1234", base: "origin/main", head: "pr-1234" });
+    expect(review.get("specialist-review/security-analyst-01")).toContain(
+      "Read it with `git diff origin/main...pr-1234`; list its files with `git diff --name-only origin/main...pr-1234`.",
+    );
+    const { engine } = workspace();
+    expect(gitDiffOf(engine.catalog.workflow("code-review"), { base: "main", head: "HEAD" })).toEqual({
+      base: "main",
+      head: "HEAD",
+      command: "git diff main...HEAD",
+      files: "git diff --name-only main...HEAD",
+    });
+    const tasks = await promptsOf("task-execution", {
+      task: "Implement OAuth2 login",
+      slug: "oauth2",
+      code: "src/auth/oauth2.ts",
+      tests: "test/auth/oauth2.test.ts",
+    });
+    expect(tasks.get("design/architect-01")).toContain(
+      "`code` = `src/auth/oauth2.ts` (the workspace file `src/auth/oauth2.ts`)",
+    );
+    await expect(
+      createIteration(engine, {
+        workflow: "task-execution",
+        inputs: { task: "x", slug: "x", code: "../outside.ts", tests: "t.ts" },
+      }),
+    ).rejects.toThrow("input `code` = `../outside.ts` is a file input: give a workspace-relative path");
+    await expect(
+      createIteration(engine, { workflow: "code-review", inputs: { change: "1", base: "--output=x" } }),
+    ).rejects.toThrow("is a git ref");
+  });
+
+  it("5. checks are the agent's own, filled in, and the headings they require are in the text", async () => {
+    const docs = await promptsOf("documentation", { release: "v2.4" });
+    const review = docs.get("review/tech-lead-01") ?? "";
+    const task = review.slice(review.indexOf("## Your assignment"), review.indexOf("## Constraints"));
+    for (const heading of ["## Summary", "## Blocking Issues", "## Verdict"]) expect(task).toContain(heading);
+    expect(review).not.toMatch(/\{release\}|\{…\}/);
+    const code = await promptsOf("code-review", { change: "1234" });
+    const security = code.get("specialist-review/security-analyst-01") ?? "";
+    expect(security).toContain("`reviews/1234/security.md` has the headings");
+    expect(security).not.toContain("`reviews/1234/functional.md` has the headings");
+    const stories = await promptsOf("user-story-refinement", {});
+    expect(stories.get("requirements-analysis/product-analyst-01")).toContain(
+      "(where `{story_id}` stands for the id of each of your targets listed above)",
+    );
   });
 });
