@@ -1,5 +1,3 @@
-import type { LoadedWorkflow } from "../config/workflows.js";
-
 /**
  * What a run input is, so prompts can point at it: plain `text`, a workspace `file` or `folder`
  * (named by its full workspace path, so it may contain `/`), or a `git_ref`. A workflow's git refs
@@ -7,6 +5,11 @@ import type { LoadedWorkflow } from "../config/workflows.js";
  */
 export const INPUT_TYPES = ["text", "file", "folder", "git_ref"] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
+
+/** What these helpers read of a workflow: its declared inputs (structural, so config need not be imported). */
+interface DeclaresInputs {
+  spec: { inputs: Readonly<Record<string, { type: InputType; description: string }>> };
+}
 
 /** Why a value cannot be an input of this type (a path inside the workspace, a plain ref), or undefined. */
 export function inputTypeProblem(type: InputType, value: string): string | undefined {
@@ -30,7 +33,7 @@ export interface GitDiff {
 
 /** The change a run's git-ref inputs name, with the commands that show it; undefined without git refs. */
 export function gitDiffOf(
-  workflow: Pick<LoadedWorkflow, "spec">,
+  workflow: DeclaresInputs,
   inputs: Readonly<Record<string, string>>,
 ): GitDiff | undefined {
   const refs = Object.entries(workflow.spec.inputs)
@@ -49,7 +52,7 @@ export function gitDiffOf(
 
 /** The run inputs as a prompt lists them: value, what it is, and for files and folders their path. */
 export function describedInputs(
-  workflow: Pick<LoadedWorkflow, "spec">,
+  workflow: DeclaresInputs,
   inputs: Readonly<Record<string, string>>,
 ): { name: string; value: string; type: InputType; description: string }[] {
   return Object.entries(inputs).map(([name, value]) => {
