@@ -74,10 +74,11 @@ describe("dispatch over stdio", () => {
       {
         task: "Implement OAuth2 authentication for the API",
         plan: PLAN,
+        keep: true,
       },
     );
     expect(planned).toMatchObject({ status: "planned", ready: ["build"] });
-    expect(existsSync(path.join(dir, ".baton", "workflows", "oauth2-login.yaml"))).toBe(true);
+    expect(existsSync(path.join(dir, ".baton", "workflows", "plan-oauth2-login.yaml"))).toBe(true);
 
     const created = await callOk<{ iteration_id: string; iteration: string }>(client, "create_iteration", {
       run_id: planned.run_id,

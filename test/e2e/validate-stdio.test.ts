@@ -23,10 +23,10 @@ function requirements(story: string): string {
   );
 }
 
-/** Exactly 120 bytes with every heading, id and Given/When/Then: only the size is wrong. */
+/** Exactly 120 bytes of content with every heading, id and Given/When/Then: only the size is wrong. */
 const SHORT = (() => {
   const text = "# R\n## Functional Requirements\nFR-1\n## Acceptance Criteria\nGiven a When b Then c\n";
-  return `${text}${"x".repeat(120 - Buffer.byteLength(text) - 1)}\n`;
+  return `${text}${"x".repeat(120 - Buffer.byteLength(text))}\n`;
 })();
 
 const NO_AC = markdownDoc(
