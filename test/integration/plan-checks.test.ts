@@ -92,8 +92,9 @@ describe("plans carry checks", () => {
         { check: "headings", deliverable: "tasks/sum/notes.md", headings: ["Notes"] },
         { check: "command", name: "test" },
       ]),
+      keep: true,
     });
-    const saved = parse(readFileSync(path.join(dir, ".baton/workflows/sum-feature.yaml"), "utf8"));
+    const saved = parse(readFileSync(path.join(dir, `.baton/workflows/${planned.workflow}.yaml`), "utf8"));
     expect(saved.workflow.iterations[0].completion_criteria).toEqual([
       { check: "headings", deliverable: "tasks/sum/notes.md", headings: ["Notes"] },
       { check: "command", name: "test", deliverable: "src/sum.js" },

@@ -35,7 +35,7 @@ export const command = workspaceKind({
   describe: (check) => {
     const only = "only when the operator allows commands";
     if (check.name !== undefined) {
-      const when = check.optional ? ", when .baton/config.yaml declares it" : "";
+      const when = check.optional ? ", when the operator declares it" : "";
       return `the operator's ${code(check.name)} command exits 0${when} (${only})`;
     }
     return `${code(check.run ?? "")} exits 0 within ${check.timeout_s ?? DEFAULT_COMMAND_TIMEOUT_S} s (${only})`;
