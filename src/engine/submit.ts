@@ -1,6 +1,5 @@
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
-import { LEASE_MS } from "./constants.js";
 import type { EngineContext } from "./engine.js";
 import { resolveAssignment } from "./resolve.js";
 import { validateBundle } from "./validation.js";
@@ -32,7 +31,10 @@ export async function submitAssignment(engine: EngineContext, args: SubmitArgs):
     throw new UserError(`assignment ${assignment.id} is already ${assignment.state}; nothing to submit`);
   }
   const { iteration, workflow } = bundle;
-  engine.store.markSubmitted(assignment.id, args.tokens_used);
+  if (!engine.store.markSubmitted(assignment.id, args.tokens_used)) {
+    const now = engine.store.getAssignment(assignment.id);
+    throw new UserError(`assignment ${assignment.id} is already ${now?.state}; nothing to submit`);
+  }
   engine.store.addEvent(
     "submitted",
     { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: assignment.id },
@@ -41,9 +43,9 @@ export async function submitAssignment(engine: EngineContext, args: SubmitArgs):
   const report = await validateBundle(engine, bundle, {
     assignment_id: assignment.id,
     allowCommands: engine.allowCommands,
+    reclaim: true,
   });
   const rework = report.rework[0];
-  if (rework && assignment.agent) engine.store.reclaim(assignment.id, LEASE_MS);
   const after = engine.store.getAssignment(assignment.id) as AssignmentRecord;
   const others = engine.store.listAssignments(iteration.id).filter((a) => a.state !== "passed");
   return {

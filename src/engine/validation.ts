@@ -45,7 +45,7 @@ export async function validateIteration(
 export async function validateBundle(
   engine: EngineContext,
   bundle: IterationBundle,
-  args: { assignment_id?: string; allowCommands: boolean },
+  args: { assignment_id?: string; allowCommands: boolean; reclaim?: boolean },
   progress: Progress = () => {},
 ): Promise<ValidationReport> {
   const { run, workflow, iteration, spec } = bundle;
@@ -110,7 +110,15 @@ export async function validateBundle(
       const outcome =
         (!only && a.state === "claimed") || notStarted.has(a.id)
           ? { summary: inProgress(a, failed.length, notStarted.has(a.id)) }
-          : settle(engine, bundle, a, failed, maxAttempts, templates, sizesPerAssignment);
+          : settle(
+              engine,
+              bundle,
+              a,
+              failed,
+              { maxAttempts, reclaim: args.reclaim === true },
+              templates,
+              sizesPerAssignment,
+            );
       outcomes.push(outcome.summary(results.length));
       if (outcome.rework) rework.push(outcome.rework);
     }
@@ -240,7 +248,7 @@ function settle(
   { iteration }: IterationBundle,
   a: AssignmentRecord,
   failed: readonly CheckResult[],
-  maxAttempts: number,
+  { maxAttempts, reclaim }: { maxAttempts: number; reclaim: boolean },
   templates: TemplateSet,
   sizesPerAssignment: number,
 ): { summary: (checks: number) => AssignmentOutcome; rework?: ReworkAssignment } {
@@ -253,15 +261,21 @@ function settle(
     checks,
     failures: failed.length,
   });
+  // Every move is guarded by the state and attempts read before the checks ran: when another
+  // process (a second submission, a parallel validation) settled it meanwhile, it stays as that one left it.
+  const moved = () => {
+    const now = engine.store.getAssignment(a.id) as AssignmentRecord;
+    return { summary: summary(now.state, now.attempts) };
+  };
   if (failed.length === 0) {
-    engine.store.setAssignmentState(a.id, "passed");
+    if (!engine.store.settleAssignment(a.id, a, { state: "passed", attempts: a.attempts })) return moved();
     recordSizes(engine, a, sizesPerAssignment);
     return { summary: summary("passed", a.attempts) };
   }
   if (a.state === "failed") return { summary: summary("failed", a.attempts) };
   const attempts = a.attempts + 1;
   if (attempts > maxAttempts) {
-    engine.store.setAssignmentState(a.id, "failed", { attempts });
+    if (!engine.store.settleAssignment(a.id, a, { state: "failed", attempts })) return moved();
     engine.store.addEvent(
       "assignment_failed",
       { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: a.id },
@@ -269,6 +283,9 @@ function settle(
     );
     return { summary: summary("failed", attempts) };
   }
+  // A submission's rework stays with the agent that submitted it (claimed, fresh lease).
+  const next = reclaim && a.agent ? "claimed" : "pending";
+  if (!engine.store.settleAssignment(a.id, a, { state: next, attempts, leaseMs: LEASE_MS })) return moved();
   const promptPath = `${iteration.path}/agent-prompts/${a.local_id}-rework-${attempts}.md`;
   const original = engine.workspace.resolve(a.prompt_path);
   writeFileAtomic(
@@ -290,14 +307,13 @@ function settle(
       iteration: { id: iteration.id },
     }),
   );
-  engine.store.setAssignmentState(a.id, "pending", { attempts });
   engine.store.addEvent(
     "rework",
     { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: a.id },
     { attempt: attempts },
   );
   return {
-    summary: summary("pending", attempts),
+    summary: summary(next, attempts),
     rework: {
       assignment_id: a.id,
       role: a.role,

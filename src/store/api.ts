@@ -68,9 +68,15 @@ export interface Store {
     expired: AssignmentRecord[];
   };
   renewLease(id: string, leaseMs: number): void;
-  markSubmitted(id: string, tokensUsed: number | undefined): void;
+  /** False when the assignment has already passed or failed. */
+  markSubmitted(id: string, tokensUsed: number | undefined): boolean;
   release(id: string): void;
-  reclaim(id: string, leaseMs: number): void;
+  /** Compare-and-set from the state and attempts a validation saw; false when another process moved it. */
+  settleAssignment(
+    id: string,
+    from: Pick<AssignmentRecord, "state" | "attempts">,
+    to: { state: AssignmentState; attempts: number; leaseMs?: number },
+  ): boolean;
   recordDeliverable(assignmentId: string, file: string, size: number, mtimeMs: number | null): void;
   /** Records what deliverables held when the iteration's assignments were made; the first record of a path wins. */
   addBaselines(iterationId: string, baselines: readonly DeliverableBaseline[]): void;

@@ -418,14 +418,18 @@ export class SqliteStore implements Store {
       .run(new Date(this.now().getTime() + leaseMs).toISOString(), this.stamp(), id);
   }
 
-  /** Marks an assignment submitted (from claimed or pending), recording the agent's token count. */
-  markSubmitted(id: string, tokensUsed: number | undefined): void {
-    this.db
-      .prepare(
+  /**
+   * Marks an assignment submitted (from claimed, pending or an earlier submission), recording the
+   * agent's token count. False when it has already passed or failed: nothing changed.
+   */
+  markSubmitted(id: string, tokensUsed: number | undefined): boolean {
+    const at = this.stamp();
+    return (
+      this.sql(
         `UPDATE assignments SET state = 'submitted', submitted_at = ?, tokens_used = COALESCE(?, tokens_used), updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(this.stamp(), tokensUsed ?? null, this.stamp(), id);
+         WHERE id = ? AND state IN ('pending', 'claimed', 'submitted')`,
+      ).run(at, tokensUsed ?? null, at, id).changes > 0
+    );
   }
 
   /** Returns a claimed assignment to pending (a stalled or stopped agent); its attempts are kept. */
@@ -437,11 +441,25 @@ export class SqliteStore implements Store {
       .run(this.stamp(), id);
   }
 
-  /** Hands a failed submission back to the agent that made it, for its rework. */
-  reclaim(id: string, leaseMs: number): void {
-    this.db
-      .prepare("UPDATE assignments SET state = 'claimed', lease_expires_at = ?, updated_at = ? WHERE id = ?")
-      .run(new Date(this.now().getTime() + leaseMs).toISOString(), this.stamp(), id);
+  /**
+   * Moves an assignment on from the state and attempts a validation saw, in one guarded UPDATE:
+   * false (nothing changed) when another process moved it meanwhile. Settling to `claimed` keeps
+   * the holder with a fresh lease, so a failed submission goes back to its agent without ever
+   * passing through `pending`, where another process could claim it.
+   */
+  settleAssignment(
+    id: string,
+    from: Pick<AssignmentRecord, "state" | "attempts">,
+    to: { state: AssignmentState; attempts: number; leaseMs?: number },
+  ): boolean {
+    const lease =
+      to.state === "claimed" ? new Date(this.now().getTime() + (to.leaseMs ?? 0)).toISOString() : null;
+    return (
+      this.sql(
+        `UPDATE assignments SET state = ?, attempts = ?, lease_expires_at = ?, updated_at = ?
+         WHERE id = ? AND state = ? AND attempts = ?`,
+      ).run(to.state, to.attempts, lease, this.stamp(), id, from.state, from.attempts).changes > 0
+    );
   }
 
   // --- deliverables (monitoring) --------------------------------------------------------------
