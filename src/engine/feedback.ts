@@ -8,7 +8,7 @@ import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
 import { type Learning, readLearnings, writeLearnings } from "./learnings.js";
 import { TEMPLATE_NAMES } from "./render.js";
-import { findAssignment, type IterationBundle, resolveIteration } from "./resolve.js";
+import { type IterationBundle, iterationAssignment, resolveIteration } from "./resolve.js";
 import { missesOf, type RecordedMiss, reminders } from "./validate/misses.js";
 
 /**
@@ -47,9 +47,8 @@ export function recordFeedback(
 ): SynthesisResult & { feedback_id: number } {
   const bundle = resolveIteration(engine, args.iteration_id);
   const { iteration } = bundle;
-  const assignments = engine.store.listAssignments(iteration.id);
   const assignment = args.assignment_id
-    ? findAssignment(iteration.id, assignments, args.assignment_id)
+    ? iterationAssignment(engine, iteration.id, args.assignment_id)
     : undefined;
   // A call about a claimed assignment renews its lease (docs/design.md §7).
   if (assignment?.state === "claimed") engine.store.renewLease(assignment.id, LEASE_MS);
@@ -85,9 +84,9 @@ export function synthesize(
     ...validationLearnings(
       workflow,
       assignments,
-      store.listValidations(workflow.name).flatMap((v) => missesOf(v.report)),
+      missesOf({ misses: store.listValidationMisses(workflow.name) }),
     ),
-    ...tokenLearnings(workflow, assignments),
+    ...tokenLearnings(workflow, store.tokenUsageByRole(workflow.name)),
     ...feedbackLearnings(workspace.root, store.listFeedback(workflow.name), byId),
   ];
   const previous = readLearnings(workspace.root, workflow.name);
@@ -162,11 +161,15 @@ function patternOf(
   workflow: LoadedWorkflow,
   iteration: string,
   file: string,
+  matchers: Map<string, (file: string) => boolean>,
 ): { pattern: string; role: string } | undefined {
   const spec = workflow.spec.iterations.find((it) => it.name === iteration);
   for (const agent of spec?.agents ?? []) {
-    for (const pattern of agent.deliverables)
-      if (patternMatcher(pattern, {})(file)) return { pattern, role: agent.role };
+    for (const pattern of agent.deliverables) {
+      const matches = matchers.get(pattern) ?? patternMatcher(pattern, {});
+      matchers.set(pattern, matches);
+      if (matches(file)) return { pattern, role: agent.role };
+    }
   }
   return undefined;
 }
@@ -178,6 +181,8 @@ function validationLearnings(
   recorded: readonly RecordedMiss[],
 ): Learning[] {
   const byId = new Map(assignments.map((a) => [a.id, a]));
+  // Each deliverable pattern compiled once per synthesis, not once per recorded miss.
+  const matchers = new Map<string, (file: string) => boolean>();
   const misses = new Map<
     string,
     {
@@ -192,7 +197,7 @@ function validationLearnings(
   for (const f of recorded) {
     const a = f.assignment_id ? byId.get(f.assignment_id) : undefined;
     if (!a || !f.deliverable) continue;
-    const origin = patternOf(workflow, a.iteration, f.deliverable);
+    const origin = patternOf(workflow, a.iteration, f.deliverable, matchers);
     if (!origin) continue;
     for (const what of reminders(f.check, f.miss, origin.pattern)) {
       const key = `${origin.role}|${origin.pattern}|${what}`;
@@ -208,14 +213,19 @@ function validationLearnings(
       misses.set(key, entry);
     }
   }
+  // Deliverables per iteration and role, gathered once: counting them per miss would be quadratic.
+  const written = new Map<string, Set<string>>();
+  for (const a of assignments) {
+    const key = `${a.iteration}|${a.role}`;
+    const files = written.get(key) ?? new Set<string>();
+    for (const d of a.deliverables) files.add(d);
+    written.set(key, files);
+  }
   const learnings: Learning[] = [];
   for (const m of misses.values()) {
-    const total = new Set(
-      assignments
-        .filter((a) => a.iteration === m.iteration && a.role === m.role)
-        .flatMap((a) => a.deliverables)
-        .filter((d) => patternMatcher(m.pattern, {})(d)),
-    ).size;
+    const matches = matchers.get(m.pattern) ?? patternMatcher(m.pattern, {});
+    let total = 0;
+    for (const d of written.get(`${m.iteration}|${m.role}`) ?? []) if (matches(d)) total++;
     const count = m.files.size;
     if (count < MIN_SOURCES || count / Math.max(total, 1) < MIN_MISS_RATE) continue;
     learnings.push({
@@ -231,19 +241,14 @@ function validationLearnings(
   return learnings;
 }
 
-/** Token usage against estimates, per role: recalibrates tokens-per-point. */
-function tokenLearnings(workflow: LoadedWorkflow, assignments: readonly AssignmentRecord[]): Learning[] {
-  const byRole = new Map<string, AssignmentRecord[]>();
-  for (const a of assignments)
-    if (a.tokens_used != null) byRole.set(a.role, [...(byRole.get(a.role) ?? []), a]);
+/** Token usage against estimates, per role (summed in SQL): recalibrates tokens-per-point. */
+function tokenLearnings(
+  workflow: LoadedWorkflow,
+  usage: readonly { role: string; count: number; estimated: number; actual: number; assignments: string[] }[],
+): Learning[] {
   const learnings: Learning[] = [];
-  for (const [role, used] of byRole) {
-    if (used.length < MIN_SOURCES) continue;
-    const estimated = used.reduce((s, a) => s + a.estimate.output_tokens, 0);
-    const actual = used.reduce(
-      (s, a) => s + Math.max(0, (a.tokens_used ?? 0) - a.estimate.prompt_tokens - a.estimate.input_tokens),
-      0,
-    );
+  for (const { role, count, estimated, actual, assignments } of usage) {
+    if (count < MIN_SOURCES) continue;
     if (estimated === 0 || actual === 0) continue;
     const ratio = actual / estimated;
     if (Math.abs(ratio - 1) <= TOKEN_DEVIATION) continue;
@@ -255,14 +260,9 @@ function tokenLearnings(workflow: LoadedWorkflow, assignments: readonly Assignme
       enabled: true,
       kind: "calibrate_tokens",
       role,
-      text: `${role} agents wrote ${Math.round(ratio * 100)}% of the estimated output over ${used.length} assignments: tokens per complexity point ${current} → ${calibrated}`,
+      text: `${role} agents wrote ${Math.round(ratio * 100)}% of the estimated output over ${count} assignments: tokens per complexity point ${current} → ${calibrated}`,
       action: { tokens_per_point: calibrated },
-      evidence: {
-        source: "tokens",
-        count: used.length,
-        of: used.length,
-        assignments: used.map((a) => a.id).sort(),
-      },
+      evidence: { source: "tokens", count, of: count, assignments: [...assignments].sort() },
     });
   }
   return learnings;
@@ -280,7 +280,9 @@ function feedbackLearnings(
   const groups = new Map<string, FeedbackRecord[]>();
   for (const f of feedback) {
     const key = `${f.category}|${f.role ?? ""}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
   }
   const learnings: Learning[] = [];
   for (const [key, records] of groups) {

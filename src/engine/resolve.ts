@@ -63,17 +63,25 @@ export function resolveAssignment(
   return { assignment, bundle: resolveIteration(ctx, assignment.iteration_id) };
 }
 
-/** An assignment of an iteration by its id or local id (`developer-01`). */
-export function findAssignment(
-  iterationId: string,
-  all: readonly AssignmentRecord[],
-  id: string,
-): AssignmentRecord {
-  const found = all.find((a) => a.id === id || a.local_id === id);
-  if (!found) {
+/**
+ * An assignment of an iteration by its id or local id, looked up alone: submissions and feedback
+ * on a 100k-assignment iteration must not read the other assignments.
+ */
+export function iterationAssignment(ctx: EngineContext, iterationId: string, id: string): AssignmentRecord {
+  const found = ctx.store.findIterationAssignment(iterationId, id);
+  if (found) return found;
+  const total = Object.values(ctx.store.countAssignments(iterationId)).reduce((s, n) => s + n, 0);
+  if (total === 0) {
     throw new UserError(
-      `iteration ${iterationId} has no assignment \`${id}\`; assignments: ${quoteList(all.map((a) => a.id))}`,
+      `iteration ${iterationId} has no assignments yet; call generate_prompts with iteration_id "${iterationId}" first`,
     );
   }
-  return found;
+  const some = ctx.store.assignmentIdsIn(
+    iterationId,
+    ["pending", "claimed", "submitted", "passed", "failed"],
+    20,
+  );
+  throw new UserError(
+    `iteration ${iterationId} has no assignment \`${id}\`; assignments: ${quoteList(some.map((l) => `${iterationId}/${l}`))}${total > some.length ? ` and ${total - some.length} more` : ""}`,
+  );
 }

@@ -20,8 +20,10 @@ export interface SubmitResult {
   rework_prompt?: string;
   attempt: number;
   max_attempts: number;
-  /** Local ids of the iteration's assignments that have not passed yet. */
-  remaining: string[];
+  /** How many of the iteration's assignments have not passed yet. */
+  remaining: number;
+  /** The first few of them (local ids): a count, not a list, scales to 100k assignments. */
+  remaining_ids: string[];
 }
 
 /** Validates one assignment's deliverables at once; a failure comes back with its rework prompt. */
@@ -47,7 +49,10 @@ export async function submitAssignment(engine: EngineContext, args: SubmitArgs):
   });
   const rework = report.rework[0];
   const after = engine.store.getAssignment(assignment.id) as AssignmentRecord;
-  const others = engine.store.listAssignments(iteration.id).filter((a) => a.state !== "passed");
+  // Counted in SQL: the others are never read.
+  const counts = engine.store.countAssignments(iteration.id);
+  const remaining = Object.entries(counts).reduce((s, [state, n]) => (state === "passed" ? s : s + n), 0);
+  const unfinished = ["pending", "claimed", "submitted", "failed"] as const;
   return {
     assignment_id: assignment.id,
     iteration_id: iteration.id,
@@ -58,6 +63,7 @@ export async function submitAssignment(engine: EngineContext, args: SubmitArgs):
     // This submission's number, and how many submissions the assignment gets (first try + reworks).
     attempt: assignment.attempts + 1,
     max_attempts: workflow.spec.max_attempts + 1,
-    remaining: others.map((a) => a.local_id),
+    remaining,
+    remaining_ids: remaining === 0 ? [] : engine.store.assignmentIdsIn(iteration.id, unfinished, 5),
   };
 }

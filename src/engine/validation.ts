@@ -11,7 +11,7 @@ import { synthesize } from "./feedback.js";
 import { writeFileAtomic } from "./files.js";
 import { anyWorkOn, freshnessOf, inPlaceMatcher, staleResults } from "./freshness.js";
 import { TEMPLATE_NAMES, type TemplateSet } from "./render.js";
-import { findAssignment, type IterationBundle, resolveIteration } from "./resolve.js";
+import { type IterationBundle, iterationAssignment, resolveIteration } from "./resolve.js";
 import { runChecks } from "./validate/index.js";
 import { recordMisses } from "./validate/misses.js";
 import { budgetFor, contentBudget } from "./validate/slices.js";
@@ -50,15 +50,18 @@ export async function validateBundle(
 ): Promise<ValidationReport> {
   const { run, workflow, iteration, spec } = bundle;
   const { store, workspace } = engine;
-  const all = store.listAssignments(iteration.id);
+  // One assignment is looked up alone: a submission's cost must not grow with its iteration.
+  const only =
+    args.assignment_id === undefined
+      ? undefined
+      : iterationAssignment(engine, iteration.id, args.assignment_id);
+  const all = only ? [only] : store.listAssignments(iteration.id);
   if (all.length === 0) {
     throw new UserError(
       `iteration ${iteration.id} has no assignments yet; call generate_prompts with iteration_id "${iteration.id}" first`,
     );
   }
-  const only =
-    args.assignment_id === undefined ? undefined : findAssignment(iteration.id, all, args.assignment_id);
-  const assignments = only ? [only] : all;
+  const assignments = all;
   // A call about a claimed assignment renews its lease (docs/design.md §7).
   if (only?.state === "claimed") store.renewLease(only.id, LEASE_MS);
   const { human, checks } = splitCriteria(spec.completion_criteria);

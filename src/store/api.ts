@@ -67,6 +67,11 @@ export interface Store {
     claimed?: AssignmentRecord;
     expired: AssignmentRecord[];
   };
+  /** An assignment of an iteration by id or local id, without reading the others. */
+  findIterationAssignment(iterationId: string, id: string): AssignmentRecord | undefined;
+  countAssignments(iterationId: string): Partial<Record<AssignmentState, number>>;
+  /** The first `limit` local ids of an iteration's assignments in these states, in order. */
+  assignmentIdsIn(iterationId: string, states: readonly AssignmentState[], limit: number): string[];
   renewLease(id: string, leaseMs: number): void;
   /** False when the assignment has already passed or failed. */
   markSubmitted(id: string, tokensUsed: number | undefined): boolean;
@@ -95,7 +100,11 @@ export interface Store {
   addFeedback(entry: Omit<FeedbackRecord, "id" | "created_at">): number;
   listFeedback(workflow: string, iterationId?: string): FeedbackRecord[];
   listWorkflowAssignments(workflow: string): (AssignmentRecord & { iteration: string })[];
-  listValidations(workflow: string): ValidationRecord[];
+  /** The structured misses recorded with a workflow's validations, oldest first. */
+  listValidationMisses(workflow: string): unknown[];
+  tokenUsageByRole(
+    workflow: string,
+  ): { role: string; count: number; estimated: number; actual: number; assignments: string[] }[];
   learningsWritten(workflow: string): Map<string, string>;
   saveLearningsWritten(workflow: string, written: ReadonlyMap<string, string>): void;
 

@@ -112,4 +112,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (iteration_id, path)
   );
   `,
+  // Flat per-call cost at 100k assignments (#13): the next pending assignment of an iteration, its
+  // counts per state and the expired leases are index ranges, not scans of every row.
+  `
+  CREATE INDEX assignments_by_iteration_state ON assignments(iteration_id, state, local_id);
+  CREATE INDEX assignments_by_lease ON assignments(state, lease_expires_at);
+  CREATE INDEX validations_by_iteration ON validations(iteration_id, assignment_id, id);
+  CREATE INDEX feedback_by_iteration ON feedback(iteration_id, id);
+  `,
 ];

@@ -373,40 +373,77 @@ export class SqliteStore implements Store {
     return this.transaction(() => {
       const now = this.stamp();
       const expired = (
-        this.db
-          .prepare("SELECT * FROM assignments WHERE state = 'claimed' AND lease_expires_at < ?")
-          .all(now) as Row[]
+        this.sql("SELECT * FROM assignments WHERE state = 'claimed' AND lease_expires_at < ?").all(
+          now,
+        ) as Row[]
       ).map(toAssignment);
-      for (const a of expired) {
-        this.db
-          .prepare(
-            "UPDATE assignments SET state = 'pending', agent = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
-          )
-          .run(now, a.id);
+      const release = this.sql(
+        "UPDATE assignments SET state = 'pending', agent = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+      );
+      for (const a of expired) release.run(now, a.id);
+      // Iterations first (few rows), then one index range per iteration: sorting every pending
+      // assignment of every run to take the first would cost a scan of all of them per claim.
+      const iterations = this.sql(
+        `SELECT i.id FROM iterations i JOIN runs r ON r.id = i.run_id
+         WHERE i.state IN ('generated', 'failed') AND r.status = 'active' AND (? IS NULL OR i.id = ?)
+         ORDER BY i.created_at, i.seq`,
+      )
+        .pluck()
+        .all(filter.iteration_id ?? null, filter.iteration_id ?? null) as string[];
+      const next = this.sql(
+        `SELECT id FROM assignments WHERE iteration_id = ? AND state = 'pending' AND (? IS NULL OR role = ?)
+         ORDER BY local_id LIMIT 1`,
+      ).pluck();
+      let id: string | undefined;
+      for (const iteration of iterations) {
+        id = next.get(iteration, filter.role ?? null, filter.role ?? null) as string | undefined;
+        if (id !== undefined) break;
       }
-      const row = this.db
-        .prepare(
-          `SELECT a.* FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
-           WHERE a.state = 'pending' AND i.state IN ('generated', 'failed') AND r.status = 'active'
-             AND (? IS NULL OR a.role = ?) AND (? IS NULL OR a.iteration_id = ?)
-           ORDER BY i.created_at, i.seq, a.local_id LIMIT 1`,
-        )
-        .get(
-          filter.role ?? null,
-          filter.role ?? null,
-          filter.iteration_id ?? null,
-          filter.iteration_id ?? null,
-        ) as Row | undefined;
-      if (!row) return { expired };
+      if (id === undefined) return { expired };
       const lease = new Date(this.now().getTime() + filter.leaseMs).toISOString();
-      this.db
-        .prepare(
-          `UPDATE assignments SET state = 'claimed', agent = ?, lease_expires_at = ?, claimed_at = ?, updated_at = ?
-           WHERE id = ? AND state = 'pending'`,
-        )
-        .run(filter.agent, lease, now, now, row.id);
-      return { claimed: this.getAssignment(String(row.id)), expired };
+      this.sql(
+        `UPDATE assignments SET state = 'claimed', agent = ?, lease_expires_at = ?, claimed_at = ?, updated_at = ?
+         WHERE id = ? AND state = 'pending'`,
+      ).run(filter.agent, lease, now, now, id);
+      return { claimed: this.getAssignment(id), expired };
     });
+  }
+
+  /** An assignment of an iteration by its id or its local id (`developer-01`): one index lookup. */
+  findIterationAssignment(iterationId: string, id: string): AssignmentRecord | undefined {
+    const row = (this.sql("SELECT * FROM assignments WHERE id = ? AND iteration_id = ?").get(
+      id,
+      iterationId,
+    ) ??
+      this.sql("SELECT * FROM assignments WHERE iteration_id = ? AND local_id = ?").get(iterationId, id)) as
+      | Row
+      | undefined;
+    return row && toAssignment(row);
+  }
+
+  /** How many of an iteration's assignments are in each state, counted in SQL. */
+  countAssignments(iterationId: string): Partial<Record<AssignmentState, number>> {
+    const rows = this.sql(
+      "SELECT state, COUNT(*) AS n FROM assignments WHERE iteration_id = ? GROUP BY state",
+    )
+      .raw()
+      .all(iterationId) as [AssignmentState, number][];
+    return Object.fromEntries(rows);
+  }
+
+  /** The first `limit` local ids of an iteration's assignments in the given states. */
+  assignmentIdsIn(iterationId: string, states: readonly AssignmentState[], limit: number): string[] {
+    const all = ["pending", "claimed", "submitted", "passed", "failed"].map((s) =>
+      states.includes(s as AssignmentState),
+    );
+    return this.sql(
+      `SELECT local_id FROM assignments WHERE iteration_id = ?
+         AND ((? AND state = 'pending') OR (? AND state = 'claimed') OR (? AND state = 'submitted')
+           OR (? AND state = 'passed') OR (? AND state = 'failed'))
+       ORDER BY local_id LIMIT ?`,
+    )
+      .pluck()
+      .all(iterationId, ...all.map((b) => (b ? 1 : 0)), limit) as string[];
   }
 
   /** Extends a claimed assignment's lease; any call about the assignment renews it. */
@@ -602,20 +639,34 @@ export class SqliteStore implements Store {
     ).map((row) => ({ ...toAssignment(row), iteration: String(row.iteration) }));
   }
 
-  /** Every validation report of a workflow's runs, oldest first. */
-  listValidations(workflow: string): ValidationRecord[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT v.* FROM validations v JOIN iterations i ON i.id = v.iteration_id JOIN runs r ON r.id = i.run_id
-           WHERE r.workflow = ? ORDER BY v.id`,
-        )
-        .all(workflow) as Row[]
-    ).map((row) => ({
-      ...(row as unknown as ValidationRecord),
-      passed: row.passed === 1,
-      report: parse(row.report),
-    }));
+  /**
+   * The structured misses of a workflow's validations, oldest first: SQLite extracts them, so the
+   * rest of each stored report (outcomes, failures, counts) is never decoded for synthesis.
+   */
+  listValidationMisses(workflow: string): unknown[] {
+    const rows = this.sql(
+      `SELECT json_extract(v.report, '$.misses') FROM validations v JOIN iterations i ON i.id = v.iteration_id
+       JOIN runs r ON r.id = i.run_id WHERE r.workflow = ? AND json_extract(v.report, '$.misses[0]') IS NOT NULL
+       ORDER BY v.id`,
+    )
+      .pluck()
+      .all(workflow) as string[];
+    return rows.flatMap((misses) => parse<unknown[]>(misses));
+  }
+
+  /** Token usage against estimates per role, summed in SQL over the assignments that reported usage. */
+  tokenUsageByRole(
+    workflow: string,
+  ): { role: string; count: number; estimated: number; actual: number; assignments: string[] }[] {
+    const rows = this.sql(
+      `SELECT a.role, COUNT(*) AS count,
+              SUM(json_extract(a.estimate, '$.output_tokens')) AS estimated,
+              SUM(MAX(0, a.tokens_used - json_extract(a.estimate, '$.prompt_tokens') - json_extract(a.estimate, '$.input_tokens'))) AS actual,
+              json_group_array(a.id) AS ids
+       FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
+       WHERE r.workflow = ? AND a.tokens_used IS NOT NULL GROUP BY a.role ORDER BY a.role`,
+    ).all(workflow) as { role: string; count: number; estimated: number; actual: number; ids: string }[];
+    return rows.map(({ ids, ...r }) => ({ ...r, assignments: parse<string[]>(ids) }));
   }
 
   /** What Baton last wrote for each learning of a workflow, to tell a person's edit from its own. */

@@ -62,9 +62,9 @@ export function afterClaim(r: ClaimResult, args: ClaimArgs): string {
 
 export function afterSubmit(r: SubmitResult): string {
   if (r.passed) {
-    return r.remaining.length === 0
+    return r.remaining === 0
       ? `Every assignment of ${r.iteration_id} passed: the orchestrator calls validate_iteration with iteration_id "${r.iteration_id}".`
-      : `Passed. ${r.remaining.length} assignment(s) of ${r.iteration_id} remain (${quoteList(r.remaining.slice(0, 5))}); claim_assignment for more work.`;
+      : `Passed. ${r.remaining} assignment(s) of ${r.iteration_id} remain (${quoteList(r.remaining_ids)}${r.remaining > r.remaining_ids.length ? ", …" : ""}); claim_assignment for more work.`;
   }
   return r.rework_prompt !== undefined
     ? `Fix every failure (the rework_prompt lists them), then call submit_assignment again.`

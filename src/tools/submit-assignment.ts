@@ -27,7 +27,7 @@ Example: {"assignment_id": "wf-1-i01/developer-01", "tokens_used": 21000}`,
   },
   handle: async (args, { engine }) => {
     const result = await (await import("../engine/submit.js")).submitAssignment(engine, args);
-    const { iteration_id: _i, remaining: _r, ...shown } = result;
+    const { iteration_id: _i, remaining: _r, remaining_ids: _ri, ...shown } = result;
     return { ...shown, next: afterSubmit(result) };
   },
   summarize: (r) =>

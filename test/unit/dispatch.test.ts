@@ -160,7 +160,8 @@ describe("submit_assignment", () => {
       max_attempts: 3,
     });
     expect(result.rework_prompt).toBeUndefined();
-    expect(result.remaining).toHaveLength(2);
+    expect(result.remaining).toBe(2);
+    expect(result.remaining_ids).toHaveLength(2);
     expect(afterSubmit(result)).toContain("2 assignment(s)");
     expect(store.getAssignment(claim.assignment_id as string)).toMatchObject({
       state: "passed",
