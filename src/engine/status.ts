@@ -40,7 +40,12 @@ export interface RunStatusReport {
 
 export interface StatusReport {
   runs: RunStatusReport[];
+  /** Runs left out by `recent` (older finished ones, then the oldest active ones). */
+  runs_omitted?: number;
 }
+
+/** With `recent`, a workspace-wide report shows at most this many active runs. */
+const ACTIVE_SHOWN = 20;
 
 /**
  * Runs → iterations → assignments with states and progress from deliverable sizes (the MCP layer
@@ -48,7 +53,7 @@ export interface StatusReport {
  */
 export function getStatus(
   engine: EngineContext,
-  args: { run_id?: string; iteration_id?: string; stall_minutes?: number },
+  args: { run_id?: string; iteration_id?: string; stall_minutes?: number; recent?: number },
 ): StatusReport {
   const store = engine.store;
   const now = engine.clock.now().getTime();
@@ -62,6 +67,15 @@ export function getStatus(
     runs = [getRun(engine, args.run_id)];
   } else {
     runs = store.listRuns();
+  }
+  let omitted: number | undefined;
+  if (!args.run_id && !args.iteration_id && args.recent !== undefined) {
+    // Active runs and the last few finished: a workspace's history must not grow every status call.
+    const active = runs.filter((r) => r.status === "active").slice(-ACTIVE_SHOWN);
+    const finished = runs.filter((r) => r.status !== "active").slice(-args.recent);
+    const shown = new Set([...active, ...finished]);
+    omitted = runs.length - shown.size;
+    runs = runs.filter((r) => shown.has(r));
   }
   const reports = runs.map((run): RunStatusReport => {
     const workflow = engine.catalog.workflowOf(run);
@@ -108,5 +122,5 @@ export function getStatus(
       not_created: workflow.spec.iterations.filter((s) => !created.has(s.name)).map((s) => s.name),
     };
   });
-  return { runs: reports };
+  return omitted === undefined ? { runs: reports } : { runs: reports, runs_omitted: omitted };
 }

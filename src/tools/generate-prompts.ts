@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { generatePrompts } from "../engine/generate.js";
+import { boundGenerate } from "./bounded.js";
 import { afterGenerate } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
@@ -19,6 +20,8 @@ Example: {"iteration_id": "wf-1-i01"}`,
     dry_run: z.boolean(),
     path: z.string(),
     assignments: objectList,
+    assignments_omitted: z.number(),
+    manifest_uri: z.string(),
     totals: z.object({
       assignments: z.number(),
       targets: z.number(),
@@ -30,7 +33,7 @@ Example: {"iteration_id": "wf-1-i01"}`,
   },
   handle: async (args, { engine, progress }) => {
     const result = await generatePrompts(engine, args, progress);
-    return { ...result, next: afterGenerate(result) };
+    return { ...boundGenerate(result), next: afterGenerate(result) };
   },
   summarize: (r) =>
     `${r.dry_run ? "Planned" : "Generated"} ${r.totals.assignments} assignment(s) for ${r.totals.targets} target(s), ~${r.totals.estimated_tokens} tokens; ${r.totals.over_budget} over budget, ${r.totals.high_risk} high risk. ${r.next}`,

@@ -2,8 +2,12 @@ import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { workflowStarts } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
+import { boundStatus } from "./bounded.js";
 import { afterStatus } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
+
+/** Finished runs shown by get_status {}; the rest are counted (runs_omitted) and readable as baton://runs/{id}. */
+const RECENT_RUNS = 5;
 
 export const getStatusTool = defineTool({
   name: "get_status",
@@ -18,8 +22,12 @@ Example: {} or {"run_id": "wf-1"}`,
   },
   output: {
     runs: objectList,
+    runs_omitted: z.number().optional(),
     next: z.array(z.string()),
   },
-  handle: async (args, { engine }) => afterStatus(getStatus(engine, args), () => workflowStarts(engine)),
+  handle: async (args, { engine }) =>
+    boundStatus(
+      afterStatus(getStatus(engine, { ...args, recent: RECENT_RUNS }), () => workflowStarts(engine)),
+    ),
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });

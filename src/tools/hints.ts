@@ -46,7 +46,7 @@ export function afterValidate(r: ValidationReport, run?: RunProgress): string {
     );
   if (r.failed_assignments.length > 0) {
     parts.push(
-      `Out of attempts: ${r.failed_assignments.join(", ")}; decide whether to reassign, adjust the workflow, or stop.`,
+      `Out of attempts: ${r.failed_assignments.slice(0, 5).join(", ")}${r.failed_assignments.length > 5 ? ` and ${r.failed_assignments.length - 5} more (failed_assignments)` : ""}; decide whether to reassign, adjust the workflow, or stop.`,
     );
   }
   if (parts.length === 0) parts.push("Fix the iteration-wide failures listed, then validate again.");
@@ -95,7 +95,10 @@ export function statusNext(
       else if (it.state === "generated") {
         const pending = it.assignments.filter((a) => a.state === "pending").length;
         const stalled = it.assignments.filter((a) => a.stalled).map((a) => a.id);
-        if (stalled.length > 0) next.push(`check on stalled assignment(s) ${stalled.join(", ")} of ${it.id}`);
+        if (stalled.length > 0)
+          next.push(
+            `check on stalled assignment(s) ${stalled.slice(0, 5).join(", ")}${stalled.length > 5 ? ` and ${stalled.length - 5} more` : ""} of ${it.id}`,
+          );
         if (it.assignments.every((a) => a.deliverables_done === a.deliverables_total)) {
           next.push(`validate_iteration {"iteration_id": "${it.id}"}`);
         } else if (pending > 0) {

@@ -94,7 +94,8 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: Serve
           progress,
         });
         return {
-          content: [{ type: "text", text: `${tool.summarize(result)}\n\n${JSON.stringify(result)}` }],
+          // The summary only: the data is in structuredContent, and sending it twice doubled every result.
+          content: [{ type: "text", text: tool.summarize(result) }],
           structuredContent: result,
         };
       } catch (error) {

@@ -1,0 +1,108 @@
+import type { GeneratePromptsResult } from "../engine/generate.js";
+import type { AssignmentStatus, StatusReport } from "../engine/status.js";
+import type { ValidationReport } from "../engine/validation-report.js";
+import { iterationUri } from "../uris.js";
+
+/**
+ * Tool results stay far below 64 KB at any run size (#13): a host model reads them whole. Long
+ * lists are cut to their first entries with a count of the rest and a URI of the full data (the
+ * manifest, VALIDATION.md); counts and totals are always complete.
+ */
+export const LIST_LIMIT = 50;
+/** Paths listed per shown assignment: an assignment may hold hundreds of targets. */
+const PATHS_LIMIT = 10;
+/** Assignment rows across a whole get_status result, shared out among the iterations shown. */
+const STATUS_ASSIGNMENTS = 100;
+
+/** The first `limit` items, and how many were left out. */
+export function firstOf<T>(items: readonly T[], limit = LIST_LIMIT): { shown: T[]; omitted: number } {
+  return { shown: items.slice(0, limit), omitted: Math.max(0, items.length - limit) };
+}
+
+function paths(list: readonly string[]): string[] {
+  return list.length <= PATHS_LIMIT
+    ? [...list]
+    : [...list.slice(0, PATHS_LIMIT), `… ${list.length - PATHS_LIMIT} more`];
+}
+
+/** generate_prompts: the first assignments, the rest in the manifest. */
+export function boundGenerate<R extends GeneratePromptsResult>(
+  result: R,
+): Omit<R, "assignments"> & {
+  assignments: R["assignments"];
+  assignments_omitted: number;
+  manifest_uri: string;
+} {
+  const { shown, omitted } = firstOf(result.assignments);
+  return {
+    ...result,
+    assignments: shown.map((a) => ({ ...a, targets: paths(a.targets), deliverables: paths(a.deliverables) })),
+    assignments_omitted: omitted,
+    manifest_uri: iterationUri(result.iteration_id, "manifest"),
+  };
+}
+
+/** validate_iteration: the first failures and reworks, every count, the rest in VALIDATION.md. */
+export function boundValidation<
+  R extends Omit<ValidationReport, "assignments" | "report_path" | "new_learnings">,
+>(
+  report: R,
+): R & {
+  failures_omitted: number;
+  rework_omitted: number;
+  failed_assignments_omitted: number;
+  report_uri: string;
+} {
+  const failures = firstOf(report.failures);
+  const rework = firstOf(report.rework);
+  const failed = firstOf(report.failed_assignments, LIST_LIMIT * 2);
+  return {
+    ...report,
+    failures: failures.shown,
+    skipped: firstOf(report.skipped).shown,
+    rework: rework.shown,
+    failed_assignments: failed.shown,
+    failures_omitted: failures.omitted,
+    rework_omitted: rework.omitted,
+    failed_assignments_omitted: failed.omitted,
+    report_uri: iterationUri(report.iteration_id, "validation"),
+  };
+}
+
+/** What needs attention first: stalled and active work, then failures, pending, and passed last. */
+const ORDER: Record<AssignmentStatus["state"], number> = {
+  claimed: 0,
+  submitted: 1,
+  failed: 2,
+  pending: 3,
+  passed: 4,
+};
+
+/**
+ * get_status: per iteration, counts of its assignments per state and the rows that need
+ * attention first, within one budget of rows for the whole result.
+ */
+export function boundStatus<R extends StatusReport>(report: R): R {
+  const iterations = report.runs.reduce((n, run) => n + run.iterations.length, 0);
+  const perIteration = Math.max(5, Math.floor(STATUS_ASSIGNMENTS / Math.max(1, iterations)));
+  return {
+    ...report,
+    runs: report.runs.map((run) => ({
+      ...run,
+      iterations: run.iterations.map((it) => {
+        if (it.assignments.length <= perIteration) return it;
+        const counts: Partial<Record<AssignmentStatus["state"], number>> = {};
+        for (const a of it.assignments) counts[a.state] = (counts[a.state] ?? 0) + 1;
+        const first = [...it.assignments]
+          .sort((a, b) => Number(b.stalled) - Number(a.stalled) || ORDER[a.state] - ORDER[b.state])
+          .slice(0, perIteration);
+        return {
+          ...it,
+          assignments: first,
+          assignment_counts: counts,
+          assignments_omitted: it.assignments.length - first.length,
+        };
+      }),
+    })),
+  };
+}
