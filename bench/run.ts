@@ -16,6 +16,7 @@ import { loadTokenizer } from "../src/engine/tokens.js";
 import { validateIteration } from "../src/engine/validation.js";
 import { defaultStoreFile, openStore } from "../src/store/index.js";
 import { writeBenchWorkflow, writeDeliverables, writeStories } from "./fixtures.js";
+import { scaleRows } from "./scale.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = path.join(ROOT, "dist", "cli.js");
@@ -185,6 +186,8 @@ async function status(): Promise<void> {
 await startup();
 await generateAndValidate();
 await status();
+// --scale adds the 100k sizes (minutes, not run by npm test).
+rows.push(...(await scaleRows(process.argv.includes("--scale"))));
 const header = ["what", "measured", "floor", "target", "ok"];
 const table = [header, ...rows.map((r) => [r.what, r.measured, r.floor, r.target, r.ok ? "yes" : "NO"])];
 const widths = header.map((_, i) => Math.max(...table.map((r) => (r[i] ?? "").length)));

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
-import type { AssignmentRecord, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
+import type { AssignmentFacts, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
 import { LEASE_MS } from "./constants.js";
 import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
@@ -78,16 +78,16 @@ export function synthesize(
   { workflow, iteration }: Pick<IterationBundle, "workflow" | "iteration">,
 ): SynthesisResult {
   const { store, workspace } = engine;
-  const assignments = store.listWorkflowAssignments(workflow.name);
+  const misses = missesOf({ misses: store.listValidationMisses(workflow.name) });
+  const feedback = store.listFeedback(workflow.name);
+  // Every assignment is read only when misses or feedback need them: usage alone is summed in SQL.
+  const assignments =
+    misses.length > 0 || feedback.length > 0 ? store.listWorkflowAssignmentFacts(workflow.name) : [];
   const byId = new Map(assignments.map((a) => [a.id, a]));
   const found = [
-    ...validationLearnings(
-      workflow,
-      assignments,
-      missesOf({ misses: store.listValidationMisses(workflow.name) }),
-    ),
-    ...tokenLearnings(workflow, store.tokenUsageByRole(workflow.name)),
-    ...feedbackLearnings(workspace.root, store.listFeedback(workflow.name), byId),
+    ...validationLearnings(workflow, assignments, misses),
+    ...tokenLearnings(workflow, store.tokenUsageByRole(workflow.name, EVIDENCE_IDS)),
+    ...feedbackLearnings(workspace.root, feedback, byId),
   ];
   const previous = readLearnings(workspace.root, workflow.name);
   const written = store.learningsWritten(workflow.name);
@@ -147,6 +147,13 @@ function sameWording(a: Pick<Learning, "text" | "action">, b: Pick<Learning, "te
   return a.text === b.text && JSON.stringify(a.action ?? null) === JSON.stringify(b.action ?? null);
 }
 
+/**
+ * The assignments a learning names as evidence: the first EVIDENCE_IDS in order. `count` says how
+ * many there were; listing 20k ids made the learnings file, and every synthesis reading it, huge.
+ */
+const EVIDENCE_IDS = 20;
+const sample = (ids: Iterable<string>): string[] => [...ids].sort().slice(0, EVIDENCE_IDS);
+
 const slug = (text: string) =>
   text
     .toLowerCase()
@@ -177,7 +184,7 @@ function patternOf(
 /** Checks missed often enough become reminders in the prompts of the role that writes the file. */
 function validationLearnings(
   workflow: LoadedWorkflow,
-  assignments: readonly (AssignmentRecord & { iteration: string })[],
+  assignments: readonly AssignmentFacts[],
   recorded: readonly RecordedMiss[],
 ): Learning[] {
   const byId = new Map(assignments.map((a) => [a.id, a]));
@@ -235,7 +242,7 @@ function validationLearnings(
       role: m.role,
       deliverable: m.pattern,
       text: `${fileName(m.pattern)} must ${m.what}: ${count} of ${total} missed it in earlier iterations`,
-      evidence: { source: "validation", count, of: total, assignments: [...m.assignments].sort() },
+      evidence: { source: "validation", count, of: total, assignments: sample(m.assignments) },
     });
   }
   return learnings;
@@ -262,7 +269,7 @@ function tokenLearnings(
       role,
       text: `${role} agents wrote ${Math.round(ratio * 100)}% of the estimated output over ${count} assignments: tokens per complexity point ${current} → ${calibrated}`,
       action: { tokens_per_point: calibrated },
-      evidence: { source: "tokens", count, of: count, assignments: [...assignments].sort() },
+      evidence: { source: "tokens", count, of: count, assignments: sample(assignments) },
     });
   }
   return learnings;
@@ -275,7 +282,7 @@ const PATH_IN_TEXT =
 function feedbackLearnings(
   workspaceRoot: string,
   feedback: readonly FeedbackRecord[],
-  assignments: ReadonlyMap<string, AssignmentRecord>,
+  assignments: ReadonlyMap<string, AssignmentFacts>,
 ): Learning[] {
   const groups = new Map<string, FeedbackRecord[]>();
   for (const f of feedback) {
@@ -293,7 +300,7 @@ function feedbackLearnings(
       source: "feedback" as const,
       count: sources.size,
       of: sources.size,
-      assignments: [...sources].filter((s) => assignments.has(s)).sort(),
+      assignments: sample([...sources].filter((s) => assignments.has(s))),
     };
     const quotes = records
       .slice(-3)
@@ -305,7 +312,7 @@ function feedbackLearnings(
       case "token_budget": {
         const threshold = Math.min(
           ...records
-            .map((r) => (r.assignment_id ? (assignments.get(r.assignment_id)?.targets.length ?? 0) : 0))
+            .map((r) => (r.assignment_id ? (assignments.get(r.assignment_id)?.targets ?? 0) : 0))
             .filter((n) => n > 0),
         );
         const lowered = Number.isFinite(threshold) ? Math.max(1, Math.floor(threshold * 0.75)) : undefined;

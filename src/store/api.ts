@@ -1,4 +1,5 @@
 import type {
+  AssignmentFacts,
   AssignmentProgressRow,
   AssignmentRecord,
   AssignmentState,
@@ -99,11 +100,12 @@ export interface Store {
   latestValidation(iterationId: string): ValidationRecord | undefined;
   addFeedback(entry: Omit<FeedbackRecord, "id" | "created_at">): number;
   listFeedback(workflow: string, iterationId?: string): FeedbackRecord[];
-  listWorkflowAssignments(workflow: string): (AssignmentRecord & { iteration: string })[];
+  listWorkflowAssignmentFacts(workflow: string): AssignmentFacts[];
   /** The structured misses recorded with a workflow's validations, oldest first. */
   listValidationMisses(workflow: string): unknown[];
   tokenUsageByRole(
     workflow: string,
+    sample: number,
   ): { role: string; count: number; estimated: number; actual: number; assignments: string[] }[];
   learningsWritten(workflow: string): Map<string, string>;
   saveLearningsWritten(workflow: string, written: ReadonlyMap<string, string>): void;

@@ -141,3 +141,14 @@ export interface FeedbackRecord {
   tokens_used: number | null;
   created_at: string;
 }
+
+/** An assignment as feedback synthesis sees it (store: listWorkflowAssignmentFacts). */
+export interface AssignmentFacts {
+  id: string;
+  role: string;
+  /** The iteration's name in its workflow. */
+  iteration: string;
+  deliverables: string[];
+  /** How many targets it was given. */
+  targets: number;
+}

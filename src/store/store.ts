@@ -4,6 +4,7 @@ import { type Store, StoreError } from "./api.js";
 import { type Connection, openConnection, retryWhileBusy, type Statement } from "./driver.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
+  AssignmentFacts,
   AssignmentProgressRow,
   AssignmentRecord,
   AssignmentState,
@@ -627,16 +628,25 @@ export class SqliteStore implements Store {
       .all(workflow, iterationId ?? null, iterationId ?? null) as FeedbackRecord[];
   }
 
-  /** Every assignment of a workflow's runs, with the iteration name it belongs to. */
-  listWorkflowAssignments(workflow: string): (AssignmentRecord & { iteration: string })[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT a.*, i.name AS iteration FROM assignments a JOIN iterations i ON i.id = a.iteration_id
-           JOIN runs r ON r.id = i.run_id WHERE r.workflow = ? ORDER BY a.id`,
-        )
-        .all(workflow) as Row[]
-    ).map((row) => ({ ...toAssignment(row), iteration: String(row.iteration) }));
+  /**
+   * What synthesis needs of every assignment of a workflow's runs: id, role, iteration name,
+   * deliverables and how many targets. Only the deliverables column is decoded.
+   */
+  listWorkflowAssignmentFacts(workflow: string): AssignmentFacts[] {
+    const rows = this.sql(
+      `SELECT a.id, a.role, i.name, a.deliverables, json_array_length(a.targets)
+       FROM assignments a JOIN iterations i ON i.id = a.iteration_id
+       JOIN runs r ON r.id = i.run_id WHERE r.workflow = ? ORDER BY a.id`,
+    )
+      .raw()
+      .all(workflow) as [string, string, string, string, number][];
+    return rows.map(([id, role, iteration, deliverables, targets]) => ({
+      id,
+      role,
+      iteration,
+      deliverables: parse<string[]>(deliverables),
+      targets,
+    }));
   }
 
   /**
@@ -654,19 +664,24 @@ export class SqliteStore implements Store {
     return rows.flatMap((misses) => parse<unknown[]>(misses));
   }
 
-  /** Token usage against estimates per role, summed in SQL over the assignments that reported usage. */
+  /**
+   * Token usage against estimates per role, summed in SQL over the assignments that reported
+   * usage, with the first `sample` of their ids (in id order) as evidence.
+   */
   tokenUsageByRole(
     workflow: string,
+    sample: number,
   ): { role: string; count: number; estimated: number; actual: number; assignments: string[] }[] {
+    const from = `FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
+       WHERE r.workflow = ? AND a.tokens_used IS NOT NULL`;
     const rows = this.sql(
       `SELECT a.role, COUNT(*) AS count,
               SUM(json_extract(a.estimate, '$.output_tokens')) AS estimated,
-              SUM(MAX(0, a.tokens_used - json_extract(a.estimate, '$.prompt_tokens') - json_extract(a.estimate, '$.input_tokens'))) AS actual,
-              json_group_array(a.id) AS ids
-       FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
-       WHERE r.workflow = ? AND a.tokens_used IS NOT NULL GROUP BY a.role ORDER BY a.role`,
-    ).all(workflow) as { role: string; count: number; estimated: number; actual: number; ids: string }[];
-    return rows.map(({ ids, ...r }) => ({ ...r, assignments: parse<string[]>(ids) }));
+              SUM(MAX(0, a.tokens_used - json_extract(a.estimate, '$.prompt_tokens') - json_extract(a.estimate, '$.input_tokens'))) AS actual
+       ${from} GROUP BY a.role ORDER BY a.role`,
+    ).all(workflow) as { role: string; count: number; estimated: number; actual: number }[];
+    const ids = this.sql(`SELECT a.id ${from} AND a.role = ? ORDER BY a.id LIMIT ?`).pluck();
+    return rows.map((r) => ({ ...r, assignments: ids.all(workflow, r.role, sample) as string[] }));
   }
 
   /** What Baton last wrote for each learning of a workflow, to tell a person's edit from its own. */
