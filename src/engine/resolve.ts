@@ -70,17 +70,14 @@ export function resolveAssignment(
 export function iterationAssignment(ctx: EngineContext, iterationId: string, id: string): AssignmentRecord {
   const found = ctx.store.findIterationAssignment(iterationId, id);
   if (found) return found;
-  const total = Object.values(ctx.store.countAssignments(iterationId)).reduce((s, n) => s + n, 0);
+  const every = ["pending", "claimed", "submitted", "passed", "failed"] as const;
+  const total = ctx.store.countAssignmentsIn(iterationId, every, Number.MAX_SAFE_INTEGER);
   if (total === 0) {
     throw new UserError(
       `iteration ${iterationId} has no assignments yet; call generate_prompts with iteration_id "${iterationId}" first`,
     );
   }
-  const some = ctx.store.assignmentIdsIn(
-    iterationId,
-    ["pending", "claimed", "submitted", "passed", "failed"],
-    20,
-  );
+  const some = ctx.store.assignmentIdsIn(iterationId, every, 20);
   throw new UserError(
     `iteration ${iterationId} has no assignment \`${id}\`; assignments: ${quoteList(some.map((l) => `${iterationId}/${l}`))}${total > some.length ? ` and ${total - some.length} more` : ""}`,
   );

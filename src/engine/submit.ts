@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
+import { REMAINING_CAP } from "./constants.js";
 import type { EngineContext } from "./engine.js";
 import { resolveAssignment } from "./resolve.js";
 import { validateBundle } from "./validation.js";
@@ -20,7 +21,7 @@ export interface SubmitResult {
   rework_prompt?: string;
   attempt: number;
   max_attempts: number;
-  /** How many of the iteration's assignments have not passed yet. */
+  /** How many of the iteration's assignments have not passed yet; above REMAINING_CAP, REMAINING_CAP + 1. */
   remaining: number;
   /** The first few of them (local ids): a count, not a list, scales to 100k assignments. */
   remaining_ids: string[];
@@ -49,10 +50,9 @@ export async function submitAssignment(engine: EngineContext, args: SubmitArgs):
   });
   const rework = report.rework[0];
   const after = engine.store.getAssignment(assignment.id) as AssignmentRecord;
-  // Counted in SQL: the others are never read.
-  const counts = engine.store.countAssignments(iteration.id);
-  const remaining = Object.entries(counts).reduce((s, [state, n]) => (state === "passed" ? s : s + n), 0);
+  // Counted in SQL up to a cap: the others are never read, and the cost stays flat at 100k.
   const unfinished = ["pending", "claimed", "submitted", "failed"] as const;
+  const remaining = engine.store.countAssignmentsIn(iteration.id, unfinished, REMAINING_CAP + 1);
   return {
     assignment_id: assignment.id,
     iteration_id: iteration.id,

@@ -70,9 +70,10 @@ export interface Store {
   };
   /** An assignment of an iteration by id or local id, without reading the others. */
   findIterationAssignment(iterationId: string, id: string): AssignmentRecord | undefined;
-  countAssignments(iterationId: string): Partial<Record<AssignmentState, number>>;
   /** The first `limit` local ids of an iteration's assignments in these states, in order. */
   assignmentIdsIn(iterationId: string, states: readonly AssignmentState[], limit: number): string[];
+  /** How many are in these states, counting no further than `cap` (a flat cost at any size). */
+  countAssignmentsIn(iterationId: string, states: readonly AssignmentState[], cap: number): number;
   renewLease(id: string, leaseMs: number): void;
   /** False when the assignment has already passed or failed. */
   markSubmitted(id: string, tokensUsed: number | undefined): boolean;

@@ -53,6 +53,11 @@ function toAssignment(row: Row): AssignmentRecord {
   };
 }
 
+const STATES: readonly AssignmentState[] = ["pending", "claimed", "submitted", "passed", "failed"];
+/** A state filter over the (iteration_id, state, local_id) index: one range per state asked for. */
+const IN_STATES = `(${STATES.map((s) => `(? AND state = '${s}')`).join(" OR ")})`;
+const stateFlags = (states: readonly AssignmentState[]) => STATES.map((s) => (states.includes(s) ? 1 : 0));
+
 /**
  * All of Baton's state, in one SQLite file. The only module that speaks SQL. Several processes may
  * share one database: WAL lets readers run beside a writer, the busy timeout waits out short
@@ -422,29 +427,22 @@ export class SqliteStore implements Store {
     return row && toAssignment(row);
   }
 
-  /** How many of an iteration's assignments are in each state, counted in SQL. */
-  countAssignments(iterationId: string): Partial<Record<AssignmentState, number>> {
-    const rows = this.sql(
-      "SELECT state, COUNT(*) AS n FROM assignments WHERE iteration_id = ? GROUP BY state",
-    )
-      .raw()
-      .all(iterationId) as [AssignmentState, number][];
-    return Object.fromEntries(rows);
-  }
-
   /** The first `limit` local ids of an iteration's assignments in the given states. */
   assignmentIdsIn(iterationId: string, states: readonly AssignmentState[], limit: number): string[] {
-    const all = ["pending", "claimed", "submitted", "passed", "failed"].map((s) =>
-      states.includes(s as AssignmentState),
-    );
     return this.sql(
-      `SELECT local_id FROM assignments WHERE iteration_id = ?
-         AND ((? AND state = 'pending') OR (? AND state = 'claimed') OR (? AND state = 'submitted')
-           OR (? AND state = 'passed') OR (? AND state = 'failed'))
-       ORDER BY local_id LIMIT ?`,
+      `SELECT local_id FROM assignments WHERE iteration_id = ? AND ${IN_STATES} ORDER BY local_id LIMIT ?`,
     )
       .pluck()
-      .all(iterationId, ...all.map((b) => (b ? 1 : 0)), limit) as string[];
+      .all(iterationId, ...stateFlags(states), limit) as string[];
+  }
+
+  /** How many of an iteration's assignments are in the given states, counting no further than `cap`. */
+  countAssignmentsIn(iterationId: string, states: readonly AssignmentState[], cap: number): number {
+    return this.sql(
+      `SELECT COUNT(*) FROM (SELECT 1 FROM assignments WHERE iteration_id = ? AND ${IN_STATES} LIMIT ?)`,
+    )
+      .pluck()
+      .get(iterationId, ...stateFlags(states), cap) as number;
   }
 
   /** Extends a claimed assignment's lease; any call about the assignment renews it. */

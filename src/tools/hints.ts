@@ -1,5 +1,5 @@
 import type { ClaimArgs, ClaimResult } from "../engine/claim.js";
-import { LEASE_MINUTES } from "../engine/constants.js";
+import { LEASE_MINUTES, REMAINING_CAP } from "../engine/constants.js";
 import type { CreateIterationResult } from "../engine/create-iteration.js";
 import type { DecomposeResult } from "../engine/decompose.js";
 import type { GeneratePromptsResult } from "../engine/generate.js";
@@ -64,7 +64,7 @@ export function afterSubmit(r: SubmitResult): string {
   if (r.passed) {
     return r.remaining === 0
       ? `Every assignment of ${r.iteration_id} passed: the orchestrator calls validate_iteration with iteration_id "${r.iteration_id}".`
-      : `Passed. ${r.remaining} assignment(s) of ${r.iteration_id} remain (${quoteList(r.remaining_ids)}${r.remaining > r.remaining_ids.length ? ", …" : ""}); claim_assignment for more work.`;
+      : `Passed. ${r.remaining > REMAINING_CAP ? `More than ${REMAINING_CAP}` : r.remaining} assignment(s) of ${r.iteration_id} remain (${quoteList(r.remaining_ids)}${r.remaining > r.remaining_ids.length ? ", …" : ""}); claim_assignment for more work.`;
   }
   return r.rework_prompt !== undefined
     ? `Fix every failure (the rework_prompt lists them), then call submit_assignment again.`
