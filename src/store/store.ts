@@ -53,6 +53,9 @@ function toAssignment(row: Row): AssignmentRecord {
   };
 }
 
+/** The first column of a row read with `raw()`. */
+const first = (row: unknown): unknown => (row as unknown[] | undefined)?.[0];
+
 const STATES: readonly AssignmentState[] = ["pending", "claimed", "submitted", "passed", "failed"];
 /** A state filter over the (iteration_id, state, local_id) index: one range per state asked for. */
 const IN_STATES = `(${STATES.map((s) => `(? AND state = '${s}')`).join(" OR ")})`;
@@ -394,15 +397,16 @@ export class SqliteStore implements Store {
          WHERE i.state IN ('generated', 'failed') AND r.status = 'active' AND (? IS NULL OR i.id = ?)
          ORDER BY i.created_at, i.seq`,
       )
-        .pluck()
-        .all(filter.iteration_id ?? null, filter.iteration_id ?? null) as string[];
+        .raw()
+        .all(filter.iteration_id ?? null, filter.iteration_id ?? null)
+        .map(first) as string[];
       const next = this.sql(
         `SELECT id FROM assignments WHERE iteration_id = ? AND state = 'pending' AND (? IS NULL OR role = ?)
          ORDER BY local_id LIMIT 1`,
-      ).pluck();
+      ).raw();
       let id: string | undefined;
       for (const iteration of iterations) {
-        id = next.get(iteration, filter.role ?? null, filter.role ?? null) as string | undefined;
+        id = first(next.get(iteration, filter.role ?? null, filter.role ?? null)) as string | undefined;
         if (id !== undefined) break;
       }
       if (id === undefined) return { expired };
@@ -432,17 +436,20 @@ export class SqliteStore implements Store {
     return this.sql(
       `SELECT local_id FROM assignments WHERE iteration_id = ? AND ${IN_STATES} ORDER BY local_id LIMIT ?`,
     )
-      .pluck()
-      .all(iterationId, ...stateFlags(states), limit) as string[];
+      .raw()
+      .all(iterationId, ...stateFlags(states), limit)
+      .map(first) as string[];
   }
 
   /** How many of an iteration's assignments are in the given states, counting no further than `cap`. */
   countAssignmentsIn(iterationId: string, states: readonly AssignmentState[], cap: number): number {
-    return this.sql(
-      `SELECT COUNT(*) FROM (SELECT 1 FROM assignments WHERE iteration_id = ? AND ${IN_STATES} LIMIT ?)`,
-    )
-      .pluck()
-      .get(iterationId, ...stateFlags(states), cap) as number;
+    return first(
+      this.sql(
+        `SELECT COUNT(*) FROM (SELECT 1 FROM assignments WHERE iteration_id = ? AND ${IN_STATES} LIMIT ?)`,
+      )
+        .raw()
+        .get(iterationId, ...stateFlags(states), cap),
+    ) as number;
   }
 
   /** Extends a claimed assignment's lease; any call about the assignment renews it. */
@@ -657,8 +664,9 @@ export class SqliteStore implements Store {
        JOIN runs r ON r.id = i.run_id WHERE r.workflow = ? AND json_extract(v.report, '$.misses[0]') IS NOT NULL
        ORDER BY v.id`,
     )
-      .pluck()
-      .all(workflow) as string[];
+      .raw()
+      .all(workflow)
+      .map(first) as string[];
     return rows.flatMap((misses) => parse<unknown[]>(misses));
   }
 
@@ -678,8 +686,8 @@ export class SqliteStore implements Store {
               SUM(MAX(0, a.tokens_used - json_extract(a.estimate, '$.prompt_tokens') - json_extract(a.estimate, '$.input_tokens'))) AS actual
        ${from} GROUP BY a.role ORDER BY a.role`,
     ).all(workflow) as { role: string; count: number; estimated: number; actual: number }[];
-    const ids = this.sql(`SELECT a.id ${from} AND a.role = ? ORDER BY a.id LIMIT ?`).pluck();
-    return rows.map((r) => ({ ...r, assignments: ids.all(workflow, r.role, sample) as string[] }));
+    const ids = this.sql(`SELECT a.id ${from} AND a.role = ? ORDER BY a.id LIMIT ?`).raw();
+    return rows.map((r) => ({ ...r, assignments: ids.all(workflow, r.role, sample).map(first) as string[] }));
   }
 
   /** What Baton last wrote for each learning of a workflow, to tell a person's edit from its own. */
