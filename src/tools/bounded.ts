@@ -25,48 +25,43 @@ function paths(list: readonly string[]): string[] {
     : [...list.slice(0, PATHS_LIMIT), `… ${list.length - PATHS_LIMIT} more`];
 }
 
-/** generate_prompts: the first assignments, the rest in the manifest. */
+/** generate_prompts: the first assignments, the rest in the manifest (baton://iterations/{id}/manifest). */
 export function boundGenerate<R extends GeneratePromptsResult>(
   result: R,
-): Omit<R, "assignments"> & {
-  assignments: R["assignments"];
-  assignments_omitted: number;
-  manifest_uri: string;
-} {
+): Omit<R, "assignments"> & { assignments: R["assignments"]; assignments_omitted: number } {
   const { shown, omitted } = firstOf(result.assignments);
   return {
     ...result,
     assignments: shown.map((a) => ({ ...a, targets: paths(a.targets), deliverables: paths(a.deliverables) })),
     assignments_omitted: omitted,
-    manifest_uri: iterationUri(result.iteration_id, "manifest"),
   };
 }
 
-/** validate_iteration: the first failures and reworks, every count, the rest in VALIDATION.md. */
+/**
+ * validate_iteration: the first failures and reworks and every count; `next` names what was left
+ * out and where the rest is (VALIDATION.md). A field per cut list would push tools/list past its budget.
+ */
 export function boundValidation<
   R extends Omit<ValidationReport, "assignments" | "report_path" | "new_learnings">,
->(
-  report: R,
-): R & {
-  failures_omitted: number;
-  rework_omitted: number;
-  failed_assignments_omitted: number;
-  report_uri: string;
-} {
-  const failures = firstOf(report.failures);
-  const rework = firstOf(report.rework);
-  const failed = firstOf(report.failed_assignments, LIST_LIMIT * 2);
+>(report: R): R {
   return {
     ...report,
-    failures: failures.shown,
+    failures: firstOf(report.failures).shown,
     skipped: firstOf(report.skipped).shown,
-    rework: rework.shown,
-    failed_assignments: failed.shown,
-    failures_omitted: failures.omitted,
-    rework_omitted: rework.omitted,
-    failed_assignments_omitted: failed.omitted,
-    report_uri: iterationUri(report.iteration_id, "validation"),
+    rework: firstOf(report.rework).shown,
+    failed_assignments: firstOf(report.failed_assignments, LIST_LIMIT * 2).shown,
   };
+}
+
+/** What boundValidation leaves out, in words for `next`; empty when nothing was cut. */
+export function validationOmitted(report: ValidationReport): string {
+  const cut = [
+    [report.failures.length - LIST_LIMIT, "failure(s)"],
+    [report.rework.length - LIST_LIMIT, "rework prompt(s)"],
+    [report.failed_assignments.length - LIST_LIMIT * 2, "failed assignment(s)"],
+  ].filter(([n]) => (n as number) > 0);
+  if (cut.length === 0) return "";
+  return ` Listed here are the first entries; ${cut.map(([n, what]) => `${n} more ${what}`).join(", ")} are in ${iterationUri(report.iteration_id, "validation")}.`;
 }
 
 /** What needs attention first: stalled and active work, then failures, pending, and passed last. */

@@ -21,7 +21,6 @@ Example: {"iteration_id": "wf-1-i01"}`,
     path: z.string(),
     assignments: objectList,
     assignments_omitted: z.number(),
-    manifest_uri: z.string(),
     totals: z.object({
       assignments: z.number(),
       targets: z.number(),

@@ -10,6 +10,7 @@ import type { SubmitResult } from "../engine/submit.js";
 import type { ValidationReport } from "../engine/validation-report.js";
 import { quoteList } from "../errors.js";
 import { iterationUri } from "../uris.js";
+import { LIST_LIMIT } from "./bounded.js";
 
 /**
  * The `next` hints of tool results: what the orchestrator (or a worker) should call next, naming
@@ -24,7 +25,7 @@ export function afterCreate(r: CreateIterationResult): string {
 export function afterGenerate(r: GeneratePromptsResult): string {
   return r.dry_run
     ? `Dry run: nothing was written. Call generate_prompts without dry_run to write ${r.assignments.length} prompt(s).`
-    : `Dispatch each prompt (read ${r.assignments[0]?.prompt_uri ?? "the prompt resources"}) to a sub-agent of its role, then call validate_iteration with iteration_id "${r.iteration_id}".`;
+    : `Dispatch each prompt (read ${r.assignments[0]?.prompt_uri ?? "the prompt resources"}) to a sub-agent of its role, then call validate_iteration with iteration_id "${r.iteration_id}".${r.assignments.length > LIST_LIMIT ? ` The first ${LIST_LIMIT} assignments are listed; all ${r.assignments.length} are in ${iterationUri(r.iteration_id, "manifest")}.` : ""}`;
 }
 
 export function afterValidate(r: ValidationReport, run?: RunProgress): string {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { runProgress } from "../engine/run-progress.js";
-import { boundValidation } from "./bounded.js";
+import { boundValidation, validationOmitted } from "./bounded.js";
 import { afterValidate } from "./hints.js";
 import { defineTool, objectList } from "./tool.js";
 
@@ -39,10 +39,6 @@ Example: {"iteration_id": "wf-1-i01"}`,
     skipped: objectList,
     rework: objectList,
     failed_assignments: z.array(z.string()),
-    failures_omitted: z.number(),
-    rework_omitted: z.number(),
-    failed_assignments_omitted: z.number(),
-    report_uri: z.string(),
     next: z.string(),
   },
   // Per-assignment outcomes, the report path and new learnings stay in VALIDATION.md, FEEDBACK.md and the CLI:
@@ -53,7 +49,7 @@ Example: {"iteration_id": "wf-1-i01"}`,
     const { assignments: _a, report_path: _p, new_learnings: _l, ...report } = full;
     const run =
       full.passed && full.assignment_id === null ? runProgress(engine, full.iteration_id) : undefined;
-    return { ...boundValidation(report), next: afterValidate(full, run) };
+    return { ...boundValidation(report), next: afterValidate(full, run) + validationOmitted(full) };
   },
   summarize: (r) =>
     `${r.passed ? "PASSED" : "FAILED"}: ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped, ${r.counts.needs_review} need review. ${r.next}`,

@@ -115,14 +115,12 @@ describe(`tool results at ${SIZE} assignments`, () => {
       const report = validated.structuredContent as {
         counts: { failed: number };
         failures: unknown[];
-        failures_omitted: number;
-        failed_assignments_omitted: number;
-        report_uri: string;
+        next: string;
       };
       expect(report.counts.failed).toBe(SIZE);
-      expect(report.failures.length + report.failures_omitted).toBe(SIZE);
-      expect(report.failed_assignments_omitted).toBeGreaterThan(0);
-      expect(report.report_uri).toBe(`baton://iterations/${iterationId}/validation`);
+      expect(report.failures.length).toBeLessThan(SIZE);
+      expect(report.next).toContain(`${SIZE - report.failures.length} more failure(s)`);
+      expect(report.next).toContain(`baton://iterations/${iterationId}/validation`);
 
       const submitted = await call("submit_assignment", { assignment_id: `${iterationId}/developer-00001` });
       expect(submitted.isError).toBeFalsy();
@@ -163,7 +161,6 @@ describe(`tool results at ${SIZE} assignments`, () => {
     expect(Buffer.byteLength(JSON.stringify(bounded))).toBeLessThan(LIMIT);
     expect(bounded.assignments_omitted).toBe(SIZE - bounded.assignments.length);
     expect(bounded.assignments[0]?.targets.at(-1)).toBe("… 30 more");
-    expect(bounded.manifest_uri).toBe("baton://iterations/many-1-i01/manifest");
     expect(bounded.totals).toEqual(totals);
   });
 });
