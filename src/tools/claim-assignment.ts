@@ -7,7 +7,7 @@ export const claimAssignmentTool = defineTool({
   title: "Claim an assignment",
   kind: "write",
   description: `For a worker sub-agent: atomically claim the next pending assignment (optionally of your role) with its prompt.
-Returns assignment_id (null if nothing is ready), prompt (rework prompt on a retry), deliverables, token_budget, lease_expires_at (30 min, renewed by calls about it).
+Returns assignment_id (null if nothing is ready), prompt (the rework prompt on a retry), deliverables, lease_expires_at (30 min, renewed by calls about it).
 Example: {"agent": "worker-1", "role": "product_analyst"}`,
   input: {
     agent: z.string().min(1).describe("your name, recorded with the claim"),

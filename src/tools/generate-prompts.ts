@@ -9,7 +9,7 @@ export const generatePromptsTool = defineTool({
   title: "Generate agent prompts",
   kind: "idempotent-write",
   description: `Allocate an iteration's targets to agents within each role's token budget and target limit, count tokens, score risk, write agent-prompts/ and manifest.json. Call after create_iteration.
-Returns assignments[] (id, role, targets, deliverables, estimated_tokens, token_budget, risk, prompt_uri) and totals. Give each prompt_uri to a sub-agent of its role.
+Returns assignments[] (id, role, deliverables, estimated_tokens, risk, prompt_uri) and totals; give each prompt_uri to a sub-agent of its role.
 Example: {"iteration_id": "wf-1-i01"}`,
   input: {
     iteration_id: z.string().describe("from create_iteration"),

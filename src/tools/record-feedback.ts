@@ -7,7 +7,7 @@ export const recordFeedbackTool = defineTool({
   title: "Record feedback",
   kind: "write",
   description: `Record what got in the way (for missing_context name the file); re-synthesizes the workflow's learnings (patterns with 2+ sources from feedback, failed checks, token usage) that shape later prompts and estimates.
-Returns feedback_id, learnings[] (id, kind, text, evidence), editable in .baton/learnings/<workflow>.yaml.
+Returns feedback_id, learnings[] (editable in .baton/learnings/<workflow>.yaml).
 Example: {"iteration_id": "wf-1-i01", "category": "missing_context", "message": "needed docs/api.md"}`,
   input: {
     iteration_id: z.string(),

@@ -18,7 +18,7 @@ export const validateIterationTool = defineTool({
   kind: "write",
   meta: RUN_VIEW_META,
   description: `Run every deterministic check of an iteration (exists, size, format, and the workflow's checks). Call when agents report done; only a pass completes the iteration and unlocks its dependents.
-Returns passed, counts (needs_review: human criteria), failures[] with exact reasons, rework[] (prompt_uri per failing assignment; bounded attempts, then failed_assignments). Writes VALIDATION.md.
+Returns passed, counts, failures[] with exact reasons, rework[] (prompt_uri per failing assignment), failed_assignments. Writes VALIDATION.md.
 Example: {"iteration_id": "wf-1-i01"}`,
   input: {
     iteration_id: z.string().describe("iteration id or folder path"),
