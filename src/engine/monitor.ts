@@ -47,10 +47,12 @@ export function observeIteration(
   const present = presenceIndex(workspace.root);
   for (const a of assignments) {
     let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
+    const exists: boolean[] = [];
     const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
       // A stat per file is the whole cost of monitoring; statFile adds a realpath only for links.
       const stat = present(file) ? workspace.statFile(file) : undefined;
       const size = stat?.size ?? 0;
+      exists[i] = stat !== undefined;
       const mtime = stat ? Math.round(stat.mtimeMs) : null;
       const prior = a.observed[i];
       const changed = !prior || prior.size !== size || prior.mtime_ms !== mtime;
@@ -62,13 +64,18 @@ export function observeIteration(
       }
       return { path: file, size, expected: expectedOf(file), changed: changed && stat !== undefined };
     });
-    const done = deliverables.filter((d) => d.size >= d.expected).length;
+    // The expected size is only an estimate: once the agent handed the work in (submitted) or it
+    // passed, every deliverable that exists is finished, however small.
+    const handedIn = a.state === "submitted" || a.state === "passed";
+    const finished = deliverables.map((d, i) => (handedIn ? exists[i] === true : d.size >= d.expected));
+    const done = finished.filter(Boolean).length;
     const progress =
       a.state === "passed"
         ? 1
         : deliverables.length === 0
           ? 0
-          : deliverables.reduce((s, d) => s + Math.min(1, d.size / d.expected), 0) / deliverables.length;
+          : deliverables.reduce((s, d, i) => s + (finished[i] ? 1 : Math.min(1, d.size / d.expected)), 0) /
+            deliverables.length;
     result.set(a.id, {
       progress: roundProgress(progress),
       done,
@@ -186,6 +193,14 @@ export class LiveMonitor {
     private readonly engine: EngineContext,
     private readonly stallMinutes?: number,
   ) {}
+
+  /**
+   * Whether every deliverable of the assignment was finished at the last look: unlike the one-time
+   * `completed` event, this stays true on later looks until a deliverable shrinks or disappears.
+   */
+  isComplete(assignmentId: string): boolean {
+    return this.completed.has(assignmentId);
+  }
 
   tick(): MonitorEvent[] {
     const events: MonitorEvent[] = [];

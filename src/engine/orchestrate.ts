@@ -322,21 +322,19 @@ async function waitForPerson(
   }
   options.log("  waiting for the deliverables (Ctrl-C to stop; run again to resume)…");
   const monitor = new LiveMonitor(engine, options.stallMinutes);
-  const first = monitor.tick();
   const reworking = open.some((a) => a.attempts > 0);
   let changedSinceRework = !reworking;
-  for (let events = first; ; events = monitor.tick()) {
+  for (;;) {
+    const events = monitor.tick();
     if (events.some((e) => e.kind === "changed")) changedSinceRework = true;
     options.onTick?.(iteration.id);
     const status = resolveIteration(engine, iteration.id);
+    // Agents finish at different times: completion is what the monitor holds now, not this
+    // look's events (each `completed` event is reported only in the look it happens).
     const ready = store
       .listAssignments(status.iteration.id)
       .filter((a) => a.state === "pending" || a.state === "claimed")
-      .every(
-        (a) =>
-          a.deliverables.length > 0 &&
-          events.concat(first).some((e) => e.kind === "completed" && e.assignment_id === a.id),
-      );
+      .every((a) => a.deliverables.length > 0 && monitor.isComplete(a.id));
     if ((ready && changedSinceRework) || options.signal?.aborted) return;
     await options.wait(options.intervalMs);
   }

@@ -142,7 +142,10 @@ export async function validateBundle(
     .filter((r) => r.status === "skipped")
     .map((r) => ({ check: r.check, reason: r.reason }));
   const passed = failures.length === 0;
-  if (!only) store.setIterationState(iteration.id, passed ? "passed" : "failed");
+  if (!only) {
+    store.setIterationState(iteration.id, passed ? "passed" : "failed");
+    settleRun(engine, bundle, passed);
+  }
   const report: ValidationReport = {
     iteration_id: iteration.id,
     assignment_id: only?.id ?? null,
@@ -240,6 +243,21 @@ function notStartedResult(): CheckResult {
     reason:
       "not started: never claimed or submitted, and no deliverable written in this iteration; its attempts are kept",
   };
+}
+
+/**
+ * A run is completed when every iteration of its workflow exists and passed, however it was
+ * driven (MCP calls or orchestrate); a later failed validation of one of them reopens it.
+ */
+function settleRun(engine: EngineContext, { run, workflow }: IterationBundle, passed: boolean): void {
+  const { store } = engine;
+  if (!passed) {
+    if (run.status === "completed") store.setRunStatus(run.id, "active");
+    return;
+  }
+  const states = new Map(store.listIterations(run.id).map((it) => [it.name, it.state]));
+  if (run.status === "active" && workflow.spec.iterations.every((it) => states.get(it.name) === "passed"))
+    store.setRunStatus(run.id, "completed");
 }
 
 /**

@@ -90,6 +90,7 @@ export function statusNext(
 ): string[] {
   const next: string[] = [];
   for (const run of runs) {
+    if (run.status === "completed") next.push(`run ${run.id} is complete`);
     if (run.status !== "active") continue;
     for (const it of run.iterations) {
       if (it.state === "materialized") next.push(`generate_prompts {"iteration_id": "${it.id}"}`);

@@ -4,6 +4,7 @@ import { createIteration } from "../../src/engine/create-iteration.js";
 import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { LiveMonitor, type MonitorEvent, observeIteration } from "../../src/engine/monitor.js";
+import { orchestrate } from "../../src/engine/orchestrate.js";
 import { workflowStarts } from "../../src/engine/queries.js";
 import { resolveIteration } from "../../src/engine/resolve.js";
 import { runProgress } from "../../src/engine/run-progress.js";
@@ -136,6 +137,85 @@ describe("progress", () => {
     const bundle = resolveIteration(engine, second.iterationId);
     for (const seen of observeIteration(engine, bundle).progress.values())
       expect(seen.deliverables[0]?.expected).toBe(600);
+  });
+});
+
+describe("finished work", () => {
+  it("counts every existing deliverable of a handed-in assignment as done, below the typical size too", async () => {
+    const first = await startBatch("one");
+    writeFiles(dir, { "out/one/a.md": textOfSize(2000), "out/one/b.md": textOfSize(2000) });
+    expect((await validateIteration(engine, { iteration_id: first.iterationId })).passed).toBe(true);
+    expect([...assignmentsOf(first.iterationId).values()].map((a) => a.deliverables_done)).toEqual([1, 1]);
+
+    // The typical size is now 2000; a valid 500-byte deliverable is not 25% done forever.
+    const second = await startBatch("two");
+    const a = second.ids.get("out/two/a.md") as string;
+    const b = second.ids.get("out/two/b.md") as string;
+    writeFiles(dir, { "out/two/a.md": textOfSize(500), "out/two/b.md": textOfSize(500) });
+    expect(assignmentsOf(second.iterationId).get(a)).toMatchObject({ progress: 0.25, deliverables_done: 0 });
+    const monitor = new LiveMonitor(engine);
+    monitor.tick();
+    expect(monitor.isComplete(a)).toBe(false);
+
+    store.markSubmitted(a, undefined);
+    expect(assignmentsOf(second.iterationId).get(a)).toMatchObject({ progress: 1, deliverables_done: 1 });
+    expect(kinds(monitor.tick())).toEqual([`completed:${a}`]);
+    expect(monitor.isComplete(a)).toBe(true);
+    // Still complete on later looks, though the event was reported once.
+    expect(monitor.tick()).toEqual([]);
+    expect(monitor.isComplete(a)).toBe(true);
+
+    expect((await validateIteration(engine, { iteration_id: second.iterationId })).passed).toBe(true);
+    for (const id of [a, b])
+      expect(assignmentsOf(second.iterationId).get(id)).toMatchObject({
+        state: "passed",
+        progress: 1,
+        deliverables_done: 1,
+        deliverables_total: 1,
+      });
+  });
+
+  it("completes a run driven over MCP when its last iteration passes, and reopens it when that fails again", async () => {
+    const { runId, iterationId } = await startBatch("one");
+    writeFiles(dir, { "out/one/a.md": textOfSize(400), "out/one/b.md": textOfSize(400) });
+    expect((await validateIteration(engine, { iteration_id: iterationId })).passed).toBe(true);
+    expect(store.getRun(runId)?.status).toBe("active"); // review is still to come
+
+    const review = await createIteration(engine, { run_id: runId });
+    await generatePrompts(engine, { iteration_id: review.iteration_id });
+    writeFiles(dir, { "out/one/review.md": textOfSize(300) });
+    expect((await validateIteration(engine, { iteration_id: review.iteration_id })).passed).toBe(true);
+    expect(store.getRun(runId)?.status).toBe("completed");
+
+    writeFiles(dir, { "out/one/review.md": "x" });
+    expect((await validateIteration(engine, { iteration_id: review.iteration_id })).passed).toBe(false);
+    expect(store.getRun(runId)?.status).toBe("active");
+  });
+
+  it("lets orchestrate without a launcher validate when the deliverables are finished at different looks", async () => {
+    // Each wait between looks writes one more deliverable: a.md is complete long before b.md.
+    const writes: Record<string, string>[] = [
+      { "out/one/a.md": textOfSize(400) },
+      {},
+      { "out/one/b.md": textOfSize(400) },
+      { "out/one/review.md": textOfSize(300) },
+    ];
+    const lines: string[] = [];
+    const summary = await orchestrate(engine, {
+      workflow: "monitor-demo",
+      inputs: { batch: "one" },
+      parallel: 2,
+      intervalMs: 1,
+      wait: async () => {
+        const next = writes.shift();
+        if (!next) throw new Error("orchestrate kept waiting after every deliverable was written");
+        writeFiles(dir, next);
+      },
+      log: (line) => lines.push(line),
+    });
+    expect(summary.status).toBe("completed");
+    expect(lines.filter((l) => l.includes("validation PASSED"))).toHaveLength(2);
+    expect(store.getRun(summary.run_id)?.status).toBe("completed");
   });
 });
 
