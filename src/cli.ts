@@ -289,6 +289,20 @@ program
   );
 
 program
+  .command("status [target]")
+  .description(
+    "show runs → iterations → assignments (all runs, or one run id or iteration id/folder) with states, progress and next steps",
+  )
+  .option("--json", "print the status as JSON (with `next`)")
+  .action((target: string | undefined, opts: { json?: boolean }, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) =>
+        (await import("./commands/status.js")).statusCommand(engine, { target, ...opts }, consoleOutput),
+      ),
+    ),
+  );
+
+program
   .command("monitor [target]")
   .description(
     "watch the assignments of a run or iteration (default: every active run): progress bars in a terminal, plain lines otherwise; exit 0 when every deliverable is written, 2 on a stall",
