@@ -3,7 +3,7 @@ import { runExists } from "../engine/queries.js";
 import { resolveIteration } from "../engine/resolve.js";
 import { getStatus, type StatusReport } from "../engine/status.js";
 import type { Output } from "./output.js";
-import { ProgressBars } from "./progress-bars.js";
+import { ProgressBars, type TerminalStream } from "./progress-bars.js";
 
 export interface MonitorOptions {
   target?: string;
@@ -11,6 +11,8 @@ export interface MonitorOptions {
   intervalS: number;
   /** Progress bars when the output is a terminal, plain lines otherwise. */
   tty: boolean;
+  /** Where the bars are drawn (default: process.stdout). */
+  stream?: TerminalStream;
   /** Waits between polls; the CLI passes a timer, tests pass a function that moves files or the clock. */
   wait: (ms: number) => Promise<void>;
 }
@@ -47,26 +49,32 @@ export async function monitorCommand(
   out: Output,
 ): Promise<number> {
   const args = { ...scope(engine, options.target), stall_minutes: options.stallMinutes };
-  const bars = options.tty ? new ProgressBars() : undefined;
+  const bars = options.tty ? new ProgressBars(options.stream) : undefined;
+  // Outside a terminal each assignment's line is printed when it changes, not on every look.
+  const printed = new Map<string, string>();
+  const printChanges = (report: StatusReport) => {
+    for (const a of report.runs.flatMap((r) => r.iterations.flatMap((it) => it.assignments))) {
+      const line = `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`;
+      if (printed.get(a.id) === line) continue;
+      printed.set(a.id, line);
+      out.log(line);
+    }
+  };
   try {
     for (;;) {
       const report = getStatus(engine, args);
-      if (bars) bars.update(report);
-      else {
-        for (const a of report.runs.flatMap((r) => r.iterations.flatMap((it) => it.assignments))) {
-          out.log(
-            `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`,
-          );
-        }
-      }
       const verdict = verdictOf(report);
-      if (verdict === "complete") {
+      if (bars && verdict === "running") bars.update(report);
+      else {
+        // The bars are cleared before the verdict: the final state is printed as plain lines.
         bars?.stop();
+        printChanges(report);
+      }
+      if (verdict === "complete") {
         out.log("complete: every deliverable is written; validate with `baton validate <iteration>`");
         return 0;
       }
       if (verdict === "stalled") {
-        bars?.stop();
         const stalled = report.runs.flatMap((r) =>
           r.iterations.flatMap((it) => it.assignments.filter((a) => a.stalled).map((a) => a.id)),
         );

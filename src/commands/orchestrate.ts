@@ -11,7 +11,7 @@ import {
 } from "../engine/orchestrate.js";
 import { getStatus } from "../engine/status.js";
 import { type Output, table } from "./output.js";
-import { ProgressBars } from "./progress-bars.js";
+import { ProgressBars, type TerminalStream } from "./progress-bars.js";
 
 /** `'…'` quoting for a value substituted into a shell command line. */
 function shellQuote(value: string): string {
@@ -82,6 +82,8 @@ export interface OrchestrateCommandOptions {
   signal?: AbortSignal;
   /** Draw progress bars (a terminal) instead of plain lines only. */
   tty?: boolean;
+  /** Where the bars are drawn (default: process.stdout). */
+  stream?: TerminalStream;
 }
 
 /** `baton orchestrate`: exit 0 when the run completed, 1 when an iteration failed, 130 when interrupted. */
@@ -90,7 +92,7 @@ export async function orchestrateCommand(
   options: OrchestrateCommandOptions,
   out: Output,
 ): Promise<number> {
-  const bars = options.tty ? new ProgressBars() : undefined;
+  const bars = options.tty ? new ProgressBars(options.stream) : undefined;
   const log = bars ? (line: string) => bars.log(line) : out.log;
   let summary: OrchestrateSummary;
   try {
