@@ -99,12 +99,18 @@ const program = new Command()
 program
   .command("workflows")
   .description("list shipped and workspace workflows")
-  .action((_opts, command: Command) => run(() => workflowsCommand(workspaceOf(command), consoleOutput)));
+  .option("--json", "print the list as JSON")
+  .action((opts: { json?: boolean }, command: Command) =>
+    run(() => workflowsCommand(workspaceOf(command), consoleOutput, opts.json)),
+  );
 
 program
   .command("roles")
   .description("list the role library (shipped roles/ plus the workspace's .baton/roles/)")
-  .action((_opts, command: Command) => run(() => rolesCommand(workspaceOf(command), consoleOutput)));
+  .option("--json", "print the roles as JSON")
+  .action((opts: { json?: boolean }, command: Command) =>
+    run(() => rolesCommand(workspaceOf(command), consoleOutput, opts.json)),
+  );
 
 program
   .command("check")
@@ -312,25 +318,32 @@ program
     "minutes without a deliverable change that count as a stall (default: the workflow's)",
   )
   .option("--interval <seconds>", "seconds between looks", "2")
-  .action((target: string | undefined, opts: { stallMinutes?: string; interval: string }, command: Command) =>
-    run(() =>
-      withEngine(command, async (engine) =>
-        (await import("./commands/monitor.js")).monitorCommand(
-          engine,
-          {
-            target,
-            stallMinutes:
-              opts.stallMinutes === undefined
-                ? undefined
-                : positiveNumber(opts.stallMinutes, "--stall-minutes"),
-            intervalS: positiveNumber(opts.interval, "--interval"),
-            tty: process.stdout.isTTY === true,
-            wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-          },
-          consoleOutput,
+  .option("--json", "print JSON lines: one per assignment change, then the verdict")
+  .action(
+    (
+      target: string | undefined,
+      opts: { stallMinutes?: string; interval: string; json?: boolean },
+      command: Command,
+    ) =>
+      run(() =>
+        withEngine(command, async (engine) =>
+          (await import("./commands/monitor.js")).monitorCommand(
+            engine,
+            {
+              target,
+              stallMinutes:
+                opts.stallMinutes === undefined
+                  ? undefined
+                  : positiveNumber(opts.stallMinutes, "--stall-minutes"),
+              intervalS: positiveNumber(opts.interval, "--interval"),
+              tty: process.stdout.isTTY === true,
+              json: opts.json,
+              wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            },
+            consoleOutput,
+          ),
         ),
       ),
-    ),
   );
 
 program
@@ -349,6 +362,7 @@ program
     "--stall-minutes <n>",
     "minutes without a deliverable change before an agent is stopped and re-queued",
   )
+  .option("--json", "print the summary as JSON (progress lines go to stderr)")
   .action(
     (
       workflow: string,
@@ -358,6 +372,7 @@ program
         parallel: string;
         interval: string;
         stallMinutes?: string;
+        json?: boolean;
       },
       command: Command,
     ) =>
@@ -380,6 +395,7 @@ program
                   : positiveNumber(opts.stallMinutes, "--stall-minutes"),
               signal: controller.signal,
               tty: process.stdout.isTTY === true,
+              json: opts.json,
             },
             consoleOutput,
           );

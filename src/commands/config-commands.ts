@@ -8,15 +8,37 @@ import { ConfigError, formatIssue } from "../errors.js";
 import { type Output, table } from "./output.js";
 
 /** `baton workflows`: shipped and workspace workflows. */
-export function workflowsCommand(workspaceRoot: string, out: Output): number {
-  const rows = listWorkflows(workspaceRoot).map((w) => [w.name, w.origin, w.description]);
+export function workflowsCommand(workspaceRoot: string, out: Output, json = false): number {
+  const workflows = listWorkflows(workspaceRoot);
+  if (json) {
+    out.log(
+      JSON.stringify(
+        workflows.map((w) => ({ name: w.name, origin: w.origin, description: w.description })),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const rows = workflows.map((w) => [w.name, w.origin, w.description]);
   out.log(table(["workflow", "from", "description"], rows));
   return 0;
 }
 
 /** `baton roles`: the role library as this workspace sees it. */
-export function rolesCommand(workspaceRoot: string, out: Output): number {
+export function rolesCommand(workspaceRoot: string, out: Output, json = false): number {
   const library = loadRoleLibrary(workspaceRoot);
+  if (json) {
+    const roles = [...library.values()].map((r) => ({
+      role: r.key,
+      name: r.name,
+      token_budget: r.constraints.token_budget,
+      complexity_threshold: r.constraints.complexity_threshold,
+      perspective: r.perspective,
+    }));
+    out.log(JSON.stringify(roles, null, 2));
+    return 0;
+  }
   const rows = [...library.values()].map((r) => [
     r.key,
     r.name,

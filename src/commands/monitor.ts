@@ -13,6 +13,8 @@ export interface MonitorOptions {
   tty: boolean;
   /** Where the bars are drawn (default: process.stdout). */
   stream?: TerminalStream;
+  /** JSON lines instead of text: one per assignment change, then `{"verdict": …}`. */
+  json?: boolean;
   /** Waits between polls; the CLI passes a timer, tests pass a function that moves files or the clock. */
   wait: (ms: number) => Promise<void>;
 }
@@ -49,16 +51,18 @@ export async function monitorCommand(
   out: Output,
 ): Promise<number> {
   const args = { ...scope(engine, options.target), stall_minutes: options.stallMinutes };
-  const bars = options.tty ? new ProgressBars(options.stream) : undefined;
+  const bars = options.tty && !options.json ? new ProgressBars(options.stream) : undefined;
   // Outside a terminal each assignment's line is printed when it changes, not on every look.
   const printed = new Map<string, string>();
   const printChanges = (report: StatusReport) => {
-    for (const a of report.runs.flatMap((r) => r.iterations.flatMap((it) => it.assignments))) {
-      const line = `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`;
-      if (printed.get(a.id) === line) continue;
-      printed.set(a.id, line);
-      out.log(line);
-    }
+    for (const run of report.runs)
+      for (const it of run.iterations)
+        for (const a of it.assignments) {
+          const line = `${a.id} ${a.state} ${Math.round(a.progress * 100)}% (${a.deliverables_done}/${a.deliverables_total} deliverables)${a.stalled ? " STALLED" : ""}`;
+          if (printed.get(a.id) === line) continue;
+          printed.set(a.id, line);
+          out.log(options.json ? JSON.stringify({ run_id: run.id, iteration_id: it.id, ...a }) : line);
+        }
   };
   try {
     for (;;) {
@@ -71,13 +75,18 @@ export async function monitorCommand(
         printChanges(report);
       }
       if (verdict === "complete") {
-        out.log("complete: every deliverable is written; validate with `baton validate <iteration>`");
+        out.log(
+          options.json
+            ? JSON.stringify({ verdict })
+            : "complete: every deliverable is written; validate with `baton validate <iteration>`",
+        );
         return 0;
       }
       if (verdict === "stalled") {
         const stalled = report.runs.flatMap((r) =>
           r.iterations.flatMap((it) => it.assignments.filter((a) => a.stalled).map((a) => a.id)),
         );
+        if (options.json) out.log(JSON.stringify({ verdict, stalled }));
         out.error(`stalled: ${stalled.join(", ")} (no deliverable changed within the stall limit)`);
         return 2;
       }

@@ -84,6 +84,8 @@ export interface OrchestrateCommandOptions {
   tty?: boolean;
   /** Where the bars are drawn (default: process.stdout). */
   stream?: TerminalStream;
+  /** Print the summary as JSON (progress lines go to stderr). */
+  json?: boolean;
 }
 
 /** `baton orchestrate`: exit 0 when the run completed, 1 when an iteration failed, 130 when interrupted. */
@@ -92,8 +94,9 @@ export async function orchestrateCommand(
   options: OrchestrateCommandOptions,
   out: Output,
 ): Promise<number> {
-  const bars = options.tty ? new ProgressBars(options.stream) : undefined;
-  const log = bars ? (line: string) => bars.log(line) : out.log;
+  const bars = options.tty && !options.json ? new ProgressBars(options.stream) : undefined;
+  // With --json stdout carries only the summary; the progress lines go to stderr.
+  const log = bars ? (line: string) => bars.log(line) : options.json ? out.error : out.log;
   let summary: OrchestrateSummary;
   try {
     summary = await orchestrate(engine, {
@@ -111,10 +114,13 @@ export async function orchestrateCommand(
   } finally {
     bars?.stop();
   }
-  out.log("");
-  out.log(summaryTable(summary));
-  out.log(summary.message);
-  if (summary.learnings.length > 0) out.log(`new learnings: ${summary.learnings.join(", ")}`);
+  if (options.json) out.log(JSON.stringify(summary, null, 2));
+  else {
+    out.log("");
+    out.log(summaryTable(summary));
+    out.log(summary.message);
+    if (summary.learnings.length > 0) out.log(`new learnings: ${summary.learnings.join(", ")}`);
+  }
   return summary.status === "completed" ? 0 : summary.status === "interrupted" ? 130 : 1;
 }
 
