@@ -418,4 +418,16 @@ program
     ),
   );
 
+program
+  .command("completion <shell>")
+  .description(
+    "print a shell completion script (bash, zsh or fish), e.g. `baton completion bash > ~/.baton-completion`",
+  )
+  .action((shell: string) =>
+    run(async () => {
+      process.stdout.write((await import("./commands/completion.js")).completionScript(program, shell));
+      return 0;
+    }),
+  );
+
 await program.parseAsync();
