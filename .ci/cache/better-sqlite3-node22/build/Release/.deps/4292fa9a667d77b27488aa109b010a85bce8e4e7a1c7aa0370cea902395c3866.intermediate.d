@@ -1,1 +1,0 @@
-cmd_4292fa9a667d77b27488aa109b010a85bce8e4e7a1c7aa0370cea902395c3866.intermediate := LD_LIBRARY_PATH=/tmp/bs3copy/build/Release/lib.host:/tmp/bs3copy/build/Release/lib.target:$$LD_LIBRARY_PATH; export LD_LIBRARY_PATH; cd ../deps; mkdir -p /tmp/bs3copy/build/Release/obj/gen/sqlite3; node copy.js "/tmp/bs3copy/build/Release/obj/gen/sqlite3" ""

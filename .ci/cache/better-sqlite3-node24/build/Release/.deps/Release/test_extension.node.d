@@ -1,1 +1,0 @@
-cmd_Release/test_extension.node := ln -f "Release/obj.target/test_extension.node" "Release/test_extension.node" 2>/dev/null || (rm -rf "Release/test_extension.node" && cp -af "Release/obj.target/test_extension.node" "Release/test_extension.node")
