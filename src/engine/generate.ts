@@ -120,7 +120,14 @@ async function generateFor(
     base,
     targetsByAgent,
     templates,
-    history: memoize((role) => ctx.store.roleHistory(workflow.name, role, iteration.id)),
+    history: memoize((role) =>
+      ctx.store.roleHistory(
+        workflow.name,
+        role,
+        iteration.id,
+        learnings.roles.get(role)?.constraints.token_budget ?? Number.MAX_SAFE_INTEGER,
+      ),
+    ),
   });
   const promptDir = `${iteration.path}/agent-prompts`;
   const assignments: GeneratedAssignment[] = planned.map((a) => ({

@@ -91,10 +91,12 @@ export interface Store {
   /** Undoes a claim that could not be served (its prompt is missing): pending again, as if never claimed. */
   unclaim(id: string): void;
   passedDeliverableSizes(workflow: string): { path: string; size: number; iteration: string }[];
+  /** Overruns count assignments whose reported usage exceeded `budget` tokens. */
   roleHistory(
     workflow: string,
     role: string,
     excludeIteration: string,
+    budget: number,
   ): { assignments: number; failed: number; overruns: number };
 
   addValidation(iterationId: string, assignmentId: string | null, passed: boolean, report: unknown): number;

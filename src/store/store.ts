@@ -552,22 +552,26 @@ export class SqliteStore implements Store {
       .all(workflow) as { path: string; size: number; iteration: string }[];
   }
 
-  /** A role's record in earlier iterations of a workflow: how many assignments failed or overran. */
+  /**
+   * A role's record in earlier iterations of a workflow: how many assignments failed, and how many
+   * overran — used more tokens than the role's budget (not merely more than the estimate, which a
+   * run within budget often does).
+   */
   roleHistory(
     workflow: string,
     role: string,
     excludeIteration: string,
+    budget: number,
   ): { assignments: number; failed: number; overruns: number } {
     const row = this.db
       .prepare(
         `SELECT COUNT(*) AS assignments,
                 SUM(a.state = 'failed' OR a.attempts > 0) AS failed,
-                SUM(a.tokens_used IS NOT NULL AND a.tokens_used >
-                    json_extract(a.estimate, '$.prompt_tokens') + json_extract(a.estimate, '$.input_tokens') + json_extract(a.estimate, '$.output_tokens')) AS overruns
+                SUM(a.tokens_used IS NOT NULL AND a.tokens_used > ?) AS overruns
          FROM assignments a JOIN iterations i ON i.id = a.iteration_id JOIN runs r ON r.id = i.run_id
          WHERE r.workflow = ? AND a.role = ? AND a.iteration_id <> ?`,
       )
-      .get(workflow, role, excludeIteration) as {
+      .get(budget, workflow, role, excludeIteration) as {
       assignments: number;
       failed: number | null;
       overruns: number | null;
