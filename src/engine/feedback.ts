@@ -3,6 +3,7 @@ import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { AssignmentFacts, FeedbackCategory, FeedbackRecord, Severity } from "../store/records.js";
+import { coherentLearnings } from "./coherence.js";
 import { LEASE_MS } from "./constants.js";
 import type { EngineContext } from "./engine.js";
 import { writeFileAtomic } from "./files.js";
@@ -84,11 +85,14 @@ export function synthesize(
   const assignments =
     misses.length > 0 || feedback.length > 0 ? store.listWorkflowAssignmentFacts(workflow.name) : [];
   const byId = new Map(assignments.map((a) => [a.id, a]));
-  const found = [
-    ...validationLearnings(workflow, assignments, misses),
-    ...tokenLearnings(workflow, store.tokenUsageByRole(workflow.name, EVIDENCE_IDS)),
-    ...feedbackLearnings(workspace.root, feedback, byId),
-  ];
+  const found = coherentLearnings(
+    [
+      ...validationLearnings(workflow, assignments, misses),
+      ...tokenLearnings(workflow, store.tokenUsageByRole(workflow.name, EVIDENCE_IDS)),
+      ...feedbackLearnings(workspace.root, feedback, byId),
+    ],
+    (role) => workflow.roles.get(role)?.constraints.tokens_per_point,
+  );
   const previous = readLearnings(workspace.root, workflow.name);
   const written = store.learningsWritten(workflow.name);
   const merged = found.map((learning) => {
@@ -302,9 +306,11 @@ function feedbackLearnings(
       of: sources.size,
       assignments: sample([...sources].filter((s) => assignments.has(s))),
     };
-    const quotes = records
-      .slice(-3)
-      .map((r) => `"${r.message.slice(0, 140)}"`)
+    // The latest three distinct messages: a message repeated by several agents is quoted once.
+    const quotes = [...new Set(records.map((r) => r.message.slice(0, 140)).reverse())]
+      .slice(0, 3)
+      .reverse()
+      .map((m) => `"${m}"`)
       .join("; ");
     const who = role || "agents";
     const base = { enabled: true, role: role || undefined, evidence };
