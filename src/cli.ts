@@ -354,7 +354,15 @@ program
   .option("--inputs <pairs...>", "run inputs as name=value")
   .option(
     "--launcher <command>",
-    "agent command per assignment; {prompt} {assignment} {role} {iteration} {workspace} are substituted and also set as BATON_* variables",
+    "agent command per assignment; {prompt} {assignment} {role} {iteration} {workspace} {model} are substituted and also set as BATON_* variables; it may write its usage as JSON to $BATON_USAGE_FILE",
+  )
+  .option(
+    "--agent <cli>",
+    "launch agents with a preset for claude, codex, gemini or opencode (headless, JSON output, the role's model); usage is read from its output",
+  )
+  .option(
+    "--dry-run",
+    "print the exact command each preset (or --agent/--launcher) runs per workflow agent; start nothing",
   )
   .option("--parallel <n>", "agents at once", "4")
   .option("--interval <seconds>", "seconds between looks at the deliverables", "1")
@@ -369,6 +377,8 @@ program
       opts: {
         inputs?: string[];
         launcher?: string;
+        agent?: string;
+        dryRun?: boolean;
         parallel: string;
         interval: string;
         stallMinutes?: string;
@@ -378,15 +388,30 @@ program
     ) =>
       run(() =>
         withEngine(command, async (engine) => {
+          const commands = await import("./commands/orchestrate.js");
+          const { isAgentPreset, unknownPresetMessage } = await import("./engine/agents/presets.js");
+          if (opts.agent !== undefined && !isAgentPreset(opts.agent))
+            throw new UserError(unknownPresetMessage(opts.agent));
+          if (opts.agent !== undefined && opts.launcher !== undefined)
+            throw new UserError("give either --agent or --launcher, not both");
+          const agent = opts.agent;
+          if (opts.dryRun)
+            return commands.dryRunCommand(
+              engine,
+              { workflow, agent, launcher: opts.launcher },
+              consoleOutput,
+            );
+          if (agent) commands.checkPresetModels(engine, workflow, agent);
           const controller = new AbortController();
           process.once("SIGINT", () => controller.abort());
           process.once("SIGTERM", () => controller.abort());
-          return (await import("./commands/orchestrate.js")).orchestrateCommand(
+          return commands.orchestrateCommand(
             engine,
             {
               workflow,
               inputs: parseInputs(opts.inputs),
               launcher: opts.launcher,
+              agent,
               parallel: Math.max(1, Math.floor(positiveNumber(opts.parallel, "--parallel"))),
               intervalS: positiveNumber(opts.interval, "--interval"),
               stallMinutes:

@@ -1,12 +1,15 @@
 import path from "node:path";
-import type { IterationRecord, RunRecord } from "../store/records.js";
+import { patternMatcher } from "../config/placeholders.js";
+import type { AssignmentRecord, IterationRecord, RunRecord } from "../store/records.js";
+import { resolveModel } from "./agents/model.js";
+import type { UsageResult } from "./agents/usage.js";
 import { LEASE_MS } from "./constants.js";
 import { createIteration, startRun } from "./create-iteration.js";
 import type { EngineContext } from "./engine.js";
 import { generatePrompts } from "./generate.js";
 import { reworkPromptPath } from "./ids.js";
 import { LiveMonitor } from "./monitor.js";
-import { resolveIteration } from "./resolve.js";
+import { type IterationBundle, resolveIteration } from "./resolve.js";
 import { validateIteration } from "./validation.js";
 
 /** One agent to start: its prompt file and what it must write. */
@@ -21,11 +24,13 @@ export interface LaunchJob {
   workspace: string;
   /** 1 for the first attempt, 2 for the first rework, … */
   attempt: number;
+  /** The model of the workflow agent or its role (resolveModel); none: the CLI's default. */
+  model?: string;
 }
 
 export interface AgentHandle {
-  /** Settles when the agent exits. */
-  done: Promise<{ code: number | null }>;
+  /** Settles when the agent exits, with the usage the attempt reported or measured (or why none). */
+  done: Promise<{ code: number | null; usage?: UsageResult }>;
   /** Stops the agent (a stall); `done` settles afterwards. */
   stop(): void;
 }
@@ -58,6 +63,8 @@ export interface IterationSummary {
   failed: number;
   reworks: number;
   stall_restarts: number;
+  /** Tokens the iteration's agents used, as far as reported (input + output of the last attempt each). */
+  tokens_used: number;
 }
 
 export interface OrchestrateSummary {
@@ -119,6 +126,7 @@ export async function orchestrate(
         passed: assignments.filter((a) => a.state === "passed").length,
         failed: assignments.filter((a) => a.state === "failed").length,
         ...s,
+        tokens_used: assignments.reduce((sum, a) => sum + (a.tokens_used ?? 0), 0),
       };
     }),
     learnings: [...learnings],
@@ -206,9 +214,10 @@ async function runAgents(
   const { store } = engine;
   const launcher = options.launcher as Launcher;
   const monitor = new LiveMonitor(engine, options.stallMinutes);
-  const maxRestarts = resolveIteration(engine, iteration.id).workflow.spec.max_attempts;
+  const bundle = resolveIteration(engine, iteration.id);
+  const maxRestarts = bundle.workflow.spec.max_attempts;
   const running = new Map<string, AgentHandle>();
-  const finished: { id: string; code: number | null; handle: AgentHandle }[] = [];
+  const finished: { id: string; code: number | null; usage?: UsageResult; handle: AgentHandle }[] = [];
   const restarts = new Map<string, number>();
   let wake: () => void = () => {};
   let n = 0;
@@ -238,14 +247,15 @@ async function runAgents(
           deliverables: claimed.deliverables,
           workspace: engine.workspace.root,
           attempt: claimed.attempts + 1,
+          model: modelOf(bundle, claimed),
         };
         options.log(
           `  ▶ ${claimed.local_id} (${claimed.role})${job.attempt > 1 ? `, attempt ${job.attempt}` : ""}`,
         );
         const handle = launcher(job);
         running.set(claimed.id, handle);
-        void handle.done.then(({ code }) => {
-          finished.push({ id: claimed.id, code, handle });
+        void handle.done.then(({ code, usage }) => {
+          finished.push({ id: claimed.id, code, usage, handle });
           wake();
         });
       }
@@ -257,14 +267,14 @@ async function runAgents(
           if (finished.length > 0) resolve();
         }),
       ]);
-      for (const { id, code, handle } of finished.splice(0)) {
+      for (const { id, code, usage, handle } of finished.splice(0)) {
         // A stopped (stalled) agent exits late, maybe after its assignment was launched again:
         // only the exit of the agent that currently holds the assignment counts.
         if (running.get(id) !== handle) continue;
         running.delete(id);
         const a = store.getAssignment(id);
         if (a?.state !== "claimed") continue;
-        store.markSubmitted(id, undefined);
+        store.markSubmitted(id, recordUsage(engine, iteration, a, usage, options.log));
         const report = await validateIteration(engine, { iteration_id: iteration.id, assignment_id: id });
         const outcome = report.assignments[0];
         options.log(
@@ -303,6 +313,40 @@ async function runAgents(
   } finally {
     options.signal?.removeEventListener("abort", stopAll);
   }
+}
+
+/** The model for a claimed assignment: its workflow agent's (matched by role and deliverable) or its role's. */
+function modelOf(bundle: IterationBundle, a: AssignmentRecord): string | undefined {
+  const agents = bundle.spec.agents.filter((agent) => agent.role === a.role);
+  const agent =
+    agents.find((spec) =>
+      spec.deliverables.some((d) => a.deliverables.some((f) => patternMatcher(d, {})(f))),
+    ) ?? agents[0];
+  const role = bundle.workflow.roles.get(a.role);
+  return role && agent ? resolveModel(role, agent) : role?.model;
+}
+
+/**
+ * Books one attempt's usage without the agent's help: an event per attempt (input, output, cache,
+ * cost, or why there was none) and the total as the assignment's tokens_used.
+ */
+function recordUsage(
+  engine: EngineContext,
+  iteration: IterationRecord,
+  a: AssignmentRecord,
+  usage: UsageResult | undefined,
+  log: (line: string) => void,
+): number | undefined {
+  if (!usage) return undefined;
+  const refs = { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: a.id };
+  const attempt = a.attempts + 1;
+  if (!usage.usage) {
+    engine.store.addEvent("usage", refs, { attempt, reason: usage.reason });
+    log(`    no usage for ${a.local_id}: ${usage.reason}`);
+    return undefined;
+  }
+  engine.store.addEvent("usage", refs, { attempt, ...usage.usage });
+  return usage.usage.input_tokens + usage.usage.output_tokens;
 }
 
 /** Without a launcher: print what to run by hand, then wait until the deliverables are written. */

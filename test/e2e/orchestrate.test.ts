@@ -216,9 +216,11 @@ describe("baton orchestrate with a fake launcher", () => {
     expect(all.filter((l) => l.role === "reviewer").map((l) => l.behaviour)).toEqual(["write"]);
 
     // The summary table shows the rework and the stall restart.
-    expect(stdout).toMatch(/iteration\s+state\s+assignments\s+passed\s+failed\s+reworks\s+stall restarts/);
-    expect(summaryRow(stdout, "drafting")).toEqual(["passed", "3", "3", "0", "1", "1"]);
-    expect(summaryRow(stdout, "review")).toEqual(["passed", "1", "1", "0", "0", "0"]);
+    expect(stdout).toMatch(
+      /iteration\s+state\s+assignments\s+passed\s+failed\s+reworks\s+stall restarts\s+tokens used/,
+    );
+    expect(summaryRow(stdout, "drafting")).toEqual(["passed", "3", "3", "0", "1", "1", "0"]);
+    expect(summaryRow(stdout, "review")).toEqual(["passed", "1", "1", "0", "0", "0", "0"]);
     expect(stdout).toContain("completed: every iteration passed validation");
 
     const { events, runs } = readStore(s.workspace, (store) => ({
@@ -290,8 +292,8 @@ describe("baton orchestrate with a fake launcher", () => {
     ]);
     expect(review.filter((l) => l.behaviour === "block").length).toBeLessThanOrEqual(1);
     expect(all).toHaveLength(review.length + drafting.length);
-    expect(summaryRow(stdout, "drafting")).toEqual(["passed", "3", "3", "0", "0", "0"]);
-    expect(summaryRow(stdout, "review")).toEqual(["passed", "1", "1", "0", "0", "0"]);
+    expect(summaryRow(stdout, "drafting")).toEqual(["passed", "3", "3", "0", "0", "0", "0"]);
+    expect(summaryRow(stdout, "review")).toEqual(["passed", "1", "1", "0", "0", "0", "0"]);
 
     const runs = readStore(s.workspace, (store) => store.listRuns());
     expect(runs.map((r) => [r.id, r.status])).toEqual([[runId, "completed"]]);

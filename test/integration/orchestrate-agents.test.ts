@@ -1,0 +1,166 @@
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dryRunCommand, orchestrateCommand } from "../../src/commands/orchestrate.js";
+import type { Output } from "../../src/commands/output.js";
+import { Workspace } from "../../src/config/workspace.js";
+import {
+  AGENT_PRESETS,
+  type AgentPreset,
+  launchTemplate,
+  modelProblem,
+  parseUsage,
+} from "../../src/engine/agents/presets.js";
+import { createEngine, type EngineContext } from "../../src/engine/engine.js";
+import type { Store } from "../../src/store/api.js";
+import { defaultStoreFile } from "../../src/store/index.js";
+import { SqliteStore } from "../../src/store/store.js";
+import { REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+
+// `baton orchestrate --agent <preset>` with a stand-in for each agent CLI on PATH (a script that
+// writes the deliverables and prints that CLI's recorded sample output, test/fixtures/agent-output/),
+// and a launcher of the user's that writes BATON_USAGE_FILE: real processes, store and files. Each
+// attempt's usage reaches the store and the run summary without the agent reporting it.
+
+const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "agent-output");
+
+const WORKFLOW = (model?: string) => `workflow:
+  name: notes
+  description: One note per story
+  iterations:
+    - name: first
+      goal: Write one note per story
+      agents:
+        - role: writer
+          targets: ["a/*.md"]
+          deliverables: ["notes/{a_id}.md"]
+${model ? `          model: ${model}\n` : ""}      completion_criteria:
+        - { check: headings, deliverable: "notes/{a_id}.md", headings: ["Result"] }
+`;
+
+/** Writes every BATON_DELIVERABLES file (cwd is the workspace), with a `## Result` section. */
+const WRITE_DELIVERABLES = `${JSON.stringify(process.execPath)} -e 'const fs=require("fs"),p=require("path");for(const f of JSON.parse(process.env.BATON_DELIVERABLES)){fs.mkdirSync(p.dirname(f),{recursive:true});fs.writeFileSync(f,"# Note\\n\\n## Result\\n\\n"+"A faithful note of the story. ".repeat(12)+"\\n")}'`;
+
+describe("orchestrate with agent presets and usage files", () => {
+  let dir: string;
+  let bin: string;
+  let calls: string;
+  let cleanups: (() => void)[];
+  let store: Store;
+  let engine: EngineContext;
+  let lines: string[];
+  let savedPath: string | undefined;
+  const out: Output = { log: (l) => lines.push(l), error: (l) => lines.push(l) };
+
+  function open(model?: string): void {
+    writeFiles(dir, {
+      "a/one.md": "# One\n\nA story.\n",
+      "a/two.md": "# Two\n\nA story.\n",
+      ".baton/workflows/notes.yaml": WORKFLOW(model),
+      ".baton/roles/writer.yaml": roleYaml("Writer", 30000, 1),
+    });
+    store = new SqliteStore(defaultStoreFile(dir));
+    engine = createEngine({ workspace: new Workspace(dir), store });
+  }
+
+  /** A stand-in for `name` on PATH: records its argv and BATON_MODEL, writes, prints the sample. */
+  function standIn(name: AgentPreset): void {
+    const script = path.join(bin, name);
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho "${name} $* model=$BATON_MODEL" >> ${JSON.stringify(calls)}\n${WRITE_DELIVERABLES}\ncat ${JSON.stringify(path.join(FIXTURES, `${name}.log`))}\n`,
+    );
+    chmodSync(script, 0o755);
+  }
+
+  beforeEach(() => {
+    const ws = tempDir("baton-agents-ws-");
+    const outside = tempDir("baton-agents-bin-");
+    cleanups = [ws.cleanup, outside.cleanup];
+    dir = ws.dir;
+    bin = path.join(outside.dir, "bin");
+    mkdirSync(bin);
+    calls = path.join(outside.dir, "calls.log");
+    appendFileSync(calls, "");
+    lines = [];
+    savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ""}`;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    store.close();
+    for (const c of cleanups) c();
+  });
+
+  const run = (options: { agent?: AgentPreset; launcher?: string }) =>
+    orchestrateCommand(engine, { workflow: "notes", parallel: 2, intervalS: 0.05, ...options }, out);
+
+  const usageEvents = () => store.listEvents().filter((e) => e.kind === "usage");
+
+  for (const preset of AGENT_PRESETS) {
+    it(`--agent ${preset}: the usage its CLI printed is recorded per attempt and in the summary`, async () => {
+      open();
+      standIn(preset);
+      const sample = parseUsage(preset, readFileSync(path.join(FIXTURES, `${preset}.log`), "utf8"));
+      if (!sample.usage) throw new Error(`fixture ${preset}.log has no usage: ${sample.reason}`);
+      const total = sample.usage.input_tokens + sample.usage.output_tokens;
+      expect(await run({ agent: preset })).toBe(0);
+      const assignments = store.listAssignments("notes-1-i01");
+      expect(assignments.map((a) => [a.state, a.tokens_used])).toEqual([
+        ["passed", total],
+        ["passed", total],
+      ]);
+      expect(usageEvents().map((e) => e.data)).toEqual([
+        { attempt: 1, ...sample.usage },
+        { attempt: 1, ...sample.usage },
+      ]);
+      expect(lines.join("\n")).toMatch(new RegExp(`\\b${total * 2}\\b`));
+      expect(readFileSync(calls, "utf8").split("\n").filter(Boolean)).toHaveLength(2);
+    });
+  }
+
+  it("--agent claude passes the workflow agent's model with --model and BATON_MODEL", async () => {
+    open("sonnet");
+    standIn("claude");
+    expect(await run({ agent: "claude" })).toBe(0);
+    const called = readFileSync(calls, "utf8").split("\n").filter(Boolean);
+    expect(called).toHaveLength(2);
+    for (const line of called) {
+      expect(line).toMatch(/--model sonnet/);
+      expect(line).toMatch(/model=sonnet$/);
+    }
+  });
+
+  it("a launcher that writes BATON_USAGE_FILE gets its usage recorded", async () => {
+    open();
+    const launcher = `${WRITE_DELIVERABLES} && printf '{"input_tokens":1200,"output_tokens":340,"cost_usd":0.01}' > "$BATON_USAGE_FILE"`;
+    expect(await run({ launcher })).toBe(0);
+    expect(store.listAssignments("notes-1-i01").map((a) => a.tokens_used)).toEqual([1540, 1540]);
+    expect(usageEvents().map((e) => e.data)).toEqual([
+      { attempt: 1, input_tokens: 1200, output_tokens: 340, cost_usd: 0.01 },
+      { attempt: 1, input_tokens: 1200, output_tokens: 340, cost_usd: 0.01 },
+    ]);
+  });
+
+  it("a launcher that reports nothing gets no usage, and the log says how to report it", async () => {
+    open();
+    expect(await run({ launcher: WRITE_DELIVERABLES })).toBe(0);
+    expect(store.listAssignments("notes-1-i01").map((a) => a.tokens_used)).toEqual([null, null]);
+    expect(lines.join("\n")).toContain("BATON_USAGE_FILE");
+  });
+
+  it("--dry-run prints the exact command of each preset with the agent's model, and starts nothing", () => {
+    open("sonnet");
+    expect(dryRunCommand(engine, { workflow: "notes" }, out)).toBe(0);
+    expect(lines).toEqual([
+      "first / writer (model sonnet):",
+      ...AGENT_PRESETS.map((p) => {
+        const problem = modelProblem(p, "sonnet");
+        return `  ${p}: ${problem ? `cannot run: ${problem}` : launchTemplate(p, "sonnet")}`;
+      }),
+    ]);
+    expect(lines.at(-1)).toMatch(/opencode: cannot run: .*provider\/model/);
+    expect(lines[1]).toContain("--model sonnet");
+    expect(store.listRuns()).toEqual([]);
+  });
+});
