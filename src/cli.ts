@@ -309,6 +309,20 @@ program
   );
 
 program
+  .command("report [run]")
+  .description(
+    "estimate versus actual token usage of a run (default: the latest): per assignment, the error per role, risk labels versus outcomes",
+  )
+  .option("--json", "print the report as JSON")
+  .action((runId: string | undefined, opts: { json?: boolean }, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) =>
+        (await import("./commands/report.js")).reportCommand(engine, { run: runId, ...opts }, consoleOutput),
+      ),
+    ),
+  );
+
+program
   .command("monitor [target]")
   .description(
     "watch the assignments of a run or iteration (default: every active run): progress bars in a terminal, plain lines otherwise; exit 0 when every deliverable is written, 2 on a stall",

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dryRunCommand, orchestrateCommand } from "../../src/commands/orchestrate.js";
 import type { Output } from "../../src/commands/output.js";
+import { reportCommand } from "../../src/commands/report.js";
 import { Workspace } from "../../src/config/workspace.js";
 import {
   AGENT_PRESETS,
@@ -12,6 +13,7 @@ import {
   parseUsage,
 } from "../../src/engine/agents/presets.js";
 import { createEngine, type EngineContext } from "../../src/engine/engine.js";
+import type { EstimatesReport } from "../../src/engine/estimates-report.js";
 import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile } from "../../src/store/index.js";
 import { SqliteStore } from "../../src/store/store.js";
@@ -162,5 +164,28 @@ describe("orchestrate with agent presets and usage files", () => {
     expect(lines.at(-1)).toMatch(/opencode: cannot run: .*provider\/model/);
     expect(lines[1]).toContain("--model sonnet");
     expect(store.listRuns()).toEqual([]);
+  });
+
+  it("`baton report` compares each estimate with the recorded usage, per assignment, role and risk", async () => {
+    open();
+    const launcher = `${WRITE_DELIVERABLES} && printf '{"input_tokens":1200,"output_tokens":340}' > "$BATON_USAGE_FILE"`;
+    expect(await run({ launcher })).toBe(0);
+    lines = [];
+    expect(reportCommand(engine, { json: true }, out)).toBe(0);
+    const report = JSON.parse(lines.join("\n")) as EstimatesReport;
+    expect(report.run_id).toBe("notes-1");
+    expect(report.assignments).toHaveLength(2);
+    const errors = report.assignments.map((a) => {
+      expect(a.actual_tokens).toBe(1540);
+      const expected = Math.round(((1540 - a.estimated_tokens) / a.estimated_tokens) * 1000) / 10;
+      expect(a.error_pct).toBe(expected);
+      return Math.abs(expected);
+    });
+    const mape = Math.round(((errors[0] ?? 0) + (errors[1] ?? 0)) * 5) / 10;
+    expect(report.roles).toEqual([{ role: "writer", measured: 2, mape_pct: mape }]);
+    expect(report.risk.reduce((n, r) => n + r.assignments, 0)).toBe(2);
+    lines = [];
+    reportCommand(engine, {}, out);
+    expect(lines.join("\n")).toMatch(/notes-1-i01\/writer-01\s+writer\s+passed\s+\w+\s+\d+\s+1540/);
   });
 });
