@@ -9,12 +9,17 @@ export const URI_TEMPLATES = {
   role: "baton://roles/{name}",
   learnings: "baton://learnings/{workflow}",
   run: "baton://runs/{run_id}",
+  runEstimates: "baton://runs/{run_id}/estimates",
   iterationFile: (part: IterationPart) => `baton://iterations/{iteration_id}/${part}`,
   prompt: "baton://iterations/{iteration_id}/prompts/{assignment}",
 } as const;
 
 export function runUri(runId: string): string {
   return `baton://runs/${runId}`;
+}
+
+export function runEstimatesUri(runId: string): string {
+  return `baton://runs/${runId}/estimates`;
 }
 
 /** An iteration's folder files as resources (`prompts` is the prefix of the prompt resources). */

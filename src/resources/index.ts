@@ -1,3 +1,4 @@
+import { estimatesResource } from "./estimates.js";
 import { iterationFileResources, promptResource } from "./iteration-files.js";
 import { learningsResource } from "./learnings.js";
 import type { ResourceDefinition } from "./resource.js";
@@ -12,6 +13,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   workflowResource,
   roleResource,
   runResource,
+  estimatesResource,
   ...iterationFileResources,
   promptResource,
   learningsResource,

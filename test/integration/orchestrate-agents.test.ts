@@ -17,6 +17,7 @@ import type { EstimatesReport } from "../../src/engine/estimates-report.js";
 import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile } from "../../src/store/index.js";
 import { SqliteStore } from "../../src/store/store.js";
+import { connectInMemory } from "../helpers/mcp.js";
 import { REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate --agent <preset>` with a stand-in for each agent CLI on PATH (a script that
@@ -184,6 +185,17 @@ describe("orchestrate with agent presets and usage files", () => {
     const mape = Math.round(((errors[0] ?? 0) + (errors[1] ?? 0)) * 5) / 10;
     expect(report.roles).toEqual([{ role: "writer", measured: 2, mape_pct: mape }]);
     expect(report.risk.reduce((n, r) => n + r.assignments, 0)).toBe(2);
+    // The same report as an MCP resource, listed per run.
+    const mcp = await connectInMemory(dir);
+    try {
+      const listed = await mcp.client.listResources();
+      expect(listed.resources.map((r) => r.uri)).toContain("baton://runs/notes-1/estimates");
+      const read = await mcp.client.readResource({ uri: "baton://runs/notes-1/estimates" });
+      const text = (read.contents[0] as { text: string }).text;
+      expect(JSON.parse(text)).toEqual(report);
+    } finally {
+      await mcp.close();
+    }
     lines = [];
     reportCommand(engine, {}, out);
     expect(lines.join("\n")).toMatch(/notes-1-i01\/writer-01\s+writer\s+passed\s+\w+\s+\d+\s+1540/);
