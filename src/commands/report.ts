@@ -33,18 +33,33 @@ export function reportCommand(
       ]),
     ),
   );
+  // Why orchestrate measured nothing, so a person can fix the launcher (first few, the rest counted).
+  const unmeasured = report.assignments.filter((a) => a.no_usage !== undefined);
+  for (const a of unmeasured.slice(0, 5)) out.log(`no usage for ${a.id}: ${a.no_usage}`);
+  if (unmeasured.length > 5) out.log(`… and ${unmeasured.length - 5} more without usage`);
   out.log("");
   out.log(
     table(
-      ["role", "measured", "mean abs. error"],
-      report.roles.map((r) => [r.role, String(r.measured), r.mape_pct === null ? "—" : `${r.mape_pct}%`]),
+      ["role", "measured", "mean abs. error", "cost"],
+      report.roles.map((r) => [
+        r.role,
+        String(r.measured),
+        r.mape_pct === null ? "—" : `${r.mape_pct}%`,
+        r.cost_usd === undefined ? "—" : `$${r.cost_usd}`,
+      ]),
     ),
   );
   out.log("");
   out.log(
     table(
-      ["risk", "assignments", "failed", "over estimate"],
-      report.risk.map((r) => [r.level, String(r.assignments), String(r.failed), String(r.over_estimate)]),
+      ["risk", "assignments", "failed or reworked", "over estimate", "over budget"],
+      report.risk.map((r) => [
+        r.level,
+        String(r.assignments),
+        String(r.failed),
+        String(r.over_estimate),
+        String(r.over_budget),
+      ]),
     ),
   );
   return 0;

@@ -13,7 +13,7 @@ import {
   parseUsage,
 } from "../../src/engine/agents/presets.js";
 import { createEngine, type EngineContext } from "../../src/engine/engine.js";
-import type { EstimatesReport } from "../../src/engine/estimates-report.js";
+import { type EstimatesReport, estimatesReport } from "../../src/engine/estimates-report.js";
 import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile } from "../../src/store/index.js";
 import { SqliteStore } from "../../src/store/store.js";
@@ -119,6 +119,18 @@ describe("orchestrate with agent presets and usage files", () => {
       ]);
       expect(lines.join("\n")).toMatch(new RegExp(`\\b${total * 2}\\b`));
       expect(readFileSync(calls, "utf8").split("\n").filter(Boolean)).toHaveLength(2);
+      // The same usage reaches `baton report`: actual tokens, the breakdown, and the cost when printed.
+      lines = [];
+      expect(reportCommand(engine, { json: true }, out)).toBe(0);
+      const report = JSON.parse(lines.join("\n")) as EstimatesReport;
+      expect(report.assignments.map((a) => [a.actual_tokens, a.usage])).toEqual([
+        [total, sample.usage],
+        [total, sample.usage],
+      ]);
+      expect(report.roles[0]?.measured).toBe(2);
+      expect(report.roles[0]?.cost_usd).toBe(
+        sample.usage.cost_usd === undefined ? undefined : Math.round(sample.usage.cost_usd * 2 * 1e6) / 1e6,
+      );
     });
   }
 
@@ -150,6 +162,11 @@ describe("orchestrate with agent presets and usage files", () => {
     expect(await run({ launcher: WRITE_DELIVERABLES })).toBe(0);
     expect(store.listAssignments("notes-1-i01").map((a) => a.tokens_used)).toEqual([null, null]);
     expect(lines.join("\n")).toContain("BATON_USAGE_FILE");
+    lines = [];
+    expect(reportCommand(engine, {}, out)).toBe(0);
+    expect(lines.join("\n")).toMatch(
+      /no usage for notes-1-i01\/writer-01: the launcher reported no usage; .*BATON_USAGE_FILE/,
+    );
   });
 
   it("--dry-run prints the exact command of each preset with the agent's model, and starts nothing", () => {
@@ -199,5 +216,23 @@ describe("orchestrate with agent presets and usage files", () => {
     lines = [];
     reportCommand(engine, {}, out);
     expect(lines.join("\n")).toMatch(/notes-1-i01\/writer-01\s+writer\s+passed\s+\w+\s+\d+\s+1540/);
+  });
+
+  it("`baton report` counts usage above the role's token budget per risk label, and names an unknown run", async () => {
+    open();
+    // Budget 30,000 (roleYaml): 31,000 tokens is over it, whatever the estimate.
+    const launcher = `${WRITE_DELIVERABLES} && printf '{"input_tokens":30000,"output_tokens":1000}' > "$BATON_USAGE_FILE"`;
+    expect(await run({ launcher })).toBe(0);
+    const report = estimatesReport(engine, "notes-1");
+    expect(report.assignments.map((a) => [a.token_budget, a.actual_tokens])).toEqual([
+      [30000, 31000],
+      [30000, 31000],
+    ]);
+    const levels = report.risk.filter((r) => r.assignments > 0);
+    expect(levels.reduce((n, r) => n + r.over_budget, 0)).toBe(2);
+    expect(levels.reduce((n, r) => n + r.over_estimate, 0)).toBe(2);
+    expect(() => estimatesReport(engine, "nope-9")).toThrow(
+      /unknown run `nope-9`; runs in this workspace: .*notes-1/,
+    );
   });
 });
