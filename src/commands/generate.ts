@@ -55,6 +55,10 @@ export async function generateCommand(
     out.log(
       `run ${created.run_id}, iteration ${created.iteration} (${created.iteration_id}) → ${created.path}`,
     );
+    if (created.missing_references.length > 0)
+      out.log(
+        `missing references (declared, not in the workspace): ${created.missing_references.join(", ")}`,
+      );
   }
   out.log(allocationTable(result));
   out.log(

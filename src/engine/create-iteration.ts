@@ -30,6 +30,8 @@ export interface CreateIterationResult {
   targets: number;
   created: boolean;
   forced: boolean;
+  /** References the workflow (or a learning) declares that are not files in the workspace. */
+  missing_references: string[];
 }
 
 /** Starts a run of a workflow (or continues one) and materializes its next ready iteration's folder. */
@@ -136,6 +138,7 @@ async function materialize(
     targets: prepared.targetsByAgent.flat().length,
     created,
     forced: unmet.length > 0,
+    missing_references: prepared.missingReferences,
   };
 }
 

@@ -5,14 +5,21 @@ import type { IterationRecord, RunRecord } from "../store/records.js";
 import { promptUri } from "../uris.js";
 import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
 import type { EngineContext, Progress } from "./engine.js";
+import { iterationReading } from "./estimate/reading.js";
 import { faultPoint } from "./fault.js";
 import { writeFileAtomic } from "./files.js";
 import { recordBaselines } from "./freshness.js";
 import { iterationFolder, iterationId } from "./ids.js";
-import { type PreparedIteration, prepareIteration, writeIterationFiles } from "./materialize.js";
+import {
+  type PreparedIteration,
+  prepareIteration,
+  renderIterationFiles,
+  writeIterationFiles,
+} from "./materialize.js";
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
 import { cleanStrayTemps, writeMissingPrompts } from "./recovery.js";
 import { getRun, resolveIteration } from "./resolve.js";
+import { loadTokenizer } from "./tokens.js";
 
 export interface GeneratedAssignment {
   id: string;
@@ -109,13 +116,16 @@ async function generateFor(
   const { bundle, targetsByAgent, learnings, base } = prepared;
   const { run, workflow, iteration, spec } = bundle;
   const templates = ctx.catalog.templates();
-  if (!dryRun) writeIterationFiles(ctx, prepared);
+  const files = renderIterationFiles(ctx, prepared);
+  if (!dryRun) writeIterationFiles(ctx, prepared, files);
   progress(1, 3, "allocating targets and counting tokens");
+  const reading = await iterationReading(ctx.workspace, base, files.context, await loadTokenizer());
   const planned = await planAssignments({
     workspace: ctx.workspace,
     workflow: { ...workflow, roles: learnings.roles },
     lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
     upstream: prepared.upstreamWork,
+    reading,
     spec,
     base,
     targetsByAgent,
@@ -200,7 +210,8 @@ async function generateFor(
         text: l.text,
         action: l.action ?? null,
       })),
-      assignments,
+      missing_references: reading.missingReferences,
+      assignments: assignments.map((a, i) => ({ ...a, reading: planned[i]?.reading })),
       totals,
     };
     writeFileAtomic(

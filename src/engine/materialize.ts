@@ -4,6 +4,7 @@ import type { IterationSpec } from "../config/schema.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import { type BaseContext, baseContext, iterationFilesContext, type UpstreamIteration } from "./context.js";
 import type { EngineContext } from "./engine.js";
+import { missingFiles } from "./estimate/reading.js";
 import { writeFileAtomic } from "./files.js";
 import { type AppliedLearnings, applyLearnings, readLearnings } from "./learnings.js";
 import { ancestorsOf, perTarget, type UpstreamWork, upstreamFor } from "./prompt-parts.js";
@@ -19,6 +20,8 @@ export interface PreparedIteration {
   upstream: UpstreamIteration[];
   learnings: AppliedLearnings;
   base: BaseContext;
+  /** Declared references (workflow or learnings) that are not files in the workspace. */
+  missingReferences: string[];
   /** What an assignment with these targets builds on: the iteration's ancestors in the workflow's graph. */
   upstreamWork: (targets: readonly { path: string; id: string }[]) => UpstreamWork[];
 }
@@ -36,13 +39,29 @@ export async function prepareIteration(
   const recorded = new Map(upstream.map((u) => [u.name, u.deliverables]));
   const upstreamWork = (targets: readonly { path: string; id: string }[]) =>
     upstreamFor(ancestors, run.inputs, targets, (name) => recorded.get(name) ?? []);
-  return { bundle, targetsByAgent, upstream, learnings, base, upstreamWork };
+  const missingReferences = missingFiles(ctx.workspace, base.context.references);
+  return { bundle, targetsByAgent, upstream, learnings, base, missingReferences, upstreamWork };
 }
 
 /** Writes CONTEXT.md, COMPLETION_CRITERIA.md and README.md. */
-export function writeIterationFiles(ctx: EngineContext, prepared: PreparedIteration): void {
+export function writeIterationFiles(
+  ctx: EngineContext,
+  prepared: PreparedIteration,
+  files = renderIterationFiles(ctx, prepared),
+): void {
+  const folder = ctx.workspace.resolve(prepared.bundle.iteration.path, "iteration folder");
+  writeFileAtomic(path.join(folder, "CONTEXT.md"), files.context);
+  writeFileAtomic(path.join(folder, "COMPLETION_CRITERIA.md"), files.criteria);
+  writeFileAtomic(path.join(folder, "README.md"), files.readme);
+}
+
+/** CONTEXT.md, COMPLETION_CRITERIA.md and README.md as they are written (reading counts CONTEXT.md). */
+export function renderIterationFiles(
+  ctx: EngineContext,
+  prepared: PreparedIteration,
+): { context: string; criteria: string; readme: string } {
   const { bundle, targetsByAgent, upstream, base } = prepared;
-  const { run, iteration, spec } = bundle;
+  const { run, spec } = bundle;
   const templates = ctx.catalog.templates();
   const deliverables = spec.agents.flatMap((agent, i) => {
     const targets = targetsByAgent[i] ?? [];
@@ -50,21 +69,15 @@ export function writeIterationFiles(ctx: EngineContext, prepared: PreparedIterat
       agent.deliverables.map((p) => fillPattern(p, { inputs: run.inputs, target }));
     return agent.targets?.length ? targets.flatMap((t) => fill(t)) : fill();
   });
-  const context = iterationFilesContext(
-    base,
-    spec,
-    targetsByAgent.flat(),
-    deliverables,
-    upstream,
-    DEFAULT_MIN_BYTES,
-  );
-  const folder = ctx.workspace.resolve(iteration.path, "iteration folder");
-  writeFileAtomic(path.join(folder, "CONTEXT.md"), templates.render(TEMPLATE_NAMES.context, context));
-  writeFileAtomic(
-    path.join(folder, "COMPLETION_CRITERIA.md"),
-    templates.render(TEMPLATE_NAMES.criteria, context),
-  );
-  writeFileAtomic(path.join(folder, "README.md"), templates.render(TEMPLATE_NAMES.readme, context));
+  const context = {
+    ...iterationFilesContext(base, spec, targetsByAgent.flat(), deliverables, upstream, DEFAULT_MIN_BYTES),
+    missing_references: prepared.missingReferences,
+  };
+  return {
+    context: templates.render(TEMPLATE_NAMES.context, context),
+    criteria: templates.render(TEMPLATE_NAMES.criteria, context),
+    readme: templates.render(TEMPLATE_NAMES.readme, context),
+  };
 }
 
 /** Each agent's targets, with the iteration's target override applied to agents that have targets. */

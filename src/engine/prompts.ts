@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { fillPattern } from "../config/placeholders.js";
 import type { Role } from "../config/roles.js";
 import type { AgentSpec, IterationSpec } from "../config/schema.js";
@@ -7,6 +6,7 @@ import type { Workspace } from "../config/workspace.js";
 import type { RiskScore, TokenEstimate } from "../store/records.js";
 import { allocate } from "./allocate.js";
 import { type BaseContext, type PromptAssignment, promptContext } from "./context.js";
+import type { IterationReading, Reading } from "./estimate/reading.js";
 import { assignmentId, localAssignmentId } from "./ids.js";
 import type { UpstreamWork } from "./prompt-parts.js";
 import type { TemplateSet } from "./render.js";
@@ -22,6 +22,8 @@ export interface PlannedAssignment extends PromptAssignment {
   estimated_tokens: number;
   token_budget: number;
   risk: RiskScore;
+  /** What the prompt tells the agent to read, as counted in `estimate.input_tokens`. */
+  reading: Reading;
 }
 
 export interface RoleHistory {
@@ -42,6 +44,8 @@ export interface PlanInput {
   lessons: (role: string, patterns: readonly string[]) => string[];
   /** The upstream work an assignment with these targets builds on (the workflow's graph). */
   upstream: (targets: readonly { path: string; id: string }[]) => UpstreamWork[];
+  /** Counts of what prompts tell agents to read (CONTEXT.md, references, inputs, upstream files). */
+  reading: IterationReading;
 }
 
 /** Attempts at raising the instance count when exact prompt counts overshoot the approximation. */
@@ -49,7 +53,8 @@ const MAX_REFITS = 8;
 
 /**
  * Allocates each agent's targets to instances under its role's limits, renders every prompt and
- * estimates it with real token counts: prompt + target contents + complexity × tokens-per-point.
+ * estimates it with real token counts: prompt + everything it tells the agent to read +
+ * complexity × tokens-per-point.
  */
 export async function planAssignments(input: PlanInput): Promise<PlannedAssignment[]> {
   const countText = await loadTokenizer();
@@ -57,7 +62,8 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
   const { workflow, spec, base, templates } = input;
   const counters = new Map<string, number>();
   const planned: PlannedAssignment[] = [];
-  const missingRefs = workflow.spec.context.references.filter((ref) => !fileExists(input.workspace, ref));
+  const { reading } = input;
+  const missingRefs = [...reading.missingReferences];
 
   for (const [index, agent] of spec.agents.entries()) {
     const role = workflow.roles.get(agent.role) as Role;
@@ -72,6 +78,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
         target,
         deliverables,
         inputTokens: countText(content),
+        upstreamTokens: reading.upstreamTokens(target.path, input.upstream([target])),
         lineTokens: count(line),
         empty: content.trim() === "",
       };
@@ -83,7 +90,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
       counters.set(agent.role, n);
       return localAssignmentId(agent.role, n);
     };
-    const render = (assignment: PromptAssignment) =>
+    const render = (assignment: PromptAssignment, upstream = input.upstream(assignment.targets)) =>
       templates.renderFile(
         template,
         promptContext(
@@ -93,18 +100,30 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
           agent,
           assignment,
           input.lessons(agent.role, agent.deliverables),
-          input.upstream(assignment.targets),
+          upstream,
         ),
       );
+    const readingOf = (assignment: PromptAssignment, upstream: UpstreamWork[], tokens: number[]) =>
+      reading.forAssignment({
+        targets: assignment.targets.map((t, i) => ({ path: t.path, tokens: tokens[i] ?? 0 })),
+        upstream,
+        task: assignment.task,
+      });
 
     if (!agent.targets?.length) {
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs }));
       const localId = nextLocalId();
       const assignment = withIds(base, localId, agent, [], deliverables);
-      const prompt = render(assignment);
-      const estimate = { prompt_tokens: count(prompt), input_tokens: 0, output_tokens: outputPerTarget };
+      const upstream = input.upstream([]);
+      const prompt = render(assignment, upstream);
+      const read = readingOf(assignment, upstream, []);
+      const estimate = {
+        prompt_tokens: count(prompt),
+        input_tokens: read.tokens,
+        output_tokens: outputPerTarget,
+      };
       planned.push(
-        finish(assignment, agent, role, prompt, template, estimate, {
+        finish(assignment, agent, role, prompt, template, estimate, read, {
           targetTokens: [],
           median: 0,
           missing: missingRefs,
@@ -117,11 +136,14 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
 
     // Declared targets that match no file: nothing to assign (create_iteration reported 0 targets).
     if (targets.length === 0) continue;
-    const overhead = count(render(withIds(base, "x-00", agent, [], [])));
+    const overhead = count(render(withIds(base, "x-00", agent, [], []))) + reading.sharedTokens;
     let minBins = 1;
     for (let attempt = 0; ; attempt++) {
       const bins = allocate(
-        targetInfo.map((t) => ({ item: t, cost: t.inputTokens + outputPerTarget + t.lineTokens })),
+        targetInfo.map((t) => ({
+          item: t,
+          cost: t.inputTokens + t.upstreamTokens + outputPerTarget + t.lineTokens,
+        })),
         {
           maxItems: role.constraints.complexity_threshold,
           budget: role.constraints.token_budget,
@@ -139,13 +161,19 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
           bin.items.map((t) => ({ path: t.target.path, id: t.target.id, deliverables: t.deliverables })),
           bin.items.flatMap((t) => t.deliverables),
         );
-        const prompt = render(assignment);
+        const upstream = input.upstream(assignment.targets);
+        const prompt = render(assignment, upstream);
+        const read = readingOf(
+          assignment,
+          upstream,
+          bin.items.map((t) => t.inputTokens),
+        );
         const estimate = {
           prompt_tokens: count(prompt),
-          input_tokens: bin.items.reduce((s, t) => s + t.inputTokens, 0),
+          input_tokens: read.tokens,
           output_tokens: outputPerTarget * bin.items.length,
         };
-        return finish(assignment, agent, role, prompt, template, estimate, {
+        return finish(assignment, agent, role, prompt, template, estimate, read, {
           targetTokens: bin.items.map((t) => t.inputTokens),
           median,
           missing: [...missingRefs, ...bin.items.filter((t) => t.empty).map((t) => t.target.path)],
@@ -188,6 +216,7 @@ function finish(
   prompt: string,
   template: string,
   estimate: TokenEstimate,
+  reading: Reading,
   risk: {
     targetTokens: number[];
     median: number;
@@ -205,6 +234,7 @@ function finish(
     estimate,
     estimated_tokens: estimated,
     token_budget: role.constraints.token_budget,
+    reading,
     risk: scoreRisk({
       estimated,
       budget: role.constraints.token_budget,
@@ -222,12 +252,4 @@ function medianOf(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function fileExists(workspace: Workspace, relative: string): boolean {
-  try {
-    return existsSync(workspace.resolve(relative, "reference"));
-  } catch {
-    return false;
-  }
 }

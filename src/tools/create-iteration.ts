@@ -30,8 +30,10 @@ Example: {"workflow": "incident-response", "inputs": {"id": "INC-42"}}`,
     next: z.string(),
   },
   handle: async (args, { engine }) => {
-    const result = await createIteration(engine, args);
-    return { ...result, next: afterCreate(result) };
+    // Missing references reach the model through `next` (the output schema stays as small as it is).
+    const created = await createIteration(engine, args);
+    const { missing_references: _inNext, ...result } = created;
+    return { ...result, next: afterCreate(created) };
   },
   summarize: (r) =>
     `${r.created ? "Created" : "Refreshed"} iteration ${r.iteration_id} (${r.iteration}) at ${r.path} with ${r.targets} target(s). ${r.next}`,

@@ -19,7 +19,10 @@ import { LIST_LIMIT } from "./bounded.js";
  */
 
 export function afterCreate(r: CreateIterationResult): string {
-  return `Call generate_prompts with iteration_id "${r.iteration_id}" to allocate agents and write their prompts.`;
+  const missing = r.missing_references.length
+    ? `Missing references (declared, not in the workspace; CONTEXT.md flags them): ${quoteList(r.missing_references)}. `
+    : "";
+  return `${missing}Call generate_prompts with iteration_id "${r.iteration_id}" to allocate agents and write their prompts.`;
 }
 
 export function afterGenerate(r: GeneratePromptsResult): string {

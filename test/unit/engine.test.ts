@@ -360,17 +360,19 @@ describe("Engine", () => {
     );
   });
 
-  it("estimates prompt_tokens as the o200k count of the written prompt, input_tokens from the targets", async () => {
+  it("estimates prompt_tokens as the o200k count of the written prompt, input_tokens from what it tells the agent to read", async () => {
     const { result } = await firstIteration();
     const manifest = JSON.parse(readFileSync(path.join(dir, result.path, "manifest.json"), "utf8")) as {
-      assignments: GeneratePromptsResult["assignments"];
+      assignments: (GeneratePromptsResult["assignments"][number] & { reading: unknown })[];
     };
-    expect(manifest.assignments).toEqual(result.assignments);
+    expect(manifest.assignments.map(({ reading: _r, ...a }) => a)).toEqual(result.assignments);
     for (const a of manifest.assignments) {
       const prompt = readFileSync(path.join(dir, a.prompt_path), "utf8");
       expect(a.estimate.prompt_tokens).toBe(await countTokens(prompt));
+      // CONTEXT.md and the reference first, then the targets.
       let input = 0;
-      for (const t of a.targets) input += await countTokens(readFileSync(path.join(dir, t), "utf8"));
+      for (const f of [`${result.path}/CONTEXT.md`, "docs/standards.md", ...a.targets])
+        input += await countTokens(readFileSync(path.join(dir, f), "utf8"));
       expect(a.estimate.input_tokens).toBe(input);
       // The prompt names every target and its exact deliverable path.
       for (const d of a.deliverables) expect(prompt).toContain(d);
