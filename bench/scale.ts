@@ -2,39 +2,21 @@
 // --scale) assignments, synthesis over 20k usage reports, and the size of bounded tool results.
 // The assignments are written through the store: the cost of a call, not of creating files, is measured.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Workspace } from "../src/config/workspace.js";
 import { claimAssignment } from "../src/engine/claim.js";
-import { createIteration } from "../src/engine/create-iteration.js";
 import { createEngine, type EngineContext } from "../src/engine/engine.js";
 import { synthesize } from "../src/engine/feedback.js";
-import { generatePrompts } from "../src/engine/generate.js";
 import { resolveIteration } from "../src/engine/resolve.js";
 import { submitAssignment } from "../src/engine/submit.js";
 import { validateIteration } from "../src/engine/validation.js";
 import type { Store } from "../src/store/api.js";
 import { defaultStoreFile, openStore } from "../src/store/index.js";
-import type { NewAssignment } from "../src/store/records.js";
 import { boundValidation } from "../src/tools/bounded.js";
-
-const WORKFLOW = `workflow:
-  name: scale
-  description: One developer per item
-  iterations:
-    - name: build
-      goal: Build every item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{item_id}.md"]
-      completion_criteria:
-        - { check: headings, deliverable: "out/{item_id}.md", headings: ["Result"] }
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
+import { itemsWorkspace, RESULT_HEADING, seededId, seedIteration } from "../test/helpers/items.js";
+import { tempDir, writeFiles } from "../test/helpers/temp.js";
 
 const GOOD = `# Item\n\n## Result\n\n${"Written for the benchmark. ".repeat(12)}\n`;
 
@@ -46,8 +28,6 @@ export interface ScaleRow {
   ok: boolean;
 }
 
-const local = (i: number) => `developer-${String(i).padStart(6, "0")}`;
-
 /** A workspace whose one iteration holds `count` pending assignments. */
 async function iterationOf(count: number): Promise<{
   dir: string;
@@ -56,39 +36,19 @@ async function iterationOf(count: number): Promise<{
   iterationId: string;
   close: () => void;
 }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "baton-bench-scale-"));
-  mkdirSync(path.join(dir, ".baton", "workflows"), { recursive: true });
-  mkdirSync(path.join(dir, "items"), { recursive: true });
-  writeFileSync(path.join(dir, ".baton", "workflows", "scale.yaml"), WORKFLOW);
-  writeFileSync(path.join(dir, "items", "item-1.md"), "# Item 1\n");
+  const { dir, cleanup } = tempDir("baton-bench-scale-");
+  writeFiles(dir, itemsWorkspace("scale", 1, { criteria: [RESULT_HEADING] }));
   const store = openStore(defaultStoreFile(dir));
   const engine = createEngine({ workspace: new Workspace(dir), store });
-  const created = await createIteration(engine, { workflow: "scale" });
-  const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
-  const prompt = generated.assignments[0]?.prompt_path as string;
-  const rows: NewAssignment[] = [];
-  for (let i = 1; i <= count; i++) {
-    rows.push({
-      id: `${created.iteration_id}/${local(i)}`,
-      iteration_id: created.iteration_id,
-      local_id: local(i),
-      role: "developer",
-      targets: [`items/item-${i}.md`],
-      deliverables: [`out/item-${i}.md`],
-      estimate: { prompt_tokens: 500, input_tokens: 100, output_tokens: 800 },
-      risk: { score: 0, level: "low", reasons: [] },
-      prompt_path: prompt,
-    });
-  }
-  store.replaceAssignments(created.iteration_id, rows);
+  const { iterationId } = await seedIteration(engine, store, "scale", count);
   return {
     dir,
     store,
     engine,
-    iterationId: created.iteration_id,
+    iterationId,
     close: () => {
       store.close();
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
@@ -125,7 +85,7 @@ async function synthesis(reports: number): Promise<number> {
   const { engine, store, iterationId, close } = await iterationOf(reports);
   try {
     store.transaction(() => {
-      for (let i = 1; i <= reports; i++) store.markSubmitted(`${iterationId}/${local(i)}`, 1500 + (i % 700));
+      for (let i = 1; i <= reports; i++) store.markSubmitted(seededId(iterationId, i), 1500 + (i % 700));
     });
     const bundle = resolveIteration(engine, iterationId);
     const times: number[] = [];
@@ -146,7 +106,7 @@ async function validateResultKb(size: number): Promise<number> {
   try {
     store.transaction(() => {
       for (let i = 1; i <= size; i++)
-        store.setAssignmentState(`${iterationId}/${local(i)}`, "failed", { attempts: 3 });
+        store.setAssignmentState(seededId(iterationId, i), "failed", { attempts: 3 });
     });
     const {
       assignments: _a,

@@ -2,11 +2,16 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIteration } from "../../src/engine/create-iteration.js";
-import { generatePrompts } from "../../src/engine/generate.js";
+import { describe, expect } from "vitest";
 import { openEngine } from "../helpers/baton.js";
-import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
+import { test as base } from "../helpers/fixtures.js";
+import {
+  type ItemsWorkflowOptions,
+  itemsWorkspace,
+  RESULT_HEADING,
+  startIteration,
+} from "../helpers/items.js";
+import { CLI, writeFiles } from "../helpers/temp.js";
 
 // Several processes claim from one SQLite database at once: no assignment twice, none lost.
 
@@ -14,27 +19,13 @@ const WORKER = fileURLToPath(new URL("../fixtures/claim-worker.mjs", import.meta
 const WORKERS = 4;
 const TARGETS = 40;
 
-const WORKFLOW = `workflow:
-  name: many-items
-  description: One developer instance per item
-  iterations:
-    - name: build
-      goal: Build every item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{item_id}.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
-
 interface Worker {
   child: ChildProcessWithoutNullStreams;
   ready: Promise<void>;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-function startWorker(dir: string, agent: string, mode?: "submit"): Worker {
+function startWorker(dir: string, agent: string, mode: "submit" | undefined): Worker {
   const args = [WORKER, dir, agent, ...(mode ? [mode] : [])];
   const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
@@ -60,31 +51,49 @@ function startWorker(dir: string, agent: string, mode?: "submit"): Worker {
   return { child, ready, done };
 }
 
-describe("claiming across processes", () => {
-  let dir: string;
-  let cleanup: () => void;
-  let ids: string[];
-
-  beforeAll(async () => {
-    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    ({ dir, cleanup } = tempDir());
-    const items: Record<string, string> = { ".baton/workflows/many-items.yaml": WORKFLOW };
-    for (let i = 1; i <= TARGETS; i++) items[`items/item-${String(i).padStart(2, "0")}.md`] = `# Item ${i}\n`;
-    writeFiles(dir, items);
-    const { engine, close } = openEngine(dir);
+/** `startWorker(agent, mode?)` on the test's workspace; every worker still running is killed after the test. */
+const test = base.extend<{ startWorker: (agent: string, mode?: "submit") => Worker }>({
+  startWorker: async ({ dir }, use) => {
+    const started: Worker[] = [];
     try {
-      const created = await createIteration(engine, { workflow: "many-items" });
-      const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
-      ids = generated.assignments.map((a) => a.id);
+      await use((agent, mode) => {
+        const worker = startWorker(dir, agent, mode);
+        started.push(worker);
+        return worker;
+      });
     } finally {
-      close();
+      for (const w of started) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill();
     }
-  });
-  afterAll(() => cleanup?.());
+  },
+});
 
-  it(`${WORKERS} processes claim ${TARGETS} assignments: each exactly once, none lost`, async () => {
+/** A workspace of `count` items and the ids of the assignments of its first iteration (the store closed again). */
+async function itemsRun(
+  dir: string,
+  name: string,
+  count: number,
+  options: ItemsWorkflowOptions,
+): Promise<string[]> {
+  expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
+  writeFiles(dir, itemsWorkspace(name, count, { iteration: "build", goal: "Build every item", ...options }));
+  const { engine, close } = openEngine(dir);
+  try {
+    return (await startIteration(engine, name)).assignments.map((a) => a.id);
+  } finally {
+    close();
+  }
+}
+
+describe("claiming across processes", () => {
+  test(`${WORKERS} processes claim ${TARGETS} assignments: each exactly once, none lost`, async ({
+    dir,
+    startWorker,
+  }) => {
+    const ids = await itemsRun(dir, "many-items", TARGETS, {
+      description: "One developer instance per item",
+    });
     expect(ids).toHaveLength(TARGETS);
-    const workers = Array.from({ length: WORKERS }, (_, i) => startWorker(dir, `worker-${i + 1}`));
+    const workers = Array.from({ length: WORKERS }, (_, i) => startWorker(`worker-${i + 1}`));
     await Promise.all(workers.map((w) => w.ready));
     for (const w of workers) w.child.stdin.end("go\n");
     const results = await Promise.all(workers.map((w) => w.done));
@@ -115,52 +124,20 @@ describe("claiming across processes", () => {
   });
 });
 
-const CHECKED = `workflow:
-  name: checked-items
-  description: One developer instance per item, checked on submission
-  max_attempts: 1
-  iterations:
-    - name: build
-      goal: Build every item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{item_id}.md"]
-      completion_criteria:
-        - { check: headings, deliverable: "out/{item_id}.md", headings: ["Result"] }
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
-
 describe("claiming and failing submissions across processes", () => {
   const SUBMITTERS = 5;
   const ITEMS = 60;
-  let dir: string;
-  let cleanup: () => void;
-  let ids: string[];
-
-  beforeAll(async () => {
-    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    ({ dir, cleanup } = tempDir());
-    const items: Record<string, string> = { ".baton/workflows/checked-items.yaml": CHECKED };
-    for (let i = 1; i <= ITEMS; i++) items[`items/item-${String(i).padStart(2, "0")}.md`] = `# Item ${i}\n`;
-    writeFiles(dir, items);
-    const { engine, close } = openEngine(dir);
-    try {
-      const created = await createIteration(engine, { workflow: "checked-items" });
-      const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
-      ids = generated.assignments.map((a) => a.id);
-    } finally {
-      close();
-    }
-  });
-  afterAll(() => cleanup?.());
-
-  it(`${SUBMITTERS} processes with failing submissions: one holder each, attempts within the maximum`, async () => {
+  test(`${SUBMITTERS} processes with failing submissions: one holder each, attempts within the maximum`, async ({
+    dir,
+    startWorker,
+  }) => {
+    const ids = await itemsRun(dir, "checked-items", ITEMS, {
+      description: "One developer instance per item, checked on submission",
+      settings: ["max_attempts: 1"],
+      criteria: [RESULT_HEADING],
+    });
     expect(ids).toHaveLength(ITEMS);
-    const workers = Array.from({ length: SUBMITTERS }, (_, i) =>
-      startWorker(dir, `worker-${i + 1}`, "submit"),
-    );
+    const workers = Array.from({ length: SUBMITTERS }, (_, i) => startWorker(`worker-${i + 1}`, "submit"));
     await Promise.all(workers.map((w) => w.ready));
     for (const w of workers) w.child.stdin.end("go\n");
     const results = await Promise.all(workers.map((w) => w.done));

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
 import { markdownDoc } from "../helpers/baton.js";
-import { callOk, connectStdio } from "../helpers/mcp.js";
+import { test as base } from "../helpers/fixtures.js";
+import { callOk, type StdioOptions } from "../helpers/mcp.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
 
 // The shipped task-execution workflow on a small JavaScript project (node:test, JUnit report), over
@@ -69,38 +69,42 @@ const NOTES = markdownDoc(
   900,
 );
 
-describe("code deliverables of task-execution over stdio", () => {
-  let dir: string;
-  let cleanup: () => void;
-  let client: Client;
-  let traceFile: string;
-  let traceCleanup: () => void;
-  const traced = () => (existsSync(traceFile) ? readFileSync(traceFile, "utf8") : "");
-
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir("baton-code-"));
-    const trace = tempDir("baton-trace-");
-    traceCleanup = trace.cleanup;
-    traceFile = path.join(trace.dir, "loaded.txt");
-    writeFiles(trace.dir, { "trace.cjs": TRACE });
-    writeFiles(dir, {
-      "package.json": '{ "name": "sum", "type": "module", "private": true }\n',
-      ".baton/config.yaml": CONFIG,
-      "README.md": "# Sum\n",
-    });
-    ({ client } = await connectStdio(dir, {
-      nodeArgs: ["--require", path.join(trace.dir, "trace.cjs")],
+/** The server of these tests: traced (`trace` is the file it lists loaded modules in), allowed to run commands. */
+const test = base.extend<{ trace: string; server: StdioOptions }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  trace: async ({}, use) => {
+    const { dir, cleanup } = tempDir("baton-trace-");
+    writeFiles(dir, { "trace.cjs": TRACE });
+    try {
+      await use(path.join(dir, "loaded.txt"));
+    } finally {
+      cleanup();
+    }
+  },
+  server: async ({ trace }, use) => {
+    await use({
+      nodeArgs: ["--require", path.join(path.dirname(trace), "trace.cjs")],
       serveArgs: ["--allow-commands"],
-      env: { ...(process.env as Record<string, string>), BATON_TOKEN: "e2e-secret", TRACE_FILE: traceFile },
-    }));
-  });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
-    traceCleanup?.();
-  });
+      env: { ...(process.env as Record<string, string>), BATON_TOKEN: "e2e-secret", TRACE_FILE: trace },
+    });
+  },
+});
 
-  it("fails junk at line:col, names the failing test in the rework prompt, and passes correct code", async () => {
+test.override({
+  files: {
+    "package.json": '{ "name": "sum", "type": "module", "private": true }\n',
+    ".baton/config.yaml": CONFIG,
+    "README.md": "# Sum\n",
+  },
+});
+
+describe("code deliverables of task-execution over stdio", () => {
+  test("fails junk at line:col, names the failing test in the rework prompt, and passes correct code", async ({
+    dir,
+    trace,
+    stdio: { client },
+  }) => {
+    const traced = () => (existsSync(trace) ? readFileSync(trace, "utf8") : "");
     await client.listTools();
     const design = await callOk<{ run_id: string; iteration_id: string }>(client, "create_iteration", {
       workflow: "task-execution",

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { markdownDoc, textOfSize } from "../helpers/baton.js";
-import { callOk, connectStdio } from "../helpers/mcp.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { callOk } from "../helpers/mcp.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // Use case 2 over stdio with MCP alone: a sentence becomes a plan, the plan a run, its assignments
 // are claimed, written, watched, submitted and validated.
@@ -54,20 +54,10 @@ interface Status {
 }
 
 describe("dispatch over stdio", () => {
-  let dir: string;
-  let cleanup: () => void;
-  let client: Client;
-
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir());
-    ({ client } = await connectStdio(dir));
-  });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
-  });
-
-  it("decompose → create_iteration → claim → write → get_status → submit → validate", async () => {
+  test("decompose → create_iteration → claim → write → get_status → submit → validate", async ({
+    dir,
+    stdio: { client },
+  }) => {
     const planned = await callOk<{ status: string; run_id: string; ready: string[] }>(
       client,
       "decompose_task",

@@ -2,33 +2,27 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { runCli } from "../helpers/baton.js";
-import { connectStdio } from "../helpers/mcp.js";
-import { exampleWorkspace, REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { REPO_ROOT, writeFiles } from "../helpers/temp.js";
 
 // Runs the built server (`npm test` builds dist/ before vitest; while working: `npm run build`).
 
+test.override({ shared: { example: true } });
+
+// One server for the block: its tests follow one run from start-up to status.
 describe("baton serve over stdio", () => {
   let dir: string;
-  let cleanup: () => void;
   let client: Client;
-  let stderr = "";
+  let stderr: () => string;
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = exampleWorkspace());
-    ({ client } = await connectStdio(dir, {
-      onStderr: (text) => {
-        stderr += text;
-      },
-    }));
-  });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
+  test.beforeAll(({ sharedDir, sharedStdio }) => {
+    dir = sharedDir;
+    ({ client, stderr } = sharedStdio);
   });
 
-  it("initializes as baton with tools, resources and prompts", () => {
+  test("initializes as baton with tools, resources and prompts", () => {
     const version = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version as string;
     expect(client.getServerVersion()).toMatchObject({ name: "baton", version });
     const capabilities = client.getServerCapabilities();
@@ -38,7 +32,7 @@ describe("baton serve over stdio", () => {
     expect(client.getInstructions()).toContain("create_iteration");
   });
 
-  it("runs iteration 1 of user-story-refinement and serves its files", async () => {
+  test("runs iteration 1 of user-story-refinement and serves its files", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(
       expect.arrayContaining(["create_iteration", "generate_prompts", "get_status"]),
@@ -104,16 +98,14 @@ describe("baton serve over stdio", () => {
     // The state lives in the workspace's database.
     expect(existsSync(path.join(dir, ".baton", "baton.db"))).toBe(true);
     // stdout belongs to the protocol; diagnostics go to stderr.
-    expect(stderr).toContain("serving");
+    expect(stderr()).toContain("serving");
   });
 });
 
 describe("baton check", () => {
-  it("prints every error of a broken workflow with file:line:col and exits 1", async () => {
-    const { dir, cleanup } = tempDir();
-    try {
-      writeFiles(dir, {
-        "broken.yaml": `workflow:
+  test("prints every error of a broken workflow with file:line:col and exits 1", async ({ dir }) => {
+    writeFiles(dir, {
+      "broken.yaml": `workflow:
   name: broken
   description: A broken workflow
   iterations:
@@ -125,41 +117,33 @@ describe("baton check", () => {
           targets: ["stories/*.md"]
           deliverables: ["out/{nope}.md"]
 `,
-      });
-      const result = await runCli(["-w", dir, "check", "broken.yaml"], dir);
-      expect(result.code).toBe(1);
-      const lines = result.stderr.trim().split("\n");
-      expect(lines).toContain(
-        "broken.yaml:7:22: unknown dependency `zeroth` of iteration `first`; iterations: `first`",
-      );
-      expect(
-        lines.find((l) =>
-          l.startsWith("broken.yaml:9:17: unknown role `qa_guru` in iteration `first`; known roles: "),
-        ),
-      ).toContain("`qa_lead`");
-      expect(lines.find((l) => l.startsWith("broken.yaml:11:26: unknown placeholder `{nope}`"))).toContain(
-        "known placeholders: {id}, {<name>_id}, {target}, {target_dir}, {target_name}",
-      );
-      expect(lines.at(-1)).toBe("1 of 1 file(s) have errors");
-      expect(result.stdout).not.toContain("ok");
-    } finally {
-      cleanup();
-    }
+    });
+    const result = await runCli(["-w", dir, "check", "broken.yaml"], dir);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toContain(
+      "broken.yaml:7:22: unknown dependency `zeroth` of iteration `first`; iterations: `first`",
+    );
+    expect(
+      lines.find((l) =>
+        l.startsWith("broken.yaml:9:17: unknown role `qa_guru` in iteration `first`; known roles: "),
+      ),
+    ).toContain("`qa_lead`");
+    expect(lines.find((l) => l.startsWith("broken.yaml:11:26: unknown placeholder `{nope}`"))).toContain(
+      "known placeholders: {id}, {<name>_id}, {target}, {target_dir}, {target_name}",
+    );
+    expect(lines.at(-1)).toBe("1 of 1 file(s) have errors");
+    expect(result.stdout).not.toContain("ok");
   });
 
-  it("reports a YAML syntax error with its position", async () => {
-    const { dir, cleanup } = tempDir();
-    try {
-      writeFiles(dir, { "syntax.yaml": "workflow:\n  name: a: b\n" });
-      const result = await runCli(["-w", dir, "check", "syntax.yaml"], dir);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^syntax\.yaml:2:9: YAML: /m);
-    } finally {
-      cleanup();
-    }
+  test("reports a YAML syntax error with its position", async ({ dir }) => {
+    writeFiles(dir, { "syntax.yaml": "workflow:\n  name: a: b\n" });
+    const result = await runCli(["-w", dir, "check", "syntax.yaml"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^syntax\.yaml:2:9: YAML: /m);
   });
 
-  it("accepts every shipped workflow and exits 0", async () => {
+  test("accepts every shipped workflow and exits 0", async () => {
     const files = readdirSync(path.join(REPO_ROOT, "workflows"))
       .filter((f) => f.endsWith(".yaml"))
       .map((f) => path.join("workflows", f));

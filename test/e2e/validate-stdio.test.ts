@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
 import { markdownDoc } from "../helpers/baton.js";
-import { callOk, connectStdio } from "../helpers/mcp.js";
-import { exampleWorkspace, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { callOk } from "../helpers/mcp.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // The built server over stdio on a copy of the example workspace: deliverables that are missing,
 // too short, without a required heading, malformed JSON and malformed YAML, each with its reason.
@@ -53,22 +54,18 @@ const DATA_WORKFLOW = `workflow:
         - { check: min_bytes, deliverable: "data/ok.json", bytes: 10 }
 `;
 
+test.override({ shared: { example: true, files: { ".baton/workflows/data-files.yaml": DATA_WORKFLOW } } });
+
 describe("validate_iteration over stdio", () => {
   let dir: string;
-  let cleanup: () => void;
   let client: Client;
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = exampleWorkspace());
-    writeFiles(dir, { ".baton/workflows/data-files.yaml": DATA_WORKFLOW });
-    ({ client } = await connectStdio(dir));
-  });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
+  test.beforeAll(({ sharedDir, sharedStdio }) => {
+    dir = sharedDir;
+    client = sharedStdio.client;
   });
 
-  it("gives each broken requirements.md its exact reason", async () => {
+  test("gives each broken requirements.md its exact reason", async () => {
     const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
       workflow: "user-story-refinement",
     });
@@ -128,7 +125,7 @@ describe("validate_iteration over stdio", () => {
     );
   });
 
-  it("reports malformed JSON and YAML with line and column", async () => {
+  test("reports malformed JSON and YAML with line and column", async () => {
     const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
       workflow: "data-files",
     });

@@ -37,18 +37,21 @@ export async function connectInMemory(
   };
 }
 
+/** How `connectStdio` spawns the server. */
+export interface StdioOptions {
+  onStderr?: (text: string) => void;
+  /** Options of `node` itself (e.g. `--require` of a tracer), before the CLI. */
+  nodeArgs?: string[];
+  /** Options of `serve` (e.g. `--allow-commands`). */
+  serveArgs?: string[];
+  /** The server's whole environment; the SDK's default passes only a safe few variables. */
+  env?: Record<string, string>;
+}
+
 /** An SDK client speaking to `node dist/cli.js -w <dir> serve` over stdio (the real process). */
 export async function connectStdio(
   dir: string,
-  options: {
-    onStderr?: (text: string) => void;
-    /** Options of `node` itself (e.g. `--require` of a tracer), before the CLI. */
-    nodeArgs?: string[];
-    /** Options of `serve` (e.g. `--allow-commands`). */
-    serveArgs?: string[];
-    /** The server's whole environment; the SDK's default passes only a safe few variables. */
-    env?: Record<string, string>;
-  } = {},
+  options: StdioOptions = {},
 ): Promise<{ client: Client; transport: StdioClientTransport }> {
   expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
   const transport = new StdioClientTransport({
@@ -61,7 +64,12 @@ export async function connectStdio(
   const onStderr = options.onStderr;
   if (onStderr) transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString()));
   const client = new Client({ name: "baton-e2e", version: "0.0.0" });
-  await client.connect(transport);
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await transport.close(); // a server that failed to initialize must not outlive the test
+    throw error;
+  }
   return { client, transport };
 }
 

@@ -2,14 +2,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { type CreateMessageRequest, CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { loadRoleLibrary } from "../../src/config/roles.js";
 import { loadWorkflow } from "../../src/config/workflows.js";
 import type { ServerDeps } from "../../src/server.js";
 import type { Store } from "../../src/store/api.js";
-import { openEngine } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
 import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
-import { tempDir } from "../helpers/temp.js";
 
 // decompose_task through an in-memory MCP client: a host-given plan, invalid plans, no plan without
 // sampling, and a scripted sampling client whose first answer is rejected and retried.
@@ -98,31 +97,22 @@ interface Planned {
 }
 
 let dir: string;
-let cleanup: () => void;
 let deps: ServerDeps;
 let store: Store;
-let closeStore: () => void;
 const closers: (() => Promise<void>)[] = [];
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  ({ deps, store, close: closeStore } = openEngine(dir));
+test.beforeEach(({ dir: workspace, baton }) => {
+  dir = workspace;
+  ({ deps, store } = baton);
 });
-afterEach(async () => {
+test.afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  closeStore();
-  cleanup();
 });
-
-async function plainClient(): Promise<Client> {
-  const { client, close } = await connectInMemory(deps);
-  closers.push(close);
-  return client;
-}
 
 describe("decompose_task with a plan", () => {
-  it("stores the OAuth2 plan as a run with its own workflow file when asked to keep it", async () => {
-    const client = await plainClient();
+  test("stores the OAuth2 plan as a run with its own workflow file when asked to keep it", async ({
+    mcp: client,
+  }) => {
     const result = await callOk<Planned>(client, "decompose_task", {
       task: TASK,
       plan: oauthPlan(),
@@ -182,8 +172,9 @@ describe("decompose_task with a plan", () => {
     expect(gated).toContain("`design` (materialized)");
   });
 
-  it("leaves no workflow file unless asked, and names plans apart from workflows and run ids (#19)", async () => {
-    const client = await plainClient();
+  test("leaves no workflow file unless asked, and names plans apart from workflows and run ids (#19)", async ({
+    mcp: client,
+  }) => {
     const plan = { ...oauthPlan(), name: "user-story-refinement" };
     const first = await callOk<Planned>(client, "decompose_task", { task: TASK, plan });
     expect(first.workflow).toBe("plan-user-story-refinement");
@@ -207,8 +198,7 @@ describe("decompose_task with a plan", () => {
     expect(again.workflow).toBe("plan-user-story-refinement-b");
   });
 
-  it("bounds a subtask's complexity to 1-13 points, as the instructions say", async () => {
-    const client = await plainClient();
+  test("bounds a subtask's complexity to 1-13 points, as the instructions say", async ({ mcp: client }) => {
     const plan = oauthPlan();
     const iterations = plan.iterations as { subtasks: { complexity?: number }[] }[];
     (iterations[0]?.subtasks[0] as { complexity?: number }).complexity = 14;
@@ -218,8 +208,7 @@ describe("decompose_task with a plan", () => {
     expect(needsPlan.instructions).toContain("complexity (1-13 points)");
   });
 
-  it("rejects an unknown role and lists the known roles", async () => {
-    const client = await plainClient();
+  test("rejects an unknown role and lists the known roles", async ({ mcp: client }) => {
     const plan = oauthPlan();
     const iterations = plan.iterations as { subtasks: { role: string }[] }[];
     (iterations[3]?.subtasks[0] as { role: string }).role = "site_wizard";
@@ -232,8 +221,7 @@ describe("decompose_task with a plan", () => {
     expect(existsSync(path.join(dir, ".baton", "workflows", "plan-oauth2-authentication.yaml"))).toBe(false);
   });
 
-  it("rejects a dependency cycle", async () => {
-    const client = await plainClient();
+  test("rejects a dependency cycle", async ({ mcp: client }) => {
     const plan = oauthPlan();
     const iterations = plan.iterations as { name: string; dependencies?: string[] }[];
     (iterations[0] as { dependencies?: string[] }).dependencies = ["verification"];
@@ -243,8 +231,7 @@ describe("decompose_task with a plan", () => {
     expect(store.listRuns()).toEqual([]);
   });
 
-  it("rejects a deliverable path that leaves the workspace", async () => {
-    const client = await plainClient();
+  test("rejects a deliverable path that leaves the workspace", async ({ mcp: client }) => {
     const plan = oauthPlan();
     const iterations = plan.iterations as { subtasks: { deliverables: string[] }[] }[];
     (iterations[1]?.subtasks[0] as { deliverables: string[] }).deliverables = ["../outside/secrets.md"];
@@ -256,8 +243,7 @@ describe("decompose_task with a plan", () => {
     expect(store.listRuns()).toEqual([]);
   });
 
-  it("rejects duplicate iteration names", async () => {
-    const client = await plainClient();
+  test("rejects duplicate iteration names", async ({ mcp: client }) => {
     const plan = oauthPlan();
     const iterations = plan.iterations as { name: string }[];
     (iterations[3] as { name: string }).name = "verification";
@@ -269,8 +255,9 @@ describe("decompose_task with a plan", () => {
 });
 
 describe("decompose_task without a plan", () => {
-  it("returns needs_plan with instructions, the role catalog and the plan schema when the client cannot sample", async () => {
-    const client = await plainClient();
+  test("returns needs_plan with instructions, the role catalog and the plan schema when the client cannot sample", async ({
+    mcp: client,
+  }) => {
     const result = await callOk<Planned>(client, "decompose_task", { task: TASK });
     expect(result.status).toBe("needs_plan");
     expect(result.run_id).toBeUndefined();
@@ -314,7 +301,7 @@ describe("decompose_task without a plan", () => {
     return content && !Array.isArray(content) && content.type === "text" ? content.text : "";
   };
 
-  it("asks the client's model, retries once with the validation error, then stores the plan", async () => {
+  test("asks the client's model, retries once with the validation error, then stores the plan", async () => {
     const invalid = oauthPlan();
     const subtasks = (invalid.iterations as { subtasks: { role: string }[] }[])[0]?.subtasks;
     (subtasks?.[0] as { role: string }).role = "chief_architect";
@@ -336,7 +323,7 @@ describe("decompose_task without a plan", () => {
     expect(event?.data).toMatchObject({ source: "sampling", attempts: 2 });
   });
 
-  it("falls back to needs_plan after two invalid answers, naming the last problem, storing nothing", async () => {
+  test("falls back to needs_plan after two invalid answers, naming the last problem, storing nothing", async () => {
     const { client, requests } = await samplingClient(["I cannot help with that.", '{"iterations": []}']);
     const result = await callOk<Planned>(client, "decompose_task", { task: TASK });
     expect(requests).toHaveLength(2);

@@ -4,36 +4,21 @@ import {
   LoggingMessageNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
-import { createIteration } from "../../src/engine/create-iteration.js";
 import type { EngineContext } from "../../src/engine/engine.js";
-import { generatePrompts } from "../../src/engine/generate.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import { LiveUpdates } from "../../src/live.js";
 import { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import type { ServerDeps } from "../../src/server.js";
-import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
+import { openEngine, type TestClock, textOfSize } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { itemsWorkspace, startIteration } from "../helpers/items.js";
 import { connectInMemory } from "../helpers/mcp.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // LiveUpdates (what `baton serve` runs on an interval) driven by hand: each tick is awaited and the
 // notifications are awaited through promises their handlers resolve. No sleeps, no timing.
-
-const WORKFLOW = `workflow:
-  name: live-demo
-  description: One developer per item
-  stall_minutes: 5
-  iterations:
-    - name: write
-      goal: Write one file per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{item_id}.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
 
 /** Notifications of one kind as they arrive, and promises for the ones still to come. */
 class Inbox<T> {
@@ -55,12 +40,12 @@ class Inbox<T> {
   }
 }
 
+test.override({ files: itemsWorkspace("live-demo", ["a", "b"], { settings: ["stall_minutes: 5"] }) });
+
 let dir: string;
-let cleanup: () => void;
 let clock: TestClock;
 let deps: ServerDeps;
 let engine: EngineContext;
-let closeStore: () => void;
 let client: Client;
 let closeClient: () => Promise<void>;
 let hub: SubscriptionHub;
@@ -69,19 +54,11 @@ let logs: Inbox<LoggingMessageNotification["params"]>;
 let runId: string;
 let iterationId: string;
 
-beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, {
-    ".baton/workflows/live-demo.yaml": WORKFLOW,
-    "items/a.md": "# A\n",
-    "items/b.md": "# B\n",
-  });
-  clock = new TestClock();
-  ({ deps, engine, close: closeStore } = openEngine(dir, { now: clock.now }));
-  const created = await createIteration(engine, { workflow: "live-demo" });
-  runId = created.run_id;
-  iterationId = created.iteration_id;
-  await generatePrompts(engine, { iteration_id: iterationId });
+test.beforeEach(async ({ dir: workspace, clock: testClock, baton }) => {
+  dir = workspace;
+  clock = testClock;
+  ({ deps, engine } = baton);
+  ({ runId, iterationId } = await startIteration(engine, "live-demo"));
 
   hub = new SubscriptionHub();
   updated = new Inbox();
@@ -94,10 +71,8 @@ beforeEach(async () => {
     },
   }));
 });
-afterEach(async () => {
+test.afterEach(async () => {
   await closeClient();
-  closeStore();
-  cleanup();
 });
 
 /** After a ping round trip every notification sent before it has arrived (one ordered transport). */
@@ -106,7 +81,7 @@ async function settle(): Promise<void> {
 }
 
 describe("live updates", () => {
-  it("notifies a subscriber of the run when a deliverable is written", async () => {
+  test("notifies a subscriber of the run when a deliverable is written", async () => {
     const live = new LiveUpdates(deps, hub);
     await client.subscribeResource({ uri: `baton://runs/${runId}` });
     expect(await live.tick()).toEqual([]);
@@ -141,7 +116,7 @@ describe("live updates", () => {
     expect(updated.received).toEqual([]);
   });
 
-  it("sends nothing to a client that did not subscribe to the run", async () => {
+  test("sends nothing to a client that did not subscribe to the run", async () => {
     const live = new LiveUpdates(deps, hub);
     await client.subscribeResource({ uri: "baton://runs/some-other-run-1" });
     const claim = claimAssignment(engine, { agent: "w1" });
@@ -152,7 +127,7 @@ describe("live updates", () => {
     expect(updated.received).toEqual([]);
   });
 
-  it("logs a stall as a warning, once", async () => {
+  test("logs a stall as a warning, once", async () => {
     const live = new LiveUpdates(deps, hub);
     await client.subscribeResource({ uri: `baton://runs/${runId}` });
     const claim = claimAssignment(engine, { agent: "w1" });
@@ -178,7 +153,7 @@ describe("live updates", () => {
     expect(logs.received.filter((l) => l.level === "warning")).toHaveLength(1);
   });
 
-  it("logs completion when an assignment's deliverables are all written", async () => {
+  test("logs completion when an assignment's deliverables are all written", async () => {
     const live = new LiveUpdates(deps, hub);
     const claim = claimAssignment(engine, { agent: "w1" });
     const info = logs.next((l) => l.level === "info");
@@ -191,7 +166,7 @@ describe("live updates", () => {
     });
   });
 
-  it("turns state changes by another process into updates of the affected resources", async () => {
+  test("turns state changes by another process into updates of the affected resources", async () => {
     const live = new LiveUpdates(deps, hub);
     const validation = `baton://iterations/${iterationId}/validation`;
     await client.subscribeResource({ uri: validation });

@@ -2,37 +2,29 @@ import { existsSync } from "node:fs";
 import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { TextResourceContents, Tool } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { MCP_APP_MIME_TYPE, RUN_VIEW_URI } from "../../src/dashboard/mcp-app.js";
 import { countTokens } from "../../src/engine/tokens.js";
-import { connectInMemory } from "../helpers/mcp.js";
-import { REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { REPO_ROOT } from "../helpers/temp.js";
 
 // The MCP App (MCP Apps extension): one ui:// resource with the extension's MIME type, linked from
 // the tools whose results it shows; hosts without the extension see the same tools as before.
 
-let cleanup: () => void;
 let client: Client;
-let close: () => Promise<void>;
 let tools: Tool[];
 
-beforeAll(async () => {
-  const temp = tempDir();
-  cleanup = temp.cleanup;
-  ({ client, close } = await connectInMemory(temp.dir));
+test.beforeAll(async ({ sharedMcp }) => {
+  client = sharedMcp;
   tools = (await client.listTools()).tools;
-});
-afterAll(async () => {
-  await close();
-  cleanup();
 });
 
 describe("MCP App run view", () => {
-  it("uses the extension's MIME type", () => {
+  test("uses the extension's MIME type", () => {
     expect(MCP_APP_MIME_TYPE).toBe(RESOURCE_MIME_TYPE);
   });
 
-  it("is listed and served as one self-contained HTML document", async () => {
+  test("is listed and served as one self-contained HTML document", async () => {
     expect(existsSync(`${REPO_ROOT}/dist/dashboard/web/mcp-app.html`), "run npm run build").toBe(true);
     const listed = (await client.listResources()).resources.find((r) => r.uri === RUN_VIEW_URI);
     expect(listed?.mimeType).toBe("text/html;profile=mcp-app");
@@ -47,7 +39,7 @@ describe("MCP App run view", () => {
     );
   });
 
-  it("is linked from get_status, create_iteration and validate_iteration through _meta.ui", () => {
+  test("is linked from get_status, create_iteration and validate_iteration through _meta.ui", () => {
     const linked = tools.filter((t) => (t._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri);
     expect(linked.map((t) => t.name).sort()).toEqual([
       "create_iteration",
@@ -57,7 +49,7 @@ describe("MCP App run view", () => {
     for (const tool of linked) expect(tool._meta).toEqual({ ui: { resourceUri: RUN_VIEW_URI } });
   });
 
-  it("keeps tools/list under 3,000 tokens", async () => {
+  test("keeps tools/list under 3,000 tokens", async () => {
     expect(await countTokens(JSON.stringify(tools))).toBeLessThan(3000);
   });
 });

@@ -3,28 +3,24 @@ import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { type CallToolResult, ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv } from "ajv";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadRoleLibrary } from "../../src/config/roles.js";
 import { TOOLS } from "../../src/tools/index.js";
-import { connectInMemory } from "../helpers/mcp.js";
-import { exampleWorkspace } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+
+// One server on one copy of the example workspace for the whole file: the tests build on each other's runs.
+test.override({ shared: { example: true } });
 
 let dir: string;
-let cleanup: () => void;
 let client: Client;
-let close: () => Promise<void>;
 let tools: Tool[];
 
-beforeAll(async () => {
-  ({ dir, cleanup } = exampleWorkspace());
-  ({ client, close } = await connectInMemory(dir));
+test.beforeAll(async ({ sharedDir, sharedMcp }) => {
+  dir = sharedDir;
+  client = sharedMcp;
   tools = (await client.listTools()).tools;
-});
-afterAll(async () => {
-  await close();
-  cleanup();
 });
 
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -70,7 +66,7 @@ const stories = () =>
     .sort();
 
 describe("tools/list", () => {
-  it("lists every tool with a description, annotations and an outputSchema", () => {
+  test("lists every tool with a description, annotations and an outputSchema", () => {
     expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
     expect(tools.map((t) => t.name)).toEqual(
       expect.arrayContaining(["create_iteration", "generate_prompts", "get_status"]),
@@ -95,7 +91,7 @@ describe("tools/list", () => {
     expect(byName.generate_prompts?.annotations?.idempotentHint).toBe(true);
   });
 
-  it("the server explains how to orchestrate in its instructions", () => {
+  test("the server explains how to orchestrate in its instructions", () => {
     const instructions = client.getInstructions() ?? "";
     for (const tool of ["create_iteration", "generate_prompts", "validate_iteration"]) {
       expect(instructions).toContain(tool);
@@ -118,7 +114,7 @@ describe("create_iteration → generate_prompts → resources", () => {
   }[];
   let iterationPath: string;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     const created = await call("create_iteration", { workflow: "user-story-refinement" });
     runId = String(created.run_id);
     iterationId = String(created.iteration_id);
@@ -127,7 +123,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     assignments = generated.assignments as typeof assignments;
   });
 
-  it("starts a run at requirements-analysis with every story as a target", async () => {
+  test("starts a run at requirements-analysis with every story as a target", async () => {
     expect(stories().length).toBeGreaterThanOrEqual(8);
     expect(runId).toBe("user-story-refinement-1");
     expect(iterationId).toBe("user-story-refinement-1-i01");
@@ -139,7 +135,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     ]);
   });
 
-  it("allocates every story once, to product analysts, within budget", () => {
+  test("allocates every story once, to product analysts, within budget", () => {
     expect(assignments.flatMap((a) => a.targets).sort()).toEqual(stories().map((s) => `stories/${s}`));
     const analyst = loadRoleLibrary(dir).get("product_analyst");
     for (const a of assignments) {
@@ -150,7 +146,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     }
   });
 
-  it("reads the workflow list and one workflow", async () => {
+  test("reads the workflow list and one workflow", async () => {
     const list = await read("baton://workflows");
     expect(list.mimeType).toBe("application/json");
     const workflows = JSON.parse(list.text) as { name: string; uri: string; description: string }[];
@@ -170,7 +166,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     );
   });
 
-  it("reads a role", async () => {
+  test("reads a role", async () => {
     const role = await read("baton://roles/product_analyst");
     expect(role.mimeType).toBe("application/yaml");
     const parsed = parseYaml(role.text) as { name: string; constraints: { token_budget: number } };
@@ -178,7 +174,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     expect(parsed.constraints.token_budget).toBeGreaterThan(0);
   });
 
-  it("reads the run", async () => {
+  test("reads the run", async () => {
     const run = await read(`baton://runs/${runId}`);
     expect(run.mimeType).toBe("application/json");
     const parsed = JSON.parse(run.text) as { runs: { id: string; iterations: { id: string }[] }[] };
@@ -186,7 +182,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     expect(parsed.runs[0]?.iterations.map((i) => i.id)).toEqual([iterationId]);
   });
 
-  it.each([
+  test.each([
     ["context", "CONTEXT.md", "text/markdown"],
     ["criteria", "COMPLETION_CRITERIA.md", "text/markdown"],
     ["readme", "README.md", "text/markdown"],
@@ -197,7 +193,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     expect(resource.text).toBe(readFileSync(path.join(dir, iterationPath, file), "utf8"));
   });
 
-  it("the criteria name the exact deliverable paths and the 1 KB check", async () => {
+  test("the criteria name the exact deliverable paths and the 1 KB check", async () => {
     const { text } = await read(`baton://iterations/${iterationId}/criteria`);
     expect(text).toContain("stories/US-");
     expect(text).toContain("requirements.md");
@@ -205,7 +201,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     expect(text).toContain("Acceptance Criteria");
   });
 
-  it("reads every agent prompt", async () => {
+  test("reads every agent prompt", async () => {
     const manifest = JSON.parse((await read(`baton://iterations/${iterationId}/manifest`)).text) as {
       assignments: { local_id: string }[];
     };
@@ -221,7 +217,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     }
   });
 
-  it("lists the concrete resources that exist now", async () => {
+  test("lists the concrete resources that exist now", async () => {
     const { resources } = await client.listResources();
     const uris = resources.map((r) => r.uri);
     expect(uris).toContain("baton://workflows");
@@ -245,7 +241,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     for (const t of resourceTemplates) expect(t.mimeType, t.uriTemplate).toBeTruthy();
   });
 
-  it("a dry run over MCP returns the same allocation", async () => {
+  test("a dry run over MCP returns the same allocation", async () => {
     const dry = await call("generate_prompts", { iteration_id: iterationId, dry_run: true });
     expect(dry.dry_run).toBe(true);
     expect(dry.assignments).toEqual(
@@ -253,7 +249,7 @@ describe("create_iteration → generate_prompts → resources", () => {
     );
   });
 
-  it("refuses the next iteration before this one passed, and names the dependency", async () => {
+  test("refuses the next iteration before this one passed, and names the dependency", async () => {
     const text = await callError("create_iteration", { run_id: runId, iteration: "technical-design" });
     expect(text).toMatch(
       /^create_iteration: iteration `technical-design` .* `requirements-analysis` \(generated\)/,
@@ -263,7 +259,7 @@ describe("create_iteration → generate_prompts → resources", () => {
 });
 
 describe("resource errors", () => {
-  it("an unknown role or workflow answers InvalidParams with the valid names", async () => {
+  test("an unknown role or workflow answers InvalidParams with the valid names", async () => {
     const role = client.readResource({ uri: "baton://roles/qa_guru" });
     await expect(role).rejects.toBeInstanceOf(McpError);
     await expect(role).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
@@ -273,7 +269,7 @@ describe("resource errors", () => {
     );
   });
 
-  it("an unknown iteration answers with the known ones", async () => {
+  test("an unknown iteration answers with the known ones", async () => {
     await expect(client.readResource({ uri: "baton://iterations/nope-i01/context" })).rejects.toThrow(
       /unknown iteration `nope-i01`; iterations in this workspace: /,
     );
@@ -281,7 +277,7 @@ describe("resource errors", () => {
 });
 
 describe("prompts", () => {
-  it("lists master_orchestrator and one prompt per role", async () => {
+  test("lists master_orchestrator and one prompt per role", async () => {
     const { prompts } = await client.listPrompts();
     const names = prompts.map((p) => p.name);
     const roles = [...loadRoleLibrary(dir).keys()];
@@ -295,7 +291,7 @@ describe("prompts", () => {
     ]);
   });
 
-  it("renders master_orchestrator with the tool loop", async () => {
+  test("renders master_orchestrator with the tool loop", async () => {
     const result = await client.getPrompt({
       name: "master_orchestrator",
       arguments: { task: "Refine the billing epic" },
@@ -310,7 +306,7 @@ describe("prompts", () => {
     expect(text).toContain("user-story-refinement");
   });
 
-  it("renders a role prompt with its task and targets", async () => {
+  test("renders a role prompt with its task and targets", async () => {
     const result = await client.getPrompt({
       name: "product_analyst",
       arguments: {
@@ -334,7 +330,7 @@ describe("prompts", () => {
     expect(text).not.toMatch(/:\n\n(#|$)/);
   });
 
-  it("a developer's role prompt names no file outside its targets", async () => {
+  test("a developer's role prompt names no file outside its targets", async () => {
     const result = await client.getPrompt({
       name: "developer",
       arguments: { task: "Fix the rounding bug", targets: "src/discount.js" },
@@ -348,48 +344,48 @@ describe("prompts", () => {
     );
   });
 
-  it("a role prompt without its required task is refused", async () => {
+  test("a role prompt without its required task is refused", async () => {
     await expect(client.getPrompt({ name: "product_analyst", arguments: {} })).rejects.toThrow(/task/);
   });
 });
 
 describe("bad arguments", () => {
-  it("an unknown workflow lists the available ones", async () => {
+  test("an unknown workflow lists the available ones", async () => {
     const text = await callError("create_iteration", { workflow: "user-story-refinment" });
     expect(text).toMatch(/^create_iteration: unknown workflow `user-story-refinment`; available workflows: /);
     for (const name of ["user-story-refinement", "incident-response", "documentation"])
       expect(text).toContain(`\`${name}\``);
   });
 
-  it("neither workflow nor run_id names both options", async () => {
+  test("neither workflow nor run_id names both options", async () => {
     const text = await callError("create_iteration", {});
     expect(text).toMatch(
       /give `workflow` to start a new run or `run_id` to continue one; workflows: .*`code-review`/,
     );
   });
 
-  it("a missing iteration_id is named", async () => {
+  test("a missing iteration_id is named", async () => {
     const text = await callError("generate_prompts", {});
     expect(text).toMatch(/Input validation error/);
     expect(text).toContain("iteration_id");
   });
 
-  it("a wrong type is named", async () => {
+  test("a wrong type is named", async () => {
     const text = await callError("generate_prompts", { iteration_id: "x", dry_run: "yes" });
     expect(text).toContain("dry_run");
   });
 
-  it("an unknown iteration lists the known ones", async () => {
+  test("an unknown iteration lists the known ones", async () => {
     const text = await callError("generate_prompts", { iteration_id: "nope-i01" });
     expect(text).toMatch(/^generate_prompts: unknown iteration `nope-i01`; iterations in this workspace: /);
   });
 
-  it("a missing required run input is named with its description", async () => {
+  test("a missing required run input is named with its description", async () => {
     const text = await callError("create_iteration", { workflow: "incident-response" });
     expect(text).toMatch(/workflow `incident-response` needs input `id`/);
   });
 
-  it("a workflow path outside the workspace is refused", async () => {
+  test("a workflow path outside the workspace is refused", async () => {
     const text = await callError("create_iteration", { workflow: "../../etc/evil.yaml" });
     expect(text).toMatch(/contains `\.\.`/);
   });

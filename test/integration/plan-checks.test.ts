@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { describe, expect } from "vitest";
 import { parse } from "yaml";
 import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
-import { openEngine } from "../helpers/baton.js";
-import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { callError, callOk } from "../helpers/mcp.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // decompose_task plans whose subtasks carry machine checks (#15.4): validated with the workflow
 // check schema, never an inline `run:`, command names checked against .baton/config.yaml, and the
@@ -33,27 +34,18 @@ function plan(checks: unknown[]): Record<string, unknown> {
   };
 }
 
-let dir: string;
-let cleanup: () => void;
-let close: () => void;
-let client: Awaited<ReturnType<typeof connectInMemory>>["client"];
-let closeClient: () => Promise<void>;
+test.override({ files: { ".baton/config.yaml": CONFIG }, allowCommands: true });
 
-beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, { ".baton/config.yaml": CONFIG });
-  const opened = openEngine(dir, { allowCommands: true });
-  close = opened.close;
-  ({ client, close: closeClient } = await connectInMemory(opened.deps));
-});
-afterEach(async () => {
-  await closeClient();
-  close();
-  cleanup();
+let dir: string;
+let client: Client;
+
+test.beforeEach(({ dir: workspace, mcp }) => {
+  dir = workspace;
+  client = mcp;
 });
 
 describe("plans carry checks", () => {
-  it("refuses an inline run, an undeclared command and a check of another subtask's file, with every reason", async () => {
+  test("refuses an inline run, an undeclared command and a check of another subtask's file, with every reason", async () => {
     const text = await callError(client, "decompose_task", {
       task: "Add a sum function",
       plan: plan([
@@ -75,7 +67,7 @@ describe("plans carry checks", () => {
     expect(text).not.toContain("checks.3");
   });
 
-  it("validates subtask checks with the workflow check schema", async () => {
+  test("validates subtask checks with the workflow check schema", async () => {
     const text = await callError(client, "decompose_task", {
       task: "Add a sum function",
       plan: plan([{ check: "min_bytes", deliverable: "tasks/sum/notes.md" }, { check: "no_such_kind" }]),
@@ -85,7 +77,7 @@ describe("plans carry checks", () => {
     expect(text).toContain("checks.1.check");
   });
 
-  it("saves the checks in the generated workflow; a failing command goes to the subtask's rework prompt", async () => {
+  test("saves the checks in the generated workflow; a failing command goes to the subtask's rework prompt", async () => {
     const planned = await callOk<{ run_id: string; workflow: string }>(client, "decompose_task", {
       task: "Add a sum function",
       plan: plan([
@@ -114,7 +106,7 @@ describe("plans carry checks", () => {
     expect(report.failures[0]?.assignment_id).toBe(report.rework[0]?.assignment_id);
   });
 
-  it("tells the host and the sampled model that subtasks may carry checks", async () => {
+  test("tells the host and the sampled model that subtasks may carry checks", async () => {
     const needs = await callOk<{ instructions: string; plan_schema: Record<string, unknown> }>(
       client,
       "decompose_task",
@@ -127,7 +119,7 @@ describe("plans carry checks", () => {
 });
 
 describe("create_iteration", () => {
-  it("refuses a workflow whose command check names an undeclared command, before any run starts", async () => {
+  test("refuses a workflow whose command check names an undeclared command, before any run starts", async () => {
     writeFiles(dir, {
       ".baton/workflows/deploy.yaml": `workflow:
   name: deploy

@@ -1,24 +1,13 @@
 import { CallToolResultSchema, type Progress } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectInMemory } from "../helpers/mcp.js";
-import { exampleWorkspace } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
 
-let cleanup: () => void;
-let connection: Awaited<ReturnType<typeof connectInMemory>>;
-
-beforeAll(async () => {
-  const ws = exampleWorkspace();
-  cleanup = ws.cleanup;
-  connection = await connectInMemory(ws.dir);
-});
-afterAll(async () => {
-  await connection.close();
-  cleanup();
-});
+test.override({ example: true });
 
 describe("progress notifications", () => {
-  it("are sent by long tools when the caller gives a progress token, and not otherwise", async () => {
-    const { client } = connection;
+  test("are sent by long tools when the caller gives a progress token, and not otherwise", async ({
+    mcp: client,
+  }) => {
     const created = await client.callTool({
       name: "create_iteration",
       arguments: { workflow: "user-story-refinement" },

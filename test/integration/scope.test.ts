@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { describe, expect } from "vitest";
 import { createIteration } from "../../src/engine/create-iteration.js";
 import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import { test } from "../helpers/fixtures.js";
+import { gitRepo } from "../helpers/git.js";
 import { writeFiles } from "../helpers/temp.js";
 
 // The `scope` check through validate_iteration: files created or changed since the iteration was
@@ -27,12 +27,7 @@ const NOTE = `# Summary\n\n${"The note says what changed and why, in plain words
 
 async function setup(dir: string, engine: EngineContext, git: boolean) {
   writeFiles(dir, { ".baton/workflows/scoped.yaml": WORKFLOW, "src/app.ts": "export const a = 1;\n" });
-  if (git) {
-    const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-    run("init", "-q");
-    run("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A");
-    run("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "start");
-  }
+  if (git) gitRepo(dir, "start");
   const created = await createIteration(engine, { workflow: "scoped" });
   await generatePrompts(engine, { iteration_id: created.iteration_id });
   return created.iteration_id;

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CreateMessageRequestSchema, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { loadRoleLibrary } from "../../src/config/roles.js";
 import { listWorkflows } from "../../src/config/workflows.js";
 import { parseYaml } from "../../src/config/yaml.js";
@@ -14,9 +14,9 @@ import { TemplateSet } from "../../src/engine/render.js";
 import { getStatus } from "../../src/engine/status.js";
 import { ConfigError } from "../../src/errors.js";
 import type { ServerDeps } from "../../src/server.js";
-import { openEngine } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
 import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // Issue #12 items 6, 7, 12, 13, 15 through real files, a real store and an in-memory MCP client:
 // no read leaves the workspace through a link, nothing targets .git/ or .baton/, config files are
@@ -28,26 +28,21 @@ let dir: string;
 let outside: string;
 let deps: ServerDeps;
 let engine: EngineContext;
-const cleanups: (() => void)[] = [];
+const closers: (() => Promise<void>)[] = [];
 
-beforeEach(() => {
-  const ws = tempDir("baton-trust-");
-  const out = tempDir("baton-outside-");
-  dir = ws.dir;
-  outside = out.dir;
+test.beforeEach(({ dir: workspace, outside: elsewhere, baton }) => {
+  dir = workspace;
+  outside = elsewhere;
   writeFileSync(path.join(outside, "secret.md"), `# Secret\n\n${SECRET}\n${"x".repeat(5000)}\n`);
-  const opened = openEngine(dir);
-  deps = opened.deps;
-  engine = opened.engine;
-  cleanups.push(out.cleanup, ws.cleanup, opened.close);
+  ({ deps, engine } = baton);
 });
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+test.afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
 });
 
 async function client(options: Parameters<typeof connectInMemory>[1] = {}): Promise<Client> {
   const connected = await connectInMemory(deps, options);
-  cleanups.push(() => void connected.close());
+  closers.push(connected.close);
   return connected.client;
 }
 
@@ -77,7 +72,7 @@ async function rejectionOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("symlinks never leak files from outside the workspace (#12.6)", () => {
-  it("refuses an iteration file resource whose README.md is a link out", async () => {
+  test("refuses an iteration file resource whose README.md is a link out", async () => {
     writeFiles(dir, { ".baton/workflows/one-writer.yaml": ONE_WRITER });
     const created = await createIteration(engine, { workflow: "one-writer" });
     const readme = path.join(dir, created.path, "README.md");
@@ -92,7 +87,7 @@ describe("symlinks never leak files from outside the workspace (#12.6)", () => {
     expectNoLeak(message);
   });
 
-  it("refuses baton://workflows/{name} and learnings behind links out", async () => {
+  test("refuses baton://workflows/{name} and learnings behind links out", async () => {
     writeFileSync(path.join(outside, "wf.yaml"), `# ${SECRET}\n${ONE_WRITER}`);
     mkdirSync(path.join(dir, ".baton", "workflows"), { recursive: true });
     symlinkSync(path.join(outside, "wf.yaml"), path.join(dir, ".baton", "workflows", "linked.yaml"));
@@ -107,7 +102,7 @@ describe("symlinks never leak files from outside the workspace (#12.6)", () => {
     expect(() => readLearnings(dir, "x")).toThrow(/leaves the workspace through a symbolic link/);
   });
 
-  it("refuses a workflow template and a partial behind links out", () => {
+  test("refuses a workflow template and a partial behind links out", () => {
     writeFileSync(path.join(outside, "t.md.hbs"), `${SECRET}\n`);
     mkdirSync(path.join(dir, "templates"), { recursive: true });
     symlinkSync(path.join(outside, "t.md.hbs"), path.join(dir, "templates", "writer.md.hbs"));
@@ -134,7 +129,7 @@ describe("symlinks never leak files from outside the workspace (#12.6)", () => {
     expect(() => new TemplateSet(dir)).toThrow(/leaves the workspace through a symbolic link/);
   });
 
-  it("refuses brace-glob targets through a folder link out", async () => {
+  test("refuses brace-glob targets through a folder link out", async () => {
     writeFiles(dir, {
       "stories/US-1.md": "# US-1\n",
       ".baton/workflows/braces.yaml": `workflow:
@@ -157,7 +152,7 @@ describe("symlinks never leak files from outside the workspace (#12.6)", () => {
     expectNoLeak(message);
   });
 
-  it("get_status does not measure a deliverable that links out", async () => {
+  test("get_status does not measure a deliverable that links out", async () => {
     writeFiles(dir, { ".baton/workflows/one-writer.yaml": ONE_WRITER });
     const created = await createIteration(engine, { workflow: "one-writer" });
     await generatePrompts(engine, { iteration_id: created.iteration_id });
@@ -171,7 +166,7 @@ describe("symlinks never leak files from outside the workspace (#12.6)", () => {
 });
 
 describe(".git/ and .baton/ are never deliverables or targets (#12.7)", () => {
-  it("refuses them in a workflow file, located", () => {
+  test("refuses them in a workflow file, located", () => {
     writeFiles(dir, {
       ".baton/workflows/hooks.yaml": ONE_WRITER.replace("one-writer", "hooks")
         .replace('["notes/summary.md"]', '["notes/summary.md", ".git/hooks/pre-commit"]')
@@ -191,7 +186,7 @@ describe(".git/ and .baton/ are never deliverables or targets (#12.7)", () => {
     );
   });
 
-  it("refuses them in a caller's plan and in a sampled plan (which then falls back to needs_plan)", async () => {
+  test("refuses them in a caller's plan and in a sampled plan (which then falls back to needs_plan)", async () => {
     const plan = (deliverable: string) => ({
       name: "planted",
       iterations: [
@@ -222,7 +217,7 @@ describe(".git/ and .baton/ are never deliverables or targets (#12.7)", () => {
     expect(deps.store.listRuns()).toEqual([]);
   });
 
-  it("refuses an --output folder or --targets inside them", async () => {
+  test("refuses an --output folder or --targets inside them", async () => {
     writeFiles(dir, { ".baton/workflows/one-writer.yaml": ONE_WRITER });
     await expect(createIteration(engine, { workflow: "one-writer", output: ".baton/out" })).rejects.toThrow(
       "output folder `.baton/out` is inside `.baton/`, which belongs to Baton",
@@ -234,7 +229,7 @@ describe(".git/ and .baton/ are never deliverables or targets (#12.7)", () => {
 });
 
 describe("configuration files are bounded on every path (#12.12)", () => {
-  it("a workflow over 1 MiB is neither parsed for the listing nor served as a resource", async () => {
+  test("a workflow over 1 MiB is neither parsed for the listing nor served as a resource", async () => {
     writeFiles(dir, {
       ".baton/workflows/big.yaml": `${ONE_WRITER.replace("one-writer", "big")}# ${"x".repeat(2 * 1024 * 1024)}\n`,
     });
@@ -244,7 +239,7 @@ describe("configuration files are bounded on every path (#12.12)", () => {
     expect(message).toMatch(/file is \d+ bytes; configuration files may be at most 1048576/);
   });
 
-  it("refuses anchor-heavy YAML and extra documents before parsing, located", () => {
+  test("refuses anchor-heavy YAML and extra documents before parsing, located", () => {
     const anchors = `workflow:\n${Array.from({ length: 60 }, (_, i) => `  k${i}: &a${i} [x]\n`).join("")}`;
     expect(() => parseYaml(anchors, "wf.yaml")).toThrow(
       "wf.yaml:52:8: YAML: more than 50 anchors (`&name`); configuration files may define at most 50",
@@ -261,7 +256,7 @@ describe("configuration files are bounded on every path (#12.12)", () => {
 });
 
 describe("role files that are links (#12.6, #12.12)", () => {
-  it("a dangling link or a link out breaks only its own role, without naming outside paths", () => {
+  test("a dangling link or a link out breaks only its own role, without naming outside paths", () => {
     mkdirSync(path.join(dir, ".baton", "roles"), { recursive: true });
     symlinkSync(path.join(outside, "missing.yaml"), path.join(dir, ".baton", "roles", "ghost.yaml"));
     writeFileSync(path.join(outside, "spy.yaml"), `name: ${SECRET}\n`);
@@ -276,7 +271,7 @@ describe("role files that are links (#12.6, #12.12)", () => {
 });
 
 describe("collisions are refused naming both writers (#12.13)", () => {
-  it("two targets whose ids fill one deliverable", async () => {
+  test("two targets whose ids fill one deliverable", async () => {
     writeFiles(dir, {
       // The id is what the first wildcard matched: `page` for both.
       "docs/page.md": "# A\n",
@@ -298,7 +293,7 @@ describe("collisions are refused naming both writers (#12.13)", () => {
     );
   });
 
-  it("two plan subtasks writing one file", async () => {
+  test("two plan subtasks writing one file", async () => {
     const c = await client();
     const text = await callError(c, "decompose_task", {
       task: "x",
@@ -323,7 +318,7 @@ describe("collisions are refused naming both writers (#12.13)", () => {
 });
 
 describe("sampling declined falls back to needs_plan (#12.15)", () => {
-  it("returns instructions and the plan schema when the client refuses to sample", async () => {
+  test("returns instructions and the plan schema when the client refuses to sample", async () => {
     const c = await client({
       client: { capabilities: { sampling: {} } },
       setup: (cl) =>

@@ -1,27 +1,25 @@
 import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { attemptUsage, logSize, readLogSince } from "../../src/engine/agents/attempt.js";
-import { tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "agent-output");
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
 
 let dir: string;
-let cleanup: () => void;
 let log: string;
 let usageFile: string;
 const usageFileLabel = ".baton/usage/it-1__coder-1.2.json";
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
   log = path.join(dir, "coder-1.log");
   usageFile = path.join(dir, "usage.json");
 });
-afterEach(() => cleanup());
 
 describe("one attempt's output in a log every attempt appends to", () => {
-  it("is what the log gained since the attempt started", () => {
+  test("is what the log gained since the attempt started", () => {
     expect(logSize(log)).toBe(0);
     writeFileSync(log, fixture("opencode.log"));
     const start = logSize(log);
@@ -30,7 +28,7 @@ describe("one attempt's output in a log every attempt appends to", () => {
     expect(readLogSince(log, logSize(log))).toBe("");
   });
 
-  it("so a second attempt's usage is its own, not the sum with the first", () => {
+  test("so a second attempt's usage is its own, not the sum with the first", () => {
     writeFileSync(log, fixture("opencode.log"));
     const start = logSize(log);
     appendFileSync(log, fixture("opencode.log").split("\n").slice(3).join("\n"));
@@ -50,7 +48,7 @@ describe("one attempt's output in a log every attempt appends to", () => {
     expect(both.usage?.output_tokens).toBe(186 + 2210 + 2210);
   });
 
-  it("reads nothing through a symlink", () => {
+  test("reads nothing through a symlink", () => {
     writeFileSync(path.join(dir, "elsewhere.log"), "secret");
     symlinkSync(path.join(dir, "elsewhere.log"), log);
     expect(logSize(log)).toBe(0);
@@ -59,7 +57,7 @@ describe("one attempt's output in a log every attempt appends to", () => {
 });
 
 describe("attempt usage", () => {
-  it("a preset's usage comes from what its CLI printed", () => {
+  test("a preset's usage comes from what its CLI printed", () => {
     expect(
       attemptUsage({ preset: "codex", output: fixture("codex.log"), usageFile, usageFileLabel }),
     ).toEqual({
@@ -67,7 +65,7 @@ describe("attempt usage", () => {
     });
   });
 
-  it("a usage file the launcher wrote wins, also over a preset's output", () => {
+  test("a usage file the launcher wrote wins, also over a preset's output", () => {
     writeFileSync(usageFile, '{"input_tokens":5,"output_tokens":6}');
     expect(
       attemptUsage({ preset: "codex", output: fixture("codex.log"), usageFile, usageFileLabel }),
@@ -76,7 +74,7 @@ describe("attempt usage", () => {
     });
   });
 
-  it("a broken usage file is reported as broken, not replaced by the log", () => {
+  test("a broken usage file is reported as broken, not replaced by the log", () => {
     writeFileSync(usageFile, '{"input_tokens":5}');
     expect(
       attemptUsage({ preset: "codex", output: fixture("codex.log"), usageFile, usageFileLabel }),
@@ -86,7 +84,7 @@ describe("attempt usage", () => {
     });
   });
 
-  it("a launcher of the user's that wrote nothing is told how to report usage", () => {
+  test("a launcher of the user's that wrote nothing is told how to report usage", () => {
     expect(attemptUsage({ output: "done\n", usageFile, usageFileLabel })).toEqual({
       usage: null,
       reason:

@@ -1,22 +1,20 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import {
   jsonObjects,
   parseUsageFile,
   readUsageFile,
   USAGE_FILE_MAX_BYTES,
 } from "../../src/engine/agents/usage.js";
-import { tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
 
 let dir: string;
-let cleanup: () => void;
 const LABEL = ".baton/usage/it-1__coder-1.json";
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
 });
-afterEach(() => cleanup());
 
 function write(content: string): string {
   const file = path.join(dir, "usage.json");
@@ -25,14 +23,14 @@ function write(content: string): string {
 }
 
 describe("BATON_USAGE_FILE", () => {
-  it("reads the documented object", () => {
+  test("reads the documented object", () => {
     const file = write('{"input_tokens":12000,"output_tokens":1800,"cost_usd":0.05}\n');
     expect(readUsageFile(file, LABEL)).toEqual({
       usage: { input_tokens: 12000, output_tokens: 1800, cost_usd: 0.05 },
     });
   });
 
-  it("takes the optional cache parts of the input", () => {
+  test("takes the optional cache parts of the input", () => {
     expect(
       parseUsageFile(
         '{"input_tokens":900,"output_tokens":10,"cache_read_tokens":600,"cache_write_tokens":200}',
@@ -84,7 +82,7 @@ describe("BATON_USAGE_FILE", () => {
     ],
   ];
   for (const [what, content, reason] of invalid) {
-    it(`${what}: no usage, and the reason says what is wrong`, () => {
+    test(`${what}: no usage, and the reason says what is wrong`, () => {
       const file = what === "no file" ? path.join(dir, "absent.json") : write(content);
       const result = readUsageFile(file, LABEL);
       expect(result.usage).toBeNull();
@@ -93,7 +91,7 @@ describe("BATON_USAGE_FILE", () => {
     });
   }
 
-  it("refuses a symlink, which could point anywhere on the machine", () => {
+  test("refuses a symlink, which could point anywhere on the machine", () => {
     const target = write('{"input_tokens":1,"output_tokens":2}');
     const link = path.join(dir, "link.json");
     symlinkSync(target, link);
@@ -103,7 +101,7 @@ describe("BATON_USAGE_FILE", () => {
     });
   });
 
-  it("refuses a directory and an oversized file", () => {
+  test("refuses a directory and an oversized file", () => {
     const sub = path.join(dir, "sub");
     mkdirSync(sub);
     expect(readUsageFile(sub, LABEL)).toEqual({ usage: null, reason: `${LABEL} is not a regular file` });
@@ -115,7 +113,7 @@ describe("BATON_USAGE_FILE", () => {
 });
 
 describe("JSON objects in a mixed log", () => {
-  it("finds one-line and pretty-printed objects between plain lines, in order", () => {
+  test("finds one-line and pretty-printed objects between plain lines, in order", () => {
     const log = 'warning: slow disk\n{"a":1}\nnot {json}\n{\n  "b": {\n    "c": 2\n  }\n}\n[1]\n{"d":3}\r\n';
     expect(jsonObjects(log)).toEqual([{ a: 1 }, { b: { c: 2 } }, { d: 3 }]);
   });

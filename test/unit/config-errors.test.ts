@@ -1,26 +1,25 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { loadRoleLibrary, type RoleLibrary } from "../../src/config/roles.js";
 import { findCycle, loadWorkflowFile } from "../../src/config/workflows.js";
 import { MAX_YAML_ALIASES, MAX_YAML_BYTES } from "../../src/config/yaml.js";
 import { ConfigError } from "../../src/errors.js";
-import { roleYaml, tempDir, writeFiles, writeRoleLibrary } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { roleYaml, writeFiles, writeRoleLibrary } from "../helpers/temp.js";
 
 // Positions below were counted in the fixture text (1-based line:col of the offending value or key).
 // The fixture uses a role library of its own (`coder`, `reviewer` in <workspace>/.baton/roles/),
 // so the tests do not depend on which shipped roles exist.
 
 let dir: string;
-let cleanup: () => void;
 let library: RoleLibrary;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
   writeRoleLibrary(dir, ["coder", "reviewer"]);
   library = loadRoleLibrary(dir);
 });
-afterEach(() => cleanup());
 
 /** Loads a workflow text and returns its error lines (file:line:col: message). */
 function errorsOf(text: string): string[] {
@@ -70,7 +69,7 @@ const VALID = `workflow:
 `;
 
 describe("workflow validation errors", () => {
-  it("accepts a valid workflow", () => {
+  test("accepts a valid workflow", () => {
     const file = path.join(dir, "ok.yaml");
     writeFileSync(file, VALID);
     const workflow = loadWorkflowFile(file, dir, library);
@@ -78,7 +77,7 @@ describe("workflow validation errors", () => {
     expect(workflow.roles.get("coder")?.constraints.token_budget).toBe(30000);
   });
 
-  it("names an unknown role with its position and the known roles", () => {
+  test("names an unknown role with its position and the known roles", () => {
     const line = onlyError(VALID.replace("role: reviewer", "role: qa_guru"));
     expect(line).toMatch(/^wf\.yaml:15:17: unknown role `qa_guru` in iteration `second`; known roles: /);
     expect(line).toContain("`coder`");
@@ -86,14 +85,14 @@ describe("workflow validation errors", () => {
     expect(line).toContain("add it to agent_roles or to .baton/roles/");
   });
 
-  it("names an unknown dependency and lists the iterations", () => {
+  test("names an unknown dependency and lists the iterations", () => {
     const line = onlyError(VALID.replace("dependencies: [first]", "dependencies: [frist]"));
     expect(line).toBe(
       "wf.yaml:13:22: unknown dependency `frist` of iteration `second`; iterations: `first`, `second`",
     );
   });
 
-  it("names a dependency cycle", () => {
+  test("names a dependency cycle", () => {
     // The inserted line 7 is `      dependencies: [second]`; the error points at its list (col 21).
     const text = VALID.replace(
       "goal: Do the first thing",
@@ -102,7 +101,7 @@ describe("workflow validation errors", () => {
     expect(onlyError(text)).toBe("wf.yaml:7:21: dependency cycle: first → second → first");
   });
 
-  it("finds longer cycles and ignores acyclic graphs", () => {
+  test("finds longer cycles and ignores acyclic graphs", () => {
     expect(
       findCycle([
         { name: "a", dependencies: [] },
@@ -120,19 +119,19 @@ describe("workflow validation errors", () => {
     ).toBeNull();
   });
 
-  it("rejects an iteration that depends on itself", () => {
+  test("rejects an iteration that depends on itself", () => {
     const line = errorsOf(VALID.replace("dependencies: [first]", "dependencies: [second]"))[0];
     expect(line).toBe("wf.yaml:13:22: iteration `second` depends on itself");
   });
 
-  it("rejects duplicate iteration names", () => {
+  test("rejects duplicate iteration names", () => {
     const line = onlyError(
       VALID.replace("name: second", "name: first").replace("dependencies: [first]", "dependencies: []"),
     );
     expect(line).toBe("wf.yaml:11:13: duplicate iteration name `first`; iteration names must be unique");
   });
 
-  it("names an unknown placeholder and lists the known ones", () => {
+  test("names an unknown placeholder and lists the known ones", () => {
     const withoutTargets = onlyError(VALID.replace("qa/report.md", "qa/{story_id}.md"));
     expect(withoutTargets).toBe(
       "wf.yaml:16:26: unknown placeholder `{story_id}` in deliverable pattern `qa/{story_id}.md` (target placeholders need `targets`);" +
@@ -145,7 +144,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("lists declared inputs among the known placeholders and accepts them", () => {
+  test("lists declared inputs among the known placeholders and accepts them", () => {
     const withInput = VALID.replace(
       "  iterations:",
       "  inputs:\n    slug: { description: A slug }\n  iterations:",
@@ -158,7 +157,7 @@ describe("workflow validation errors", () => {
     expect(loadWorkflowFile(file, dir, library).spec.inputs.slug?.description).toBe("A slug");
   });
 
-  it("rejects deliverable and target patterns that leave the workspace", () => {
+  test("rejects deliverable and target patterns that leave the workspace", () => {
     const lines = errorsOf(
       VALID.replace("qa/report.md", "../outside.md").replace('"src/*.ts"', '"/etc/*.conf"'),
     );
@@ -172,7 +171,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("reports a template path that does not exist, with where it looked", () => {
+  test("reports a template path that does not exist, with where it looked", () => {
     // Line 17 is `templates:`, line 18 `  coder: …` with the value at col 10.
     const line = onlyError(`${VALID}templates:\n  coder: templates/nope.md.hbs\n`);
     expect(line).toBe(
@@ -180,7 +179,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("accepts a template that exists in the workspace", () => {
+  test("accepts a template that exists in the workspace", () => {
     writeFiles(dir, { "templates/mine.md.hbs": "# {{role.name}}\n" });
     const file = path.join(dir, "tpl.yaml");
     writeFileSync(file, `${VALID}templates:\n  coder: templates/mine.md.hbs\n`);
@@ -189,14 +188,14 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("rejects a template path that leaves the workspace", () => {
+  test("rejects a template path that leaves the workspace", () => {
     const line = onlyError(`${VALID}templates:\n  coder: ../../etc/passwd\n`);
     expect(line).toBe(
       "wf.yaml:18:10: template path `../../etc/passwd` contains `..` and could leave the workspace",
     );
   });
 
-  it("names an unknown key at the key and lists the valid ones", () => {
+  test("names an unknown key at the key and lists the valid ones", () => {
     const lines = errorsOf(VALID.replace('deliverables: ["qa/report.md"]', 'deliverable: ["qa/report.md"]'));
     // Line 16 is now `          deliverable: [...]`: the key starts at col 11.
     expect(lines).toContain(
@@ -208,12 +207,12 @@ describe("workflow validation errors", () => {
     ).toBe(true);
   });
 
-  it("names an unknown top-level key and lists the valid ones", () => {
+  test("names an unknown top-level key and lists the valid ones", () => {
     const line = onlyError(`${VALID}agent_role: {}\n`);
     expect(line).toBe("wf.yaml:17:1: unknown key `agent_role`; valid keys: workflow, agent_roles, templates");
   });
 
-  it("lists the valid check kinds for an unknown one", () => {
+  test("lists the valid check kinds for an unknown one", () => {
     // Line 18 is `        - { check: min_size, deliverable: qa/report.md }`: `min_size` starts at col 20.
     const text = VALID.replace(
       'deliverables: ["qa/report.md"]',
@@ -226,7 +225,7 @@ describe("workflow validation errors", () => {
     }
   });
 
-  it("names the parameter a check kind needs", () => {
+  test("names the parameter a check kind needs", () => {
     const text = VALID.replace(
       'deliverables: ["qa/report.md"]',
       'deliverables: ["qa/report.md"]\n      completion_criteria:\n        - { check: min_bytes, deliverable: qa/report.md }',
@@ -234,7 +233,7 @@ describe("workflow validation errors", () => {
     expect(onlyError(text)).toMatch(/^wf\.yaml:18:\d+: .*check `min_bytes` needs `bytes`/);
   });
 
-  it("locates a parameter the check kind does not take and names the ones it does", () => {
+  test("locates a parameter the check kind does not take and names the ones it does", () => {
     const text = VALID.replace(
       'deliverables: ["qa/report.md"]',
       'deliverables: ["qa/report.md"]\n      completion_criteria:\n        - { check: contains, deliverable: qa/report.md, pattern: x, bytes: 3 }',
@@ -245,7 +244,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("rejects a check on a deliverable no agent declares, listing the declared ones", () => {
+  test("rejects a check on a deliverable no agent declares, listing the declared ones", () => {
     // `qa/other.md` starts at col 44 of line 18.
     const text = VALID.replace(
       'deliverables: ["qa/report.md"]',
@@ -256,7 +255,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("points YAML syntax errors at their line and column", () => {
+  test("points YAML syntax errors at their line and column", () => {
     // `name: a: b` on line 2: the nested mapping starts at col 9.
     expect(onlyError("workflow:\n  name: a: b\n")).toMatch(
       /^wf\.yaml:2:9: YAML: Nested mappings are not allowed in compact mappings/,
@@ -267,13 +266,13 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("rejects duplicate keys where the second one is", () => {
+  test("rejects duplicate keys where the second one is", () => {
     expect(onlyError("workflow:\n  name: demo\n  name: again\n")).toBe(
       "wf.yaml:3:3: YAML: Map keys must be unique",
     );
   });
 
-  it("refuses an alias bomb", () => {
+  test("refuses an alias bomb", () => {
     const bomb = [
       "a: &a [x, x, x, x, x, x, x, x, x, x]",
       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
@@ -290,7 +289,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("allows a few aliases", () => {
+  test("allows a few aliases", () => {
     const file = path.join(dir, "alias.yaml");
     writeFileSync(
       file,
@@ -302,7 +301,7 @@ describe("workflow validation errors", () => {
     expect(loadWorkflowFile(file, dir, library).spec.iterations[1]?.goal).toBe("Do the first thing");
   });
 
-  it("refuses custom tags", () => {
+  test("refuses custom tags", () => {
     // The tag starts at col 11 of line 1.
     expect(onlyError("workflow: !!js/function 'function () {}'\n")).toBe(
       "wf.yaml:1:11: YAML: Unresolved tag: tag:yaml.org,2002:js/function (custom YAML tags are not allowed)",
@@ -312,7 +311,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("refuses files over the size limit, naming the limit", () => {
+  test("refuses files over the size limit, naming the limit", () => {
     const line = onlyError(`# ${"x".repeat(MAX_YAML_BYTES)}\n`);
     // A whole-file problem has no line:col; it names the file, its size and the limit.
     expect(line).toBe(
@@ -320,7 +319,7 @@ describe("workflow validation errors", () => {
     );
   });
 
-  it("reports every error, not just the first", () => {
+  test("reports every error, not just the first", () => {
     const lines = errorsOf(
       VALID.replace("role: reviewer", "role: qa_guru").replace(
         "dependencies: [first]",
@@ -334,7 +333,7 @@ describe("workflow validation errors", () => {
 });
 
 describe("role file errors", () => {
-  it("locates a role file's unknown key and lists the valid ones", () => {
+  test("locates a role file's unknown key and lists the valid ones", () => {
     writeFiles(dir, {
       ".baton/roles/broken.yaml": roleYaml("Broken").replace("capabilities:", "capabilites:"),
     });
@@ -348,7 +347,7 @@ describe("role file errors", () => {
     );
   });
 
-  it("names a constraint with the wrong type", () => {
+  test("names a constraint with the wrong type", () => {
     writeFiles(dir, {
       ".baton/roles/broken.yaml": roleYaml("Broken").replace("token_budget: 30000", "token_budget: lots"),
     });

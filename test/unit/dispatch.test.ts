@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
 import { LEASE_MINUTES as DEFAULT_LEASE_MINUTES } from "../../src/engine/constants.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
@@ -10,8 +10,9 @@ import { submitAssignment } from "../../src/engine/submit.js";
 import { UserError } from "../../src/errors.js";
 import type { Store } from "../../src/store/api.js";
 import { afterClaim, afterSubmit } from "../../src/tools/hints.js";
-import { markdownDoc, openEngine, TestClock, textOfSize } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { markdownDoc, type TestClock, textOfSize } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // claim_assignment / submit_assignment on a real store whose clock the test moves.
 
@@ -32,44 +33,41 @@ agent_roles:
   developer: { complexity_threshold: 1 }
 `;
 
-let dir: string;
-let cleanup: () => void;
-let clock: TestClock;
-let engine: EngineContext;
-let store: Store;
-let closeStore: () => void;
-let iterationId: string;
-let folder: string;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, {
+test.override({
+  files: {
     ".baton/workflows/dispatch-demo.yaml": WORKFLOW,
     "items/a.md": "# Item A\n",
     "items/b.md": "# Item B\n",
-  });
-  clock = new TestClock();
-  ({ engine, store, close: closeStore } = openEngine(dir, { now: clock.now }));
+  },
+});
+
+let dir: string;
+let clock: TestClock;
+let engine: EngineContext;
+let store: Store;
+let iterationId: string;
+let folder: string;
+
+test.beforeEach(async ({ dir: workspace, clock: testClock, baton }) => {
+  dir = workspace;
+  clock = testClock;
+  ({ engine, store } = baton);
   const created = await createIteration(engine, { workflow: "dispatch-demo" });
   iterationId = created.iteration_id;
   folder = created.path;
-});
-afterEach(() => {
-  closeStore();
-  cleanup();
 });
 
 const generate = () => generatePrompts(engine, { iteration_id: iterationId });
 const good = (name: string) => markdownDoc(name, { Body: `The ${name} deliverable.` }, 300);
 
 describe("claim_assignment", () => {
-  it("returns nothing before prompts exist: the iteration is not ready", () => {
+  test("returns nothing before prompts exist: the iteration is not ready", () => {
     const result = claimAssignment(engine, { agent: "w1" });
     expect(result.assignment_id).toBeNull();
     expect(afterClaim(result, { agent: "w1" })).toContain("Nothing is ready");
   });
 
-  it("gives the next pending assignment with its prompt, deliverables and a 30-minute lease", async () => {
+  test("gives the next pending assignment with its prompt, deliverables and a 30-minute lease", async () => {
     const generated = await generate();
     const claim = claimAssignment(engine, { agent: "w1" });
     const expected = generated.assignments.find((a) => a.id === claim.assignment_id);
@@ -97,7 +95,7 @@ describe("claim_assignment", () => {
     ).toEqual([claim.assignment_id]);
   });
 
-  it("claims each assignment once, then answers assignment_id null", async () => {
+  test("claims each assignment once, then answers assignment_id null", async () => {
     const generated = await generate();
     expect(generated.assignments).toHaveLength(3);
     const ids = [1, 2, 3].map((n) => claimAssignment(engine, { agent: `w${n}` }).assignment_id);
@@ -107,7 +105,7 @@ describe("claim_assignment", () => {
     expect(none).toEqual({ assignment_id: null });
   });
 
-  it("filters by role", async () => {
+  test("filters by role", async () => {
     await generate();
     const writer = claimAssignment(engine, { agent: "w1", role: "tech_writer" });
     expect(writer.role).toBe("tech_writer");
@@ -119,7 +117,7 @@ describe("claim_assignment", () => {
     expect(claimAssignment(engine, { agent: "w3", role: "developer" }).role).toBe("developer");
   });
 
-  it("returns an assignment to pending when its lease expires (injected clock)", async () => {
+  test("returns an assignment to pending when its lease expires (injected clock)", async () => {
     await generate();
     const first = claimAssignment(engine, { agent: "slow", role: "tech_writer" });
     expect(first.assignment_id).not.toBeNull();
@@ -143,7 +141,7 @@ describe("claim_assignment", () => {
 });
 
 describe("submit_assignment", () => {
-  it("validates at once and passes an assignment whose deliverables pass", async () => {
+  test("validates at once and passes an assignment whose deliverables pass", async () => {
     await generate();
     const claim = claimAssignment(engine, { agent: "w1", role: "tech_writer" });
     writeFiles(dir, { "out/guide.md": good("Guide") });
@@ -171,7 +169,7 @@ describe("submit_assignment", () => {
     expect(store.getIteration(iterationId)?.state).toBe("generated");
   });
 
-  it("fails with the reasons and a rework prompt; the claim stays with the agent", async () => {
+  test("fails with the reasons and a rework prompt; the claim stays with the agent", async () => {
     await generate();
     const claim = claimAssignment(engine, { agent: "w1", role: "tech_writer" });
     const id = claim.assignment_id as string;
@@ -205,7 +203,7 @@ describe("submit_assignment", () => {
     expect(second).toMatchObject({ passed: true, state: "passed", failures: [], attempt: 2 });
   });
 
-  it("hands the rework prompt to the next claimer after the lease expires", async () => {
+  test("hands the rework prompt to the next claimer after the lease expires", async () => {
     await generate();
     const claim = claimAssignment(engine, { agent: "w1", role: "tech_writer" });
     const id = claim.assignment_id as string;
@@ -219,7 +217,7 @@ describe("submit_assignment", () => {
     expect(again.prompt_uri).toMatch(/-rework-1$/);
   });
 
-  it("refuses to submit an assignment that already passed, or one that does not exist", async () => {
+  test("refuses to submit an assignment that already passed, or one that does not exist", async () => {
     await generate();
     const claim = claimAssignment(engine, { agent: "w1", role: "tech_writer" });
     const id = claim.assignment_id as string;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { fillPattern } from "../../src/config/placeholders.js";
 import { Workspace } from "../../src/config/workspace.js";
 import { allocate, type Bin } from "../../src/engine/allocate.js";
@@ -18,7 +18,8 @@ import { StoreError } from "../../src/store/api.js";
 import { defaultStoreFile } from "../../src/store/index.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { SqliteStore } from "../../src/store/store.js";
-import { roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { roleYaml, writeFiles } from "../helpers/temp.js";
 
 // --- allocation -------------------------------------------------------------------------------
 
@@ -93,7 +94,7 @@ function run(c: Case): Bin<number>[] {
 
 describe("allocate", () => {
   // 1,500 random cases: CPU-bound for several seconds, so it gets room on a busy 2-core machine.
-  it("never breaks complexity_threshold or token_budget, places every item once, flags oversized items alone", {
+  test("never breaks complexity_threshold or token_budget, places every item once, flags oversized items alone", {
     timeout: 180_000,
   }, () => {
     const rnd = prng(20240611);
@@ -123,7 +124,7 @@ describe("allocate", () => {
     }
   });
 
-  it("uses the fewest instances: no two could be merged, and the count equals the exact optimum", () => {
+  test("uses the fewest instances: no two could be merged, and the count equals the exact optimum", () => {
     const rnd = prng(7);
     for (let k = 0; k < 1500; k++) {
       const c = randomCase(rnd, 9);
@@ -142,7 +143,7 @@ describe("allocate", () => {
     }
   });
 
-  it("uses exactly the lower bound when every target costs the same", () => {
+  test("uses exactly the lower bound when every target costs the same", () => {
     const rnd = prng(99);
     for (let k = 0; k < 500; k++) {
       const n = 1 + Math.floor(rnd() * 60);
@@ -161,7 +162,7 @@ describe("allocate", () => {
     }
   });
 
-  it("is deterministic", () => {
+  test("is deterministic", () => {
     const rnd = prng(3);
     for (let k = 0; k < 100; k++) {
       const c = randomCase(rnd, 30);
@@ -170,7 +171,7 @@ describe("allocate", () => {
   });
 
   // Inputs where the largest-first balancing greedy alone misses the optimum; the exact search finds it.
-  it("finds the fewest instances on inputs the greedy placement misses", () => {
+  test("finds the fewest instances on inputs the greedy placement misses", () => {
     const counterexamples: [Case, number][] = [
       [{ costs: [63, 262, 85, 142, 108, 61, 80], maxItems: 5, budget: 277, overhead: 0 }, 3],
       [{ costs: [40, 220, 238, 141, 237, 68, 44, 180], maxItems: 3, budget: 248, overhead: 0 }, 5],
@@ -186,7 +187,7 @@ describe("allocate", () => {
 // --- target ids -------------------------------------------------------------------------------
 
 describe("target ids", () => {
-  it.each([
+  test.each([
     ["stories/*.md", "stories/US-7.md", "US-7"],
     ["stories/*/requirements.md", "stories/US-7/requirements.md", "US-7"],
     ["src/**/*.ts", "src/a/b/c.ts", "a/b"],
@@ -198,7 +199,7 @@ describe("target ids", () => {
     expect(targetIdMatcher(pattern)(file)).toBe(id);
   });
 
-  it("fills deliverable placeholders from the target", () => {
+  test("fills deliverable placeholders from the target", () => {
     const target = { path: "stories/US-7.md", id: "US-7" };
     expect(fillPattern("stories/{story_id}/requirements.md", { inputs: {}, target })).toBe(
       "stories/US-7/requirements.md",
@@ -212,27 +213,22 @@ describe("target ids", () => {
     );
   });
 
-  it("resolves targets in natural order, without .git, node_modules or .baton", async () => {
-    const { dir, cleanup } = tempDir();
-    try {
-      writeFiles(dir, {
-        "stories/US-10.md": "x",
-        "stories/US-2.md": "x",
-        "stories/US-1.md": "x",
-        "stories/.git/US-3.md": "x",
-        "stories/node_modules/US-4.md": "x",
-        ".baton/stories/US-5.md": "x",
-        "nested/node_modules/stories/US-6.md": "x",
-      });
-      const targets = await resolveTargets(new Workspace(dir), ["stories/*.md", "**/stories/*.md"], {});
-      expect(targets).toEqual([
-        { path: "stories/US-1.md", id: "US-1" },
-        { path: "stories/US-2.md", id: "US-2" },
-        { path: "stories/US-10.md", id: "US-10" },
-      ]);
-    } finally {
-      cleanup();
-    }
+  test("resolves targets in natural order, without .git, node_modules or .baton", async ({ dir }) => {
+    writeFiles(dir, {
+      "stories/US-10.md": "x",
+      "stories/US-2.md": "x",
+      "stories/US-1.md": "x",
+      "stories/.git/US-3.md": "x",
+      "stories/node_modules/US-4.md": "x",
+      ".baton/stories/US-5.md": "x",
+      "nested/node_modules/stories/US-6.md": "x",
+    });
+    const targets = await resolveTargets(new Workspace(dir), ["stories/*.md", "**/stories/*.md"], {});
+    expect(targets).toEqual([
+      { path: "stories/US-1.md", id: "US-1" },
+      { path: "stories/US-2.md", id: "US-2" },
+      { path: "stories/US-10.md", id: "US-10" },
+    ]);
   });
 });
 
@@ -277,12 +273,11 @@ function story(n: number, paragraphs: number): string {
 
 describe("Engine", () => {
   let dir: string;
-  let cleanup: () => void;
   let store: Store;
   let engine: EngineContext;
 
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
+  test.beforeEach(({ dir: workspace }) => {
+    dir = workspace;
     const stories: Record<string, string> = {};
     for (let n = 1; n <= 8; n++) stories[`stories/US-${n}.md`] = story(n, n === 5 ? 40 : 2);
     writeFiles(dir, {
@@ -295,9 +290,8 @@ describe("Engine", () => {
     store = new SqliteStore(defaultStoreFile(dir));
     engine = createEngine({ workspace: new Workspace(dir), store });
   });
-  afterEach(() => {
+  test.afterEach(() => {
     store.close();
-    cleanup();
   });
 
   async function firstIteration(): Promise<{
@@ -319,7 +313,7 @@ describe("Engine", () => {
     return { runId: created.run_id, iterationId: created.iteration_id, result };
   }
 
-  it("writes the iteration folder and one prompt per assignment, within the role's limits", async () => {
+  test("writes the iteration folder and one prompt per assignment, within the role's limits", async () => {
     const { result } = await firstIteration();
     const folder = path.join(dir, result.path);
     expect(readdirSync(folder).sort()).toEqual([
@@ -360,7 +354,7 @@ describe("Engine", () => {
     );
   });
 
-  it("estimates prompt_tokens as the o200k count of the written prompt, input_tokens from what it tells the agent to read", async () => {
+  test("estimates prompt_tokens as the o200k count of the written prompt, input_tokens from what it tells the agent to read", async () => {
     const { result } = await firstIteration();
     const manifest = JSON.parse(readFileSync(path.join(dir, result.path, "manifest.json"), "utf8")) as {
       assignments: (GeneratePromptsResult["assignments"][number] & { reading: unknown })[];
@@ -379,7 +373,7 @@ describe("Engine", () => {
     }
   });
 
-  it("regenerates idempotently: same bytes, files not rewritten, manifest and assignments unchanged", async () => {
+  test("regenerates idempotently: same bytes, files not rewritten, manifest and assignments unchanged", async () => {
     const { iterationId, result } = await firstIteration();
     const folder = path.join(dir, result.path);
     const snapshot = () => {
@@ -408,7 +402,7 @@ describe("Engine", () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it("a dry run plans the same assignments and writes nothing", async () => {
+  test("a dry run plans the same assignments and writes nothing", async () => {
     const created = await createIteration(engine, { workflow: "demo" });
     const dry = await generatePrompts(engine, { iteration_id: created.iteration_id, dry_run: true });
     expect(dry.dry_run).toBe(true);
@@ -422,7 +416,7 @@ describe("Engine", () => {
     expect(real.assignments).toEqual(dry.assignments);
   });
 
-  it("gates an iteration on its dependencies; force records a gate_forced event", async () => {
+  test("gates an iteration on its dependencies; force records a gate_forced event", async () => {
     const { runId } = await firstIteration();
     await expect(createIteration(engine, { run_id: runId })).rejects.toThrow(
       /no iteration of run demo-1 is ready: `review` waits for `draft` \(generated\)/,
@@ -451,7 +445,7 @@ describe("Engine", () => {
     });
   });
 
-  it("opens the next ready iteration once its dependency passed", async () => {
+  test("opens the next ready iteration once its dependency passed", async () => {
     const { runId, iterationId } = await firstIteration();
     store.setIterationState(iterationId, "passed");
     const next = await createIteration(engine, { run_id: runId });
@@ -465,14 +459,14 @@ describe("Engine", () => {
     });
   });
 
-  it("names the available workflows for an unknown one", async () => {
+  test("names the available workflows for an unknown one", async () => {
     const refused = createIteration(engine, { workflow: "nope" });
     await expect(refused).rejects.toBeInstanceOf(UserError);
     await expect(refused).rejects.toThrow(/^unknown workflow `nope`; available workflows: .*`demo`/);
     expect(store.listRuns()).toEqual([]);
   });
 
-  it("names the iterations for an unknown one, and the runs for an unknown run", async () => {
+  test("names the iterations for an unknown one, and the runs for an unknown run", async () => {
     await expect(createIteration(engine, { workflow: "demo", iteration: "drfat" })).rejects.toThrow(
       "workflow `demo` has no iteration `drfat`; iterations: `draft`, `review`",
     );
@@ -484,7 +478,7 @@ describe("Engine", () => {
     );
   });
 
-  it("keeps a run on its workflow snapshot when the file changes later", async () => {
+  test("keeps a run on its workflow snapshot when the file changes later", async () => {
     const { runId, iterationId } = await firstIteration();
     writeFiles(dir, {
       ".baton/workflows/demo.yaml": DEMO_WORKFLOW.replace("Draft a note per story", "Changed goal"),
@@ -499,54 +493,44 @@ describe("Engine", () => {
 });
 
 describe("Store", () => {
-  it("refuses a database written by a newer Baton and leaves it unchanged", () => {
-    const { dir, cleanup } = tempDir();
-    try {
-      const file = path.join(dir, "baton.db");
-      const future = MIGRATIONS.length + 5;
-      const db = new Database(file);
-      db.exec("CREATE TABLE future_things (x TEXT); INSERT INTO future_things VALUES ('kept');");
-      db.pragma(`user_version = ${future}`);
-      db.close();
-      const before = readFileSync(file);
+  test("refuses a database written by a newer Baton and leaves it unchanged", ({ dir }) => {
+    const file = path.join(dir, "baton.db");
+    const future = MIGRATIONS.length + 5;
+    const db = new Database(file);
+    db.exec("CREATE TABLE future_things (x TEXT); INSERT INTO future_things VALUES ('kept');");
+    db.pragma(`user_version = ${future}`);
+    db.close();
+    const before = readFileSync(file);
 
-      let error: unknown;
-      try {
-        new SqliteStore(file).close();
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(StoreError);
-      expect((error as Error).message).toBe(
-        `${file} has schema version ${future}, written by a newer Baton (this one knows up to ${MIGRATIONS.length}); ` +
-          "upgrade Baton or point --db at another file. The database was not changed.",
-      );
-      expect(readFileSync(file).equals(before)).toBe(true);
-      const check = new Database(file, { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).toBe(future);
-      expect(check.pragma("journal_mode", { simple: true })).toBe("delete");
-      expect(check.prepare("SELECT x FROM future_things").pluck().all()).toEqual(["kept"]);
-      check.close();
-    } finally {
-      cleanup();
+    let error: unknown;
+    try {
+      new SqliteStore(file).close();
+    } catch (e) {
+      error = e;
     }
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toBe(
+      `${file} has schema version ${future}, written by a newer Baton (this one knows up to ${MIGRATIONS.length}); ` +
+        "upgrade Baton or point --db at another file. The database was not changed.",
+    );
+    expect(readFileSync(file).equals(before)).toBe(true);
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma("user_version", { simple: true })).toBe(future);
+    expect(check.pragma("journal_mode", { simple: true })).toBe("delete");
+    expect(check.prepare("SELECT x FROM future_things").pluck().all()).toEqual(["kept"]);
+    check.close();
   });
 
-  it("migrates a new database to the current version, in WAL mode with foreign keys", () => {
-    const { dir, cleanup } = tempDir();
-    try {
-      const store = new SqliteStore(path.join(dir, "nested", "baton.db"));
-      expect(store.schemaVersion).toBe(MIGRATIONS.length);
-      store.close();
-      const check = new Database(path.join(dir, "nested", "baton.db"), { readonly: true });
-      expect(check.pragma("journal_mode", { simple: true })).toBe("wal");
-      check.close();
-      // Reopening does not migrate again.
-      const again = new SqliteStore(path.join(dir, "nested", "baton.db"));
-      expect(again.schemaVersion).toBe(MIGRATIONS.length);
-      again.close();
-    } finally {
-      cleanup();
-    }
+  test("migrates a new database to the current version, in WAL mode with foreign keys", ({ dir }) => {
+    const store = new SqliteStore(path.join(dir, "nested", "baton.db"));
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    store.close();
+    const check = new Database(path.join(dir, "nested", "baton.db"), { readonly: true });
+    expect(check.pragma("journal_mode", { simple: true })).toBe("wal");
+    check.close();
+    // Reopening does not migrate again.
+    const again = new SqliteStore(path.join(dir, "nested", "baton.db"));
+    expect(again.schemaVersion).toBe(MIGRATIONS.length);
+    again.close();
   });
 });

@@ -1,51 +1,34 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { rolesCommand, workflowsCommand } from "../../src/commands/config-commands.js";
 import { monitorCommand } from "../../src/commands/monitor.js";
 import { orchestrateCommand } from "../../src/commands/orchestrate.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
 import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
-import { openEngine, textOfSize } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { textOfSize } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { itemsWorkspace } from "../helpers/items.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // --json on the commands that read state: stdout is one JSON document (or JSON lines for monitor).
 
-const WORKFLOW = `workflow:
-  name: json-demo
-  description: One file per item
-  iterations:
-    - name: write
-      goal: Write one file per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{item_id}.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
+test.override({ files: itemsWorkspace("json-demo", ["a"], { description: "One file per item" }) });
 
 let dir: string;
-let cleanup: () => void;
 let engine: EngineContext;
-let close: () => void;
 let stdout: string[];
 let stderr: string[];
 const out = { log: (l: string) => stdout.push(l), error: (l: string) => stderr.push(l) };
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, { ".baton/workflows/json-demo.yaml": WORKFLOW, "items/a.md": "# A\n" });
-  ({ engine, close } = openEngine(dir));
+test.beforeEach(({ dir: workspace, baton }) => {
+  dir = workspace;
+  engine = baton.engine;
   stdout = [];
   stderr = [];
 });
-afterEach(() => {
-  close();
-  cleanup();
-});
 
 describe("--json", () => {
-  it("lists workflows and roles as JSON", () => {
+  test("lists workflows and roles as JSON", () => {
     expect(workflowsCommand(dir, out, true)).toBe(0);
     const workflows = JSON.parse(stdout.join("\n")) as { name: string; origin: string }[];
     expect(workflows).toContainEqual(expect.objectContaining({ name: "json-demo", origin: "workspace" }));
@@ -57,7 +40,7 @@ describe("--json", () => {
     );
   });
 
-  it("monitor prints JSON lines: one per assignment change, then the verdict", async () => {
+  test("monitor prints JSON lines: one per assignment change, then the verdict", async () => {
     const created = await createIteration(engine, { workflow: "json-demo" });
     const [a] = (await generatePrompts(engine, { iteration_id: created.iteration_id })).assignments;
     const steps: Record<string, string>[] = [{}, { "out/a.md": textOfSize(300) }];
@@ -74,7 +57,7 @@ describe("--json", () => {
     ]);
   });
 
-  it("orchestrate prints only the summary on stdout, its progress lines on stderr", async () => {
+  test("orchestrate prints only the summary on stdout, its progress lines on stderr", async () => {
     const code = await orchestrateCommand(
       engine,
       {

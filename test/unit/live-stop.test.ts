@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, vi } from "vitest";
 import { LiveUpdates } from "../../src/live.js";
 import { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import { openEngine } from "../helpers/baton.js";
-import { tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
 
 // #12.11: live updates belong to the store they poll; once it is closed they stop instead of
 // printing "The database connection is not open" every interval forever.
@@ -14,9 +14,7 @@ afterEach(() => {
 });
 
 describe("live updates", () => {
-  it("stop polling when the store closes", async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+  test("stop polling when the store closes", async ({ dir }) => {
     const { deps, close } = openEngine(dir);
     vi.useFakeTimers();
     const live = new LiveUpdates(deps, new SubscriptionHub());

@@ -1,44 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { monitorCommand } from "../../src/commands/monitor.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
-import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
-import { openEngine, textOfSize } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { textOfSize } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { itemsWorkspace } from "../helpers/items.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // `baton monitor` outside a terminal: a line per assignment when it changes, not on every look.
 
-const WORKFLOW = `workflow:
-  name: quiet
-  description: One file per item
-  iterations:
-    - name: write
-      goal: Write one file per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{item_id}.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
-
-let dir: string;
-let cleanup: () => void;
-let engine: EngineContext;
-let close: () => void;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, { ".baton/workflows/quiet.yaml": WORKFLOW, "items/a.md": "# A\n", "items/b.md": "# B\n" });
-  ({ engine, close } = openEngine(dir));
-});
-afterEach(() => {
-  close();
-  cleanup();
-});
+test.override({ files: itemsWorkspace("quiet", ["a", "b"], { description: "One file per item" }) });
 
 describe("baton monitor without a terminal", () => {
-  it("prints an assignment's line only when it changed", async () => {
+  test("prints an assignment's line only when it changed", async ({ dir, baton: { engine } }) => {
     const created = await createIteration(engine, { workflow: "quiet" });
     const assignments = (await generatePrompts(engine, { iteration_id: created.iteration_id })).assignments;
     const [a, b] = assignments.map((x) => ({ id: x.id, file: x.deliverables[0] as string }));

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
 import type { EngineContext } from "../../src/engine/engine.js";
@@ -12,56 +12,33 @@ import { type AssignmentStatus, getStatus } from "../../src/engine/status.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import type { Store } from "../../src/store/api.js";
 import { afterStatus, afterValidate } from "../../src/tools/hints.js";
-import { openEngine, TestClock, textOfSize } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { type TestClock, textOfSize } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { BATCH_INPUT, itemsWorkspace, REVIEW_ITERATION } from "../helpers/items.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // Progress, expected sizes, stalls and completion from real files and a store whose clock the test moves.
 
-const WORKFLOW = `workflow:
-  name: monitor-demo
-  description: Two items per batch, then a review
-  stall_minutes: 5
-  inputs:
-    batch: { description: Batch name, required: true }
-  iterations:
-    - name: write
-      goal: Write one file per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{batch}/{item_id}.md"]
-      completion_criteria:
-        - { check: min_bytes, deliverable: "out/{batch}/{item_id}.md", bytes: 400 }
-    - name: review
-      goal: Review the batch
-      dependencies: [write]
-      agents:
-        - role: qa_lead
-          deliverables: ["out/{batch}/review.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
+test.override({
+  files: itemsWorkspace("monitor-demo", ["a", "b"], {
+    description: "Two items per batch, then a review",
+    settings: ["stall_minutes: 5", ...BATCH_INPUT],
+    deliverable: "out/{batch}/{item_id}.md",
+    criteria: [`{ check: min_bytes, deliverable: "out/{batch}/{item_id}.md", bytes: 400 }`],
+    after: REVIEW_ITERATION,
+  }),
+});
 
 let dir: string;
-let cleanup: () => void;
 let clock: TestClock;
 let engine: EngineContext;
 let store: Store;
-let closeStore: () => void;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, {
-    ".baton/workflows/monitor-demo.yaml": WORKFLOW,
-    "items/a.md": "# A\n",
-    "items/b.md": "# B\n",
-  });
-  clock = new TestClock();
-  ({ engine, store, close: closeStore } = openEngine(dir, { now: clock.now }));
-});
-afterEach(() => {
-  closeStore();
-  cleanup();
+// The fixtures of each test, for the helpers below.
+test.beforeEach(({ dir: workspace, clock: testClock, baton }) => {
+  dir = workspace;
+  clock = testClock;
+  ({ engine, store } = baton);
 });
 
 /** A new run of monitor-demo for `batch`, its first iteration generated. */
@@ -83,7 +60,7 @@ function assignmentsOf(iterationId: string, stallMinutes?: number): Map<string, 
 const kinds = (events: MonitorEvent[]) => events.map((e) => `${e.kind}:${e.assignment_id}`);
 
 describe("progress", () => {
-  it("is bytes written against the expected size (the min_bytes of the deliverable)", async () => {
+  test("is bytes written against the expected size (the min_bytes of the deliverable)", async () => {
     const { iterationId, ids } = await startBatch("one");
     const a = ids.get("out/one/a.md") as string;
     const b = ids.get("out/one/b.md") as string;
@@ -107,7 +84,7 @@ describe("progress", () => {
     expect(seen?.deliverables).toEqual([{ path: "out/one/a.md", size: 2000, expected: 400, changed: false }]);
   });
 
-  it("raises the expected size to the typical size of earlier passed deliverables of the same pattern", async () => {
+  test("raises the expected size to the typical size of earlier passed deliverables of the same pattern", async () => {
     const first = await startBatch("one");
     writeFiles(dir, { "out/one/a.md": textOfSize(1000), "out/one/b.md": textOfSize(1000) });
     // Validated straight away, without anyone looking at the status in between.
@@ -122,7 +99,7 @@ describe("progress", () => {
     expect(assignmentsOf(second.iterationId).get(a)).toMatchObject({ progress: 0.5, deliverables_done: 0 });
   });
 
-  it("learns only from deliverables that passed", async () => {
+  test("learns only from deliverables that passed", async () => {
     const first = await startBatch("one");
     // b.md is large but fails validation (an unclosed code fence); a.md passes at 600 bytes.
     writeFiles(dir, {
@@ -141,7 +118,7 @@ describe("progress", () => {
 });
 
 describe("finished work", () => {
-  it("counts every existing deliverable of a handed-in assignment as done, below the typical size too", async () => {
+  test("counts every existing deliverable of a handed-in assignment as done, below the typical size too", async () => {
     const first = await startBatch("one");
     writeFiles(dir, { "out/one/a.md": textOfSize(2000), "out/one/b.md": textOfSize(2000) });
     expect((await validateIteration(engine, { iteration_id: first.iterationId })).passed).toBe(true);
@@ -175,7 +152,7 @@ describe("finished work", () => {
       });
   });
 
-  it("completes a run driven over MCP when its last iteration passes, and reopens it when that fails again", async () => {
+  test("completes a run driven over MCP when its last iteration passes, and reopens it when that fails again", async () => {
     const { runId, iterationId } = await startBatch("one");
     writeFiles(dir, { "out/one/a.md": textOfSize(400), "out/one/b.md": textOfSize(400) });
     expect((await validateIteration(engine, { iteration_id: iterationId })).passed).toBe(true);
@@ -192,7 +169,7 @@ describe("finished work", () => {
     expect(store.getRun(runId)?.status).toBe("active");
   });
 
-  it("lets orchestrate without a launcher validate when the deliverables are finished at different looks", async () => {
+  test("lets orchestrate without a launcher validate when the deliverables are finished at different looks", async () => {
     // Each wait between looks writes one more deliverable: a.md is complete long before b.md.
     const writes: Record<string, string>[] = [
       { "out/one/a.md": textOfSize(400) },
@@ -220,7 +197,7 @@ describe("finished work", () => {
 });
 
 describe("stalls", () => {
-  it("flags a claimed assignment whose deliverables did not change for stall_minutes", async () => {
+  test("flags a claimed assignment whose deliverables did not change for stall_minutes", async () => {
     const { iterationId, ids } = await startBatch("one");
     const monitor = new LiveMonitor(engine);
     expect(monitor.tick()).toEqual([]);
@@ -259,7 +236,7 @@ describe("stalls", () => {
     expect(monitor.tick()).toEqual([]);
   });
 
-  it("clears the stall when a deliverable changes, and reports it again after another quiet spell", async () => {
+  test("clears the stall when a deliverable changes, and reports it again after another quiet spell", async () => {
     const { iterationId } = await startBatch("one");
     const monitor = new LiveMonitor(engine);
     const claim = claimAssignment(engine, { agent: "w1" });
@@ -287,7 +264,7 @@ describe("stalls", () => {
     expect(kinds(monitor.tick())).toEqual([`stalled:${id}`]);
   });
 
-  it("takes a stall limit other than the workflow's", async () => {
+  test("takes a stall limit other than the workflow's", async () => {
     const { iterationId } = await startBatch("one");
     const id = claimAssignment(engine, { agent: "w1" }).assignment_id as string;
     clock.advanceMinutes(2);
@@ -298,7 +275,7 @@ describe("stalls", () => {
 });
 
 describe("completion", () => {
-  it("emits completed once when every deliverable of an assignment reaches its expected size", async () => {
+  test("emits completed once when every deliverable of an assignment reaches its expected size", async () => {
     const { ids } = await startBatch("one");
     const a = ids.get("out/one/a.md") as string;
     const b = ids.get("out/one/b.md") as string;
@@ -314,7 +291,7 @@ describe("completion", () => {
 });
 
 describe("get_status next", () => {
-  it("suggests the orchestrator's next action at each step of a run", async () => {
+  test("suggests the orchestrator's next action at each step of a run", async () => {
     // The call suggested succeeds as written (#19): a workflow that needs no inputs; the others name theirs.
     expect(nextOf()).toEqual([
       expect.stringMatching(

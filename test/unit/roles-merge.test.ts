@@ -1,17 +1,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { SHIPPED_ROLES_DIR } from "../../src/config/package-paths.js";
 import { DEFAULT_TOKENS_PER_POINT, loadRoleLibrary, mergeRole, type Role } from "../../src/config/roles.js";
 import { loadWorkflowFile } from "../../src/config/workflows.js";
 import { ConfigError } from "../../src/errors.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { writeFiles } from "../helpers/temp.js";
 
 let dir: string;
-let cleanup: () => void;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
   writeFiles(dir, {
     ".baton/roles/coder.yaml": `name: Coder
 perspective: Senior engineer
@@ -34,7 +34,6 @@ output_format: [Comments]
 `,
   });
 });
-afterEach(() => cleanup());
 
 /** A one-iteration workflow whose agent is `role`, with the given `agent_roles` YAML block appended. */
 function workflowWith(agentRoles: string, role = "coder"): Map<string, Role> {
@@ -57,7 +56,7 @@ ${agentRoles}`,
 }
 
 describe("agent_roles override library roles key by key", () => {
-  it("a scalar replaces the library's value and leaves the other keys alone", () => {
+  test("a scalar replaces the library's value and leaves the other keys alone", () => {
     const coder = workflowWith("  coder:\n    perspective: Pragmatic engineer\n").get("coder");
     expect(coder?.perspective).toBe("Pragmatic engineer");
     expect(coder?.name).toBe("Coder");
@@ -70,7 +69,7 @@ describe("agent_roles override library roles key by key", () => {
     });
   });
 
-  it("a list replaces the library's list instead of appending to it", () => {
+  test("a list replaces the library's list instead of appending to it", () => {
     const coder = workflowWith(
       "  coder:\n    responsibilities: [Only this]\n    output_format: [JSON]\n",
     ).get("coder");
@@ -80,7 +79,7 @@ describe("agent_roles override library roles key by key", () => {
     expect(coder?.guidelines).toEqual(["Small commits"]);
   });
 
-  it("constraints merge per constraint", () => {
+  test("constraints merge per constraint", () => {
     const coder = workflowWith("  coder:\n    constraints: { complexity_threshold: 9 }\n").get("coder");
     expect(coder?.constraints).toEqual({
       token_budget: 20000,
@@ -90,7 +89,7 @@ describe("agent_roles override library roles key by key", () => {
     });
   });
 
-  it("accepts the seed's flat spelling of constraints", () => {
+  test("accepts the seed's flat spelling of constraints", () => {
     const coder = workflowWith("  coder:\n    token_budget: 45000\n    dependencies: []\n").get("coder");
     expect(coder?.constraints).toEqual({
       token_budget: 45000,
@@ -100,12 +99,12 @@ describe("agent_roles override library roles key by key", () => {
     });
   });
 
-  it("an override changes the role only for that workflow", () => {
+  test("an override changes the role only for that workflow", () => {
     workflowWith("  coder:\n    token_budget: 45000\n");
     expect(loadRoleLibrary(dir).get("coder")?.constraints.token_budget).toBe(20000);
   });
 
-  it("a workflow may define a new role whole; missing defaults are filled", () => {
+  test("a workflow may define a new role whole; missing defaults are filled", () => {
     const roles = workflowWith(
       "  api_designer:\n    perspective: API designer\n    responsibilities: [Design endpoints]\n    token_budget: 8000\n    complexity_threshold: 3\n",
       "api_designer",
@@ -126,7 +125,7 @@ describe("agent_roles override library roles key by key", () => {
     expect(role?.source).toMatch(/wf\.yaml:agent_roles$/);
   });
 
-  it("a new role that is not defined whole is an error naming the missing keys and the library", () => {
+  test("a new role that is not defined whole is an error naming the missing keys and the library", () => {
     let error: unknown;
     try {
       workflowWith("  api_designer:\n    perspective: API designer\n", "api_designer");
@@ -141,13 +140,13 @@ describe("agent_roles override library roles key by key", () => {
     );
   });
 
-  it("an override's unknown dependency names the known roles", () => {
+  test("an override's unknown dependency names the known roles", () => {
     expect(() => workflowWith("  coder:\n    dependencies: [nobody]\n")).toThrow(
       /wf\.yaml:12:20: unknown role `nobody` in the dependencies of role `coder`; known roles: .*`reviewer`/,
     );
   });
 
-  it("mergeRole records where each part came from", () => {
+  test("mergeRole records where each part came from", () => {
     const base = loadRoleLibrary(dir).get("coder") as Role;
     const merged = mergeRole("coder", base, { name: "Coder 2" }, "x.yaml:agent_roles");
     expect("missing" in merged).toBe(false);
@@ -157,7 +156,7 @@ describe("agent_roles override library roles key by key", () => {
 });
 
 describe("workspace role files", () => {
-  it("a .baton/roles file replaces the shipped role of the same key whole", () => {
+  test("a .baton/roles file replaces the shipped role of the same key whole", () => {
     const shipped = loadRoleLibrary().get("developer");
     expect(shipped).toBeDefined();
     writeFiles(dir, {
@@ -183,7 +182,7 @@ output_format: [Patch]
     expect(readFileSync(path.join(SHIPPED_ROLES_DIR, "developer.yaml"), "utf8")).toContain(shipped?.name);
   });
 
-  it("a workflow's agent_roles apply on top of the workspace role", () => {
+  test("a workflow's agent_roles apply on top of the workspace role", () => {
     writeFiles(dir, {
       ".baton/roles/developer.yaml": `name: House Developer
 perspective: Our own developer

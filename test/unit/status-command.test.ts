@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { statusCommand } from "../../src/commands/status.js";
 import { claimAssignment } from "../../src/engine/claim.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
@@ -6,50 +6,29 @@ import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import { UserError } from "../../src/errors.js";
-import { openEngine, textOfSize } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { textOfSize } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { BATCH_INPUT, itemsWorkspace, REVIEW_ITERATION } from "../helpers/items.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // `baton status`: the tree of a real run in a real store, and next steps worded for a shell.
 
-const WORKFLOW = `workflow:
-  name: status-demo
-  description: Two items, then a review
-  inputs:
-    batch: { description: Batch name, required: true }
-  iterations:
-    - name: write
-      goal: Write one file per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["out/{batch}/{item_id}.md"]
-    - name: review
-      goal: Review the batch
-      dependencies: [write]
-      agents:
-        - role: qa_lead
-          deliverables: ["out/{batch}/review.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
+test.override({
+  files: itemsWorkspace("status-demo", ["a", "b"], {
+    description: "Two items, then a review",
+    settings: BATCH_INPUT,
+    deliverable: "out/{batch}/{item_id}.md",
+    after: REVIEW_ITERATION,
+  }),
+});
 
 let dir: string;
-let cleanup: () => void;
 let engine: EngineContext;
-let close: () => void;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, {
-    ".baton/workflows/status-demo.yaml": WORKFLOW,
-    "items/a.md": "# A\n",
-    "items/b.md": "# B\n",
-  });
-  ({ engine, close } = openEngine(dir));
-});
-afterEach(() => {
-  close();
-  cleanup();
+// The fixtures of each test, for the helpers below.
+test.beforeEach(({ dir: workspace, baton }) => {
+  dir = workspace;
+  engine = baton.engine;
 });
 
 function status(target?: string, json?: boolean): { code: number; lines: string[] } {
@@ -63,7 +42,7 @@ function status(target?: string, json?: boolean): { code: number; lines: string[
 }
 
 describe("baton status", () => {
-  it("suggests starting a run when there is none", () => {
+  test("suggests starting a run when there is none", () => {
     const { code, lines } = status();
     expect(code).toBe(0);
     expect(lines).toEqual([
@@ -71,7 +50,7 @@ describe("baton status", () => {
     ]);
   });
 
-  it("prints runs → iterations → assignments with progress and CLI next steps, through to completion", async () => {
+  test("prints runs → iterations → assignments with progress and CLI next steps, through to completion", async () => {
     const created = await createIteration(engine, { workflow: "status-demo", inputs: { batch: "one" } });
     const it1 = created.iteration_id;
     const run = created.run_id;
@@ -116,7 +95,7 @@ describe("baton status", () => {
     expect(json.next).toEqual([`run ${run} is complete`]);
   });
 
-  it("names an unknown target", () => {
+  test("names an unknown target", () => {
     expect(() => status("nope")).toThrow(UserError);
     expect(() => status("nope")).toThrow(/unknown iteration `nope`/);
   });

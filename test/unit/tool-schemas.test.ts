@@ -1,32 +1,23 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { TOOLS } from "../../src/tools/index.js";
-import { connectInMemory } from "../helpers/mcp.js";
-import { tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
 
 // The tool surface is a contract with every MCP host (docs/design.md §7): a change to a name, description
 // or schema must be deliberate. When it is, update the snapshots: `npx vitest run -u test/unit/tool-schemas.test.ts`
 // and review the diff of test/unit/__snapshots__/tools/<tool>.json (one file per tool).
 
-let cleanup: () => void;
 let client: Client;
-let close: () => Promise<void>;
 let tools: Tool[];
 
-beforeAll(async () => {
-  const temp = tempDir();
-  cleanup = temp.cleanup;
-  ({ client, close } = await connectInMemory(temp.dir));
+test.beforeAll(async ({ sharedMcp }) => {
+  client = sharedMcp;
   tools = (await client.listTools()).tools;
-});
-afterAll(async () => {
-  await close();
-  cleanup();
 });
 
 describe("tool schemas", () => {
-  it.each(TOOLS.map((t) => t.name))(
+  test.each(TOOLS.map((t) => t.name))(
     "%s matches its committed snapshot (title, description, annotations, input and output schemas)",
     async (name) => {
       const t = tools.find((tool) => tool.name === name);
@@ -45,11 +36,11 @@ describe("tool schemas", () => {
     },
   );
 
-  it("lists exactly the declared tools, in order", () => {
+  test("lists exactly the declared tools, in order", () => {
     expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
   });
 
-  it("use snake_case argument and result names", () => {
+  test("use snake_case argument and result names", () => {
     const names = (schema: unknown): string[] => {
       if (!schema || typeof schema !== "object") return [];
       const s = schema as {

@@ -1,26 +1,21 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, onTestFinished } from "vitest";
 import { unsafePathReason, Workspace } from "../../src/config/workspace.js";
 import { resolveTargets } from "../../src/engine/targets.js";
 import { UserError } from "../../src/errors.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { tempDir } from "../helpers/temp.js";
+
+test.override({ files: { "docs/guide/intro.md": "# Intro\n", "stories/US-1.md": "story\n" } });
 
 let root: string;
 let outside: string;
-const cleanups: (() => void)[] = [];
 
-beforeEach(() => {
-  const ws = tempDir("baton-ws-");
-  const out = tempDir("baton-outside-");
-  cleanups.push(ws.cleanup, out.cleanup);
-  root = ws.dir;
-  outside = out.dir;
-  writeFiles(root, { "docs/guide/intro.md": "# Intro\n", "stories/US-1.md": "story\n" });
+test.beforeEach(({ dir, outside: elsewhere }) => {
+  root = dir;
+  outside = elsewhere;
   writeFileSync(path.join(outside, "secret.md"), "secret\n");
-});
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 function rejection(fn: () => unknown): UserError {
@@ -34,7 +29,7 @@ function rejection(fn: () => unknown): UserError {
 }
 
 describe("Workspace.resolve", () => {
-  it("accepts a normal nested path, existing or not", () => {
+  test("accepts a normal nested path, existing or not", () => {
     const ws = new Workspace(root);
     expect(ws.resolve("docs/guide/intro.md")).toBe(path.join(root, "docs", "guide", "intro.md"));
     expect(ws.resolve("stories/US-1/requirements.md")).toBe(
@@ -43,7 +38,7 @@ describe("Workspace.resolve", () => {
     expect(ws.resolve("./docs")).toBe(path.join(root, "docs"));
   });
 
-  it("rejects traversal with `..`, naming the path and what it is", () => {
+  test("rejects traversal with `..`, naming the path and what it is", () => {
     const ws = new Workspace(root);
     expect(rejection(() => ws.resolve("../x", "deliverable")).message).toBe(
       "deliverable `../x` contains `..` and could leave the workspace",
@@ -54,7 +49,7 @@ describe("Workspace.resolve", () => {
     expect(rejection(() => ws.resolve("docs\\..\\..\\x")).message).toMatch(/contains `\.\.`/);
   });
 
-  it("rejects absolute paths", () => {
+  test("rejects absolute paths", () => {
     const ws = new Workspace(root);
     expect(rejection(() => ws.resolve("/etc/passwd")).message).toBe(
       "path `/etc/passwd` is absolute; use a path relative to the workspace",
@@ -65,7 +60,7 @@ describe("Workspace.resolve", () => {
     expect(rejection(() => ws.resolve("C:\\Windows\\win.ini")).message).toMatch(/is absolute/);
   });
 
-  it("rejects a symlink inside the workspace that points outside", () => {
+  test("rejects a symlink inside the workspace that points outside", () => {
     symlinkSync(outside, path.join(root, "escape"));
     symlinkSync(path.join(outside, "secret.md"), path.join(root, "docs", "secret.md"));
     const ws = new Workspace(root);
@@ -79,15 +74,15 @@ describe("Workspace.resolve", () => {
     expect(below).not.toContain(outside);
   });
 
-  it("accepts a symlink that stays inside the workspace", () => {
+  test("accepts a symlink that stays inside the workspace", () => {
     symlinkSync(path.join(root, "docs"), path.join(root, "docs-link"));
     const ws = new Workspace(root);
     expect(ws.resolve("docs-link/guide/intro.md")).toBe(path.join(root, "docs-link", "guide", "intro.md"));
   });
 
-  it("works when the workspace itself is reached through a symlink", () => {
+  test("works when the workspace itself is reached through a symlink", () => {
     const links = tempDir("baton-links-");
-    cleanups.push(links.cleanup);
+    onTestFinished(links.cleanup);
     const linked = path.join(links.dir, "ws");
     symlinkSync(root, linked);
     const ws = new Workspace(linked);
@@ -96,18 +91,18 @@ describe("Workspace.resolve", () => {
     expect(rejection(() => ws.resolve("escape/secret.md")).message).toMatch(/through a symbolic link/);
   });
 
-  it("refuses a workspace that does not exist", () => {
+  test("refuses a workspace that does not exist", () => {
     expect(rejection(() => new Workspace(path.join(root, "missing"))).message).toMatch(/does not exist/);
   });
 
-  it("gives workspace-relative paths with forward slashes", () => {
+  test("gives workspace-relative paths with forward slashes", () => {
     const ws = new Workspace(root);
     expect(ws.relative(path.join(root, "docs", "guide", "intro.md"))).toBe("docs/guide/intro.md");
   });
 });
 
 describe("unsafePathReason", () => {
-  it.each([
+  test.each([
     ["", "is empty"],
     ["/abs", "is absolute"],
     ["..", "contains `..`"],
@@ -116,7 +111,7 @@ describe("unsafePathReason", () => {
     expect(unsafePathReason(pattern)).toContain(reason);
   });
 
-  it.each(["stories/*.md", "stories/{story_id}/requirements.md", "a..b/c.md", ".github/x.yml"])(
+  test.each(["stories/*.md", "stories/{story_id}/requirements.md", "a..b/c.md", ".github/x.yml"])(
     "%j is safe",
     (pattern) => {
       expect(unsafePathReason(pattern)).toBeNull();
@@ -125,20 +120,20 @@ describe("unsafePathReason", () => {
 });
 
 describe("target globs stay inside the workspace", () => {
-  it("do not follow a symlinked folder out of the workspace", async () => {
+  test("do not follow a symlinked folder out of the workspace", async () => {
     mkdirSync(path.join(root, "stories", "more"));
     symlinkSync(outside, path.join(root, "stories", "more", "outside"));
     const targets = await resolveTargets(new Workspace(root), ["stories/**/*.md"], {});
     expect(targets.map((t) => t.path)).toEqual(["stories/US-1.md"]);
   });
 
-  it("do not pick up a symlinked file that points outside", async () => {
+  test("do not pick up a symlinked file that points outside", async () => {
     symlinkSync(path.join(outside, "secret.md"), path.join(root, "stories", "evil.md"));
     const targets = await resolveTargets(new Workspace(root), ["stories/*.md"], {});
     expect(targets.map((t) => t.path)).toEqual(["stories/US-1.md"]);
   });
 
-  it("refuse a glob that starts outside", async () => {
+  test("refuse a glob that starts outside", async () => {
     await expect(resolveTargets(new Workspace(root), ["../*/secret.md"], {})).rejects.toThrow(
       /contains `\.\.`/,
     );

@@ -1,17 +1,16 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { loadOperatorConfig, operatorCommand, parseOperatorConfig } from "../../../src/config/operator.js";
 import { Workspace } from "../../../src/config/workspace.js";
 import { ConfigError, UserError } from "../../../src/errors.js";
-import { tempDir, writeFiles } from "../../helpers/temp.js";
+import { test } from "../../helpers/fixtures.js";
+import { writeFiles } from "../../helpers/temp.js";
 
 let dir: string;
-let cleanup: () => void;
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
 });
-afterEach(() => cleanup());
 
 function errorOf(text: string): string {
   try {
@@ -24,7 +23,7 @@ function errorOf(text: string): string {
 }
 
 describe("operator config (.baton/config.yaml)", () => {
-  it("loads named commands from the workspace, in full and shorthand forms", () => {
+  test("loads named commands from the workspace, in full and shorthand forms", () => {
     writeFiles(dir, {
       ".baton/config.yaml": `commands:
   test:
@@ -48,7 +47,7 @@ describe("operator config (.baton/config.yaml)", () => {
     expect(operatorCommand(config, "lint")).toEqual({ name: "lint", run: "npm run lint" });
   });
 
-  it("treats a missing or empty file as no commands, and says so when a command is asked for", () => {
+  test("treats a missing or empty file as no commands, and says so when a command is asked for", () => {
     const missing = loadOperatorConfig(new Workspace(dir));
     expect(missing).toEqual({ file: null, commands: new Map() });
     expect(() => operatorCommand(missing, "test")).toThrow(
@@ -58,21 +57,16 @@ describe("operator config (.baton/config.yaml)", () => {
     expect(loadOperatorConfig(new Workspace(dir)).commands.size).toBe(0);
   });
 
-  it("refuses a config file that links out of the workspace", () => {
-    const outside = tempDir();
-    try {
-      writeFiles(outside.dir, { "config.yaml": "commands:\n  test: rm -rf /\n" });
-      mkdirSync(path.join(dir, ".baton"));
-      symlinkSync(path.join(outside.dir, "config.yaml"), path.join(dir, ".baton", "config.yaml"));
-      expect(() => loadOperatorConfig(new Workspace(dir))).toThrow(
-        "operator config `.baton/config.yaml` leaves the workspace through a symbolic link",
-      );
-    } finally {
-      outside.cleanup();
-    }
+  test("refuses a config file that links out of the workspace", ({ outside }) => {
+    writeFiles(outside, { "config.yaml": "commands:\n  test: rm -rf /\n" });
+    mkdirSync(path.join(dir, ".baton"));
+    symlinkSync(path.join(outside, "config.yaml"), path.join(dir, ".baton", "config.yaml"));
+    expect(() => loadOperatorConfig(new Workspace(dir))).toThrow(
+      "operator config `.baton/config.yaml` leaves the workspace through a symbolic link",
+    );
   });
 
-  it("names the declared commands when an unknown one is asked for", () => {
+  test("names the declared commands when an unknown one is asked for", () => {
     const config = parseOperatorConfig("commands:\n  test: npm test\n  typecheck: npx tsc --noEmit\n");
     let caught: unknown;
     try {
@@ -86,7 +80,7 @@ describe("operator config (.baton/config.yaml)", () => {
     );
   });
 
-  it("refuses unknown keys at their line and column, naming the valid keys", () => {
+  test("refuses unknown keys at their line and column, naming the valid keys", () => {
     expect(errorOf("commands:\n  test:\n    run: npm test\n    timeout: 30\n")).toBe(
       ".baton/config.yaml:4:5: unknown key `timeout`; valid keys: run, timeout_s, report, description",
     );
@@ -106,7 +100,7 @@ describe("operator config (.baton/config.yaml)", () => {
     ).toEqual({ tap: "out.tap" });
   });
 
-  it("locates bad values: empty run, bad timeout, unsafe report path, bad name, YAML syntax", () => {
+  test("locates bad values: empty run, bad timeout, unsafe report path, bad name, YAML syntax", () => {
     expect(errorOf('commands:\n  test:\n    run: ""\n')).toBe(
       ".baton/config.yaml:3:10: `commands.test.run`: must not be empty",
     );

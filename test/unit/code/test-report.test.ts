@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { parseOperatorConfig } from "../../../src/config/operator.js";
 import { Workspace } from "../../../src/config/workspace.js";
 import {
@@ -16,7 +16,8 @@ import {
   readTestReport,
   type TestReport,
 } from "../../../src/engine/code/test-report.js";
-import { REPO_ROOT, tempDir, writeFiles } from "../../helpers/temp.js";
+import { test } from "../../helpers/fixtures.js";
+import { REPO_ROOT, writeFiles } from "../../helpers/temp.js";
 
 const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "test-reports");
 /** The fixtures were written by runs in this folder (paths in them were rewritten to it). */
@@ -29,14 +30,12 @@ async function fixture(name: string): Promise<TestReport> {
 }
 
 let dir: string;
-let cleanup: () => void;
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
 });
-afterEach(() => cleanup());
 
 describe("JUnit reports", () => {
-  it("reads node --test's report: nested suite, failing tests with their file:line:col and message", async () => {
+  test("reads node --test's report: nested suite, failing tests with their file:line:col and message", async () => {
     const report = await fixture("node-test.xml");
     expect(report).toMatchObject({ tests: 4, failed: 2, skipped: 1 });
     // Test cases directly under <testsuites> come before those of nested suites.
@@ -56,7 +55,7 @@ describe("JUnit reports", () => {
     ]);
   });
 
-  it("reads jest-junit, vitest and pytest reports", async () => {
+  test("reads jest-junit, vitest and pytest reports", async () => {
     const jest = await fixture("jest-junit.xml");
     expect(jest).toMatchObject({ tests: 3, failed: 1 });
     expect(jest.failures[0]).toEqual({
@@ -99,7 +98,7 @@ describe("JUnit reports", () => {
     ]);
   });
 
-  it("reads a report that node --test writes for real in a temp project", async () => {
+  test("reads a report that node --test writes for real in a temp project", async () => {
     writeFiles(dir, {
       "test/sum.test.mjs": `import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -139,7 +138,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
     );
   });
 
-  it("says when the command failed but the report lists no failing test, or no report was written", async () => {
+  test("says when the command failed but the report lists no failing test, or no report was written", async () => {
     writeFiles(dir, {
       "ok.xml": `<testsuites><testsuite name="s" tests="1"><testcase name="fine" classname="c"/></testsuite></testsuites>`,
     });
@@ -159,7 +158,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
     ).toBe("`test` failed and report none.xml was not written");
   });
 
-  it("refuses oversized, malformed and non-JUnit reports with a reason", async () => {
+  test("refuses oversized, malformed and non-JUnit reports with a reason", async () => {
     writeFiles(dir, {
       "big.xml": "x".repeat(MAX_REPORT_BYTES + 1),
       "bad.xml": "<testsuites>\n<testcase>\n</testsuites>",
@@ -176,7 +175,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
     });
   });
 
-  it("lists at most MAX_LISTED_FAILURES failures and counts the rest; never shows paths outside the project", async () => {
+  test("lists at most MAX_LISTED_FAILURES failures and counts the rest; never shows paths outside the project", async () => {
     const cases = Array.from(
       { length: MAX_LISTED_FAILURES + 3 },
       (_, i) =>
@@ -194,7 +193,7 @@ test("sums wrongly", () => assert.equal(1 + 2, 4));
 });
 
 describe("TAP reports", () => {
-  it("reads node --test's TAP: nested suite, failures with location and message, skips; suites not counted", async () => {
+  test("reads node --test's TAP: nested suite, failures with location and message, skips; suites not counted", async () => {
     const text = readFileSync(path.join(FIXTURES, "node-test.tap"), "utf8");
     const report = parseTap(text, "node-test.tap", APP);
     expect(report).toEqual({
@@ -216,7 +215,7 @@ describe("TAP reports", () => {
     });
   });
 
-  it("reads plain TAP (prove style) and a TAP report written by node --test for real", async () => {
+  test("reads plain TAP (prove style) and a TAP report written by node --test for real", async () => {
     const plain =
       "1..3\nok 1 - parses\nnot ok 2 - rejects junk\n# Failed test 'rejects junk'\nnot ok 3 - later # TODO not yet\n";
     expect(parseTap(plain, "t.tap", dir)).toEqual({
@@ -256,7 +255,7 @@ describe("TAP reports", () => {
 });
 
 describe("reports of declared commands", () => {
-  it("readies the report path, then turns the report into the text for the failure reason", async () => {
+  test("readies the report path, then turns the report into the text for the failure reason", async () => {
     const workspace = new Workspace(dir);
     const command = parseOperatorConfig(
       "commands:\n  test:\n    run: node --test --test-reporter=junit --test-reporter-destination=out/junit.xml\n    report: { junit: out/junit.xml }\n",

@@ -1,7 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { Workspace } from "../../../src/config/workspace.js";
 import {
   commitWorktree,
@@ -16,28 +15,19 @@ import {
   worktreeBranch,
 } from "../../../src/engine/code/worktrees.js";
 import { resolveTargets } from "../../../src/engine/targets.js";
-import { tempDir, writeFiles } from "../../helpers/temp.js";
+import { test } from "../../helpers/fixtures.js";
+import { git, gitRepo } from "../../helpers/git.js";
+import { writeFiles } from "../../helpers/temp.js";
 
 let dir: string;
-let cleanup: () => void;
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+test.beforeEach(({ dir: workspace }) => {
+  dir = workspace;
 });
-afterEach(() => cleanup());
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
-    cwd,
-    encoding: "utf8",
-  });
-}
 
 /** A repository on branch `main` with one commit of src/greet.js (three lines). */
 function repo(): void {
-  git(dir, "init", "--quiet", "--initial-branch=main");
   writeFiles(dir, { "src/greet.js": "line 1\nline 2\nline 3\n", "README.md": "# demo\n" });
-  git(dir, "add", "-A");
-  git(dir, "commit", "--quiet", "-m", "init");
+  gitRepo(dir, "init");
 }
 
 const read = (rel: string) => readFileSync(path.join(dir, rel), "utf8");
@@ -47,7 +37,7 @@ const branches = () =>
     .filter((b) => b !== "");
 
 describe("git worktrees for isolated assignments", () => {
-  it("says clearly when the workspace is not a git repository", async () => {
+  test("says clearly when the workspace is not a git repository", async () => {
     expect(await isGitRepo(dir)).toBe(false);
     await expect(requireGitRepo(dir)).rejects.toThrow(
       "`isolation: worktree` needs the workspace to be the top folder of a git repository",
@@ -60,7 +50,7 @@ describe("git worktrees for isolated assignments", () => {
     await expect(isolationBase(dir)).rejects.toThrow("HEAD is detached");
   });
 
-  it("merges the first of two conflicting branches, reports the second's conflict, and merges it after a fix", async () => {
+  test("merges the first of two conflicting branches, reports the second's conflict, and merges it after a fix", async () => {
     repo();
     const base = await isolationBase(dir);
     expect(base.branch).toBe("main");
@@ -138,7 +128,7 @@ describe("git worktrees for isolated assignments", () => {
     expect(branches()).toEqual(["main"]);
   });
 
-  it("refuses to merge over uncommitted changes to the same files, but not over unrelated ones", async () => {
+  test("refuses to merge over uncommitted changes to the same files, but not over unrelated ones", async () => {
     repo();
     const base = await isolationBase(dir);
     const a = await createWorktree(dir, { runId: "r", assignment: "dev-01", baseCommit: base.commit });
@@ -169,7 +159,7 @@ describe("git worktrees for isolated assignments", () => {
     });
   });
 
-  it("runs merges that arrive together one after the other", async () => {
+  test("runs merges that arrive together one after the other", async () => {
     repo();
     const base = await isolationBase(dir);
     const ids = ["dev-01", "dev-02", "dev-03"];
@@ -195,7 +185,7 @@ describe("git worktrees for isolated assignments", () => {
     expect(await listWorktrees(dir)).toEqual([]);
   });
 
-  it("recreates a removed worktree from its branch without losing commits, and rejects ids git cannot use", async () => {
+  test("recreates a removed worktree from its branch without losing commits, and rejects ids git cannot use", async () => {
     repo();
     const base = await isolationBase(dir);
     const a = await createWorktree(dir, { runId: "r", assignment: "dev-01", baseCommit: base.commit });

@@ -1,24 +1,15 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Workspace } from "../../../src/config/workspace.js";
 import { takeScopeBaseline } from "../../../src/engine/validate/index.js";
 import type { CheckContext } from "../../../src/engine/validate/types.js";
+import { git, gitRepo } from "../../helpers/git.js";
 import { one, workspaceWith } from "./helpers.js";
-
-function git(ws: Workspace, ...args: string[]): string {
-  return execFileSync("git", args, { cwd: ws.root, encoding: "utf8" });
-}
 
 function gitWorkspace(files: Record<string, string>): Workspace {
   const ws = workspaceWith(files);
-  git(ws, "init", "--quiet");
-  git(ws, "config", "user.name", "Baton Test");
-  git(ws, "config", "user.email", "baton@example.com");
-  git(ws, "config", "commit.gpgsign", "false");
-  git(ws, "add", "-A");
-  git(ws, "commit", "--quiet", "-m", "initial");
+  gitRepo(ws.root);
   return ws;
 }
 
@@ -38,7 +29,7 @@ describe("scope in a git workspace", () => {
   it("takes HEAD as the baseline", async () => {
     const ws = gitWorkspace({ "README.md": "hello\n" });
     const baseline = await takeScopeBaseline(ws);
-    expect(baseline).toEqual({ kind: "git", commit: git(ws, "rev-parse", "HEAD").trim(), dirty: {} });
+    expect(baseline).toEqual({ kind: "git", commit: git(ws.root, "rev-parse", "HEAD").trim(), dirty: {} });
   });
 
   it("passes when only declared deliverables changed", async () => {
@@ -73,10 +64,10 @@ describe("scope in a git workspace", () => {
     const ws = gitWorkspace({ "README.md": "hello\n" });
     const scopeBaseline = await takeScopeBaseline(ws);
     writeFileSync(path.join(ws.root, "committed.txt"), "c\n");
-    git(ws, "add", "committed.txt");
-    git(ws, "commit", "--quiet", "-m", "agent commit");
+    git(ws.root, "add", "committed.txt");
+    git(ws.root, "commit", "--quiet", "-m", "agent commit");
     writeFileSync(path.join(ws.root, "staged.txt"), "s\n");
-    git(ws, "add", "staged.txt");
+    git(ws.root, "add", "staged.txt");
     expect((await scope(ws, [], { scopeBaseline })).reason).toBe(
       "2 files outside the declared deliverables changed: committed.txt (created), staged.txt (created)",
     );
