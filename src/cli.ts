@@ -322,6 +322,28 @@ program
     ),
   );
 
+const plans = program
+  .command("plans")
+  .description("list the plans decompose_task saved (keep: true) in .baton/workflows/, with their runs")
+  .option("--json", "print the plans as JSON")
+  .action((opts: { json?: boolean }, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) =>
+        (await import("./commands/plans.js")).plansCommand(engine, opts, consoleOutput),
+      ),
+    ),
+  );
+plans
+  .command("remove <name>")
+  .description("delete a saved plan's file (only a plan; its runs keep their own copy)")
+  .action((name: string, _opts, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) =>
+        (await import("./commands/plans.js")).removePlanCommand(engine, name, consoleOutput),
+      ),
+    ),
+  );
+
 program
   .command("monitor [target]")
   .description(
