@@ -9,7 +9,7 @@ import path from "node:path";
  */
 export function writeFileAtomic(file: string, content: string): boolean {
   if (existsSync(file) && readFileSync(file, "utf8") === content) return false;
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temp = tempFileFor(file);
   try {
     writeFileSync(temp, content);
   } catch (error) {
@@ -20,4 +20,9 @@ export function writeFileAtomic(file: string, content: string): boolean {
   }
   renameSync(temp, file);
   return true;
+}
+
+/** A temp file beside `file`: `<file>.<pid>.<8 hex>.tmp`, the form recovery.ts cleans up after a crash. */
+export function tempFileFor(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
 }

@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { IterationRecord, RunRecord } from "../store/records.js";
 import { promptUri } from "../uris.js";
 import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
 import type { EngineContext, Progress } from "./engine.js";
-import { iterationReading } from "./estimate/reading.js";
+import { type IterationReading, iterationReading } from "./estimate/reading.js";
 import { faultPoint } from "./fault.js";
 import { writeFileAtomic } from "./files.js";
 import { recordBaselines } from "./freshness.js";
@@ -16,8 +15,9 @@ import {
   renderIterationFiles,
   writeIterationFiles,
 } from "./materialize.js";
+import { PromptStager } from "./prompt-stager.js";
 import { type PlannedAssignment, planAssignments } from "./prompts.js";
-import { cleanStrayTemps, writeMissingPrompts } from "./recovery.js";
+import { cleanStrayTemps, missingPrompts, refuseUnplanned } from "./recovery.js";
 import { getRun, resolveIteration } from "./resolve.js";
 import { loadTokenizer } from "./tokens.js";
 
@@ -114,130 +114,140 @@ async function generateFor(
   progress: Progress,
 ): Promise<GeneratePromptsResult> {
   const { bundle, targetsByAgent, learnings, base } = prepared;
-  const { run, workflow, iteration, spec } = bundle;
-  const templates = ctx.catalog.templates();
-  const files = renderIterationFiles(ctx, prepared);
-  if (!dryRun) writeIterationFiles(ctx, prepared, files);
-  progress(1, 3, "allocating targets and counting tokens");
-  const reading = await iterationReading(ctx.workspace, base, files.context, await loadTokenizer());
-  const planned = await planAssignments({
-    workspace: ctx.workspace,
-    workflow: { ...workflow, roles: learnings.roles },
-    lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
-    upstream: prepared.upstreamWork,
-    reading,
-    spec,
-    base,
-    targetsByAgent,
-    templates,
-    history: memoize((role) =>
-      ctx.store.roleHistory(
-        workflow.name,
-        role,
-        iteration.id,
-        learnings.roles.get(role)?.constraints.token_budget ?? Number.MAX_SAFE_INTEGER,
-      ),
-    ),
-  });
+  const { workflow, iteration, spec } = bundle;
   const promptDir = `${iteration.path}/agent-prompts`;
-  const assignments: GeneratedAssignment[] = planned.map((a) => ({
-    id: a.id,
-    local_id: a.local_id,
-    role: a.role,
-    targets: a.targets.map((t) => t.path),
-    deliverables: a.deliverables,
-    estimated_tokens: a.estimated_tokens,
-    estimate: a.estimate,
-    token_budget: a.token_budget,
-    risk: a.risk,
-    prompt_path: `${promptDir}/${a.local_id}.md`,
-    prompt_uri: promptUri(iteration.id, a.local_id),
-  }));
-  const totals = {
-    assignments: assignments.length,
-    targets: assignments.reduce((s, a) => s + a.targets.length, 0),
-    estimated_tokens: assignments.reduce((s, a) => s + a.estimated_tokens, 0),
-    over_budget: assignments.filter((a) => a.estimated_tokens > a.token_budget).length,
-    high_risk: assignments.filter((a) => a.risk.level === "high").length,
-  };
-  progress(2, 3, "writing prompts");
+  // Prompts stream to temp files while they are planned (none is held); a dry run only counts them.
+  let stager: PromptStager | undefined;
+  let missing: Set<string> | undefined;
+  const files = renderIterationFiles(ctx, prepared);
   if (!dryRun) {
+    writeIterationFiles(ctx, prepared, files);
     cleanStrayTemps(ctx.workspace.resolve(iteration.path));
-    cleanStrayTemps(ctx.workspace.resolve(promptDir));
+    const dir = ctx.workspace.resolve(promptDir, "prompt folder");
+    cleanStrayTemps(dir);
+    const repair = missingPrompts(ctx, ctx.store.listAssignments(iteration.id));
+    missing = repair;
+    stager = new PromptStager(dir, repair && ((id) => repair.has(id)));
   }
-  if (!dryRun && !writeMissingPrompts(ctx, ctx.store.listAssignments(iteration.id), planned)) {
-    recordBaselines(
-      ctx,
-      iteration.id,
-      assignments.flatMap((a) => a.deliverables),
-    );
-    ctx.store.replaceAssignments(
-      iteration.id,
-      assignments.map((a) => ({
-        id: a.id,
-        iteration_id: iteration.id,
-        local_id: a.local_id,
-        role: a.role,
-        targets: a.targets,
-        deliverables: a.deliverables,
-        estimate: a.estimate,
-        risk: a.risk,
-        prompt_path: a.prompt_path,
-      })),
-    );
-    faultPoint("after-assignments");
-    writePrompts(ctx, promptDir, planned);
-  }
-  if (!dryRun) {
-    const manifest = {
-      iteration_id: iteration.id,
-      run_id: run.id,
-      iteration: iteration.name,
-      workflow: { name: workflow.name, hash: workflow.hash },
-      inputs: run.inputs,
-      templates: Object.fromEntries(
-        [...new Set(planned.map((a) => a.template))].map((f) => [
-          path.relative(ctx.workspace.root, f).startsWith("..")
-            ? path.basename(f)
-            : ctx.workspace.relative(f),
-          hashText(templates.sources([f])),
-        ]),
+  try {
+    progress(1, 3, "allocating targets and counting tokens");
+    const reading = await iterationReading(ctx.workspace, base, files.context, await loadTokenizer());
+    const planned = await planAssignments({
+      workspace: ctx.workspace,
+      workflow: { ...workflow, roles: learnings.roles },
+      lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
+      upstream: prepared.upstreamWork,
+      reading,
+      spec,
+      base,
+      targetsByAgent,
+      templates: ctx.catalog.templates(),
+      history: memoize((role) =>
+        ctx.store.roleHistory(
+          workflow.name,
+          role,
+          iteration.id,
+          learnings.roles.get(role)?.constraints.token_budget ?? Number.MAX_SAFE_INTEGER,
+        ),
       ),
-      learnings_applied: learnings.applied.map((l) => ({
-        id: l.id,
-        kind: l.kind,
-        role: l.role ?? null,
-        text: l.text,
-        action: l.action ?? null,
-      })),
-      missing_references: reading.missingReferences,
-      assignments: assignments.map((a, i) => ({ ...a, reading: planned[i]?.reading })),
-      totals,
+      stage: (localId, prompt) => stager?.stage(localId, prompt),
+    });
+    const assignments: GeneratedAssignment[] = planned.map((a) => ({
+      id: a.id,
+      local_id: a.local_id,
+      role: a.role,
+      targets: a.targets.map((t) => t.path),
+      deliverables: a.deliverables,
+      estimated_tokens: a.estimated_tokens,
+      estimate: a.estimate,
+      token_budget: a.token_budget,
+      risk: a.risk,
+      prompt_path: `${promptDir}/${a.local_id}.md`,
+      prompt_uri: promptUri(iteration.id, a.local_id),
+    }));
+    const totals = {
+      assignments: assignments.length,
+      targets: assignments.reduce((s, a) => s + a.targets.length, 0),
+      estimated_tokens: assignments.reduce((s, a) => s + a.estimated_tokens, 0),
+      over_budget: assignments.filter((a) => a.estimated_tokens > a.token_budget).length,
+      high_risk: assignments.filter((a) => a.risk.level === "high").length,
     };
-    writeFileAtomic(
-      path.join(ctx.workspace.resolve(iteration.path), "manifest.json"),
-      `${JSON.stringify(manifest, null, 2)}\n`,
-    );
-    ctx.store.addEvent("prompts_generated", { run_id: run.id, iteration_id: iteration.id }, totals);
+    progress(2, 3, "writing prompts");
+    if (stager) {
+      const plannedIds = new Set(planned.map((a) => a.local_id));
+      if (missing) {
+        // A repair: only the lost prompts are written; the assignments and their progress stay.
+        refuseUnplanned(missing, plannedIds);
+        stager.commit(missing, false);
+      } else {
+        recordBaselines(
+          ctx,
+          iteration.id,
+          assignments.flatMap((a) => a.deliverables),
+        );
+        ctx.store.replaceAssignments(
+          iteration.id,
+          assignments.map((a) => ({
+            id: a.id,
+            iteration_id: iteration.id,
+            local_id: a.local_id,
+            role: a.role,
+            targets: a.targets,
+            deliverables: a.deliverables,
+            estimate: a.estimate,
+            risk: a.risk,
+            prompt_path: a.prompt_path,
+          })),
+        );
+        faultPoint("after-assignments");
+        stager.commit(plannedIds, true);
+      }
+      writeManifest(ctx, prepared, planned, assignments, totals, reading.missingReferences);
+    }
+    return { iteration_id: iteration.id, dry_run: dryRun, path: iteration.path, assignments, totals };
+  } finally {
+    stager?.abort(); // after a commit nothing is left to remove
   }
-  return {
-    iteration_id: iteration.id,
-    dry_run: dryRun,
-    path: iteration.path,
-    assignments,
-    totals,
-  };
 }
 
-/** Writes each prompt and removes prompt files of an earlier generation that no longer exist. */
-function writePrompts(ctx: EngineContext, promptDir: string, planned: readonly PlannedAssignment[]): void {
-  const dir = ctx.workspace.resolve(promptDir, "prompt folder");
-  const keep = new Set(planned.map((a) => `${a.local_id}.md`));
-  if (existsSync(dir)) {
-    for (const file of readdirSync(dir))
-      if (file.endsWith(".md") && !keep.has(file)) rmSync(path.join(dir, file));
-  }
-  for (const a of planned) writeFileAtomic(path.join(dir, `${a.local_id}.md`), a.prompt);
+function writeManifest(
+  ctx: EngineContext,
+  { bundle, learnings }: PreparedIteration,
+  planned: readonly PlannedAssignment[],
+  assignments: readonly GeneratedAssignment[],
+  totals: GeneratePromptsResult["totals"],
+  missingReferences: IterationReading["missingReferences"],
+): void {
+  const { run, workflow, iteration } = bundle;
+  const templates = ctx.catalog.templates();
+  const manifest = {
+    iteration_id: iteration.id,
+    run_id: run.id,
+    iteration: iteration.name,
+    workflow: { name: workflow.name, hash: workflow.hash },
+    inputs: run.inputs,
+    templates: Object.fromEntries(
+      [...new Set(planned.map((a) => a.template))].map((f) => [
+        path.relative(ctx.workspace.root, f).startsWith("..") ? path.basename(f) : ctx.workspace.relative(f),
+        hashText(templates.sources([f])),
+      ]),
+    ),
+    learnings_applied: learnings.applied.map((l) => ({
+      id: l.id,
+      kind: l.kind,
+      role: l.role ?? null,
+      text: l.text,
+      action: l.action ?? null,
+    })),
+    missing_references: missingReferences,
+    assignments: assignments.map((a, i) => ({ ...a, reading: planned[i]?.reading })),
+    totals,
+  };
+  writeFileAtomic(
+    path.join(ctx.workspace.resolve(iteration.path), "manifest.json"),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
+  ctx.store.addEvent("prompts_generated", { run_id: run.id, iteration_id: iteration.id }, totals);
 }
 
 /** One lookup per key: planning asks for a role's history once per assignment. */

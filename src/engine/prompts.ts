@@ -16,7 +16,6 @@ import { loadPromptCounter, loadTokenizer } from "./tokens.js";
 
 export interface PlannedAssignment extends PromptAssignment {
   role: string;
-  prompt: string;
   template: string;
   estimate: TokenEstimate;
   estimated_tokens: number;
@@ -46,6 +45,11 @@ export interface PlanInput {
   upstream: (targets: readonly { path: string; id: string }[]) => UpstreamWork[];
   /** Counts of what prompts tell agents to read (CONTEXT.md, references, inputs, upstream files). */
   reading: IterationReading;
+  /**
+   * Takes each prompt once it is rendered and counted; planning keeps none of them. A refit (counts
+   * overshot the allocation) hands the same local ids again with new text.
+   */
+  stage: (localId: string, prompt: string) => void;
 }
 
 /** Attempts at raising the instance count when exact prompt counts overshoot the approximation. */
@@ -54,7 +58,7 @@ const MAX_REFITS = 8;
 /**
  * Allocates each agent's targets to instances under its role's limits, renders every prompt and
  * estimates it with real token counts: prompt + everything it tells the agent to read +
- * complexity × tokens-per-point.
+ * complexity × tokens-per-point. Each prompt goes to `stage` as soon as it is counted and is not kept.
  */
 export async function planAssignments(input: PlanInput): Promise<PlannedAssignment[]> {
   const countText = await loadTokenizer();
@@ -122,8 +126,9 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
         input_tokens: read.tokens,
         output_tokens: outputPerTarget,
       };
+      input.stage(localId, prompt);
       planned.push(
-        finish(assignment, agent, role, prompt, template, estimate, read, {
+        finish(assignment, agent, role, template, estimate, read, {
           targetTokens: [],
           median: 0,
           missing: missingRefs,
@@ -173,7 +178,8 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
           input_tokens: read.tokens,
           output_tokens: outputPerTarget * bin.items.length,
         };
-        return finish(assignment, agent, role, prompt, template, estimate, read, {
+        input.stage(localId, prompt);
+        return finish(assignment, agent, role, template, estimate, read, {
           targetTokens: bin.items.map((t) => t.inputTokens),
           median,
           missing: [...missingRefs, ...bin.items.filter((t) => t.empty).map((t) => t.target.path)],
@@ -213,7 +219,6 @@ function finish(
   assignment: PromptAssignment,
   agent: AgentSpec,
   role: Role,
-  prompt: string,
   template: string,
   estimate: TokenEstimate,
   reading: Reading,
@@ -229,7 +234,6 @@ function finish(
   return {
     ...assignment,
     role: agent.role,
-    prompt,
     template,
     estimate,
     estimated_tokens: estimated,

@@ -3,7 +3,6 @@ import path from "node:path";
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import type { EngineContext } from "./engine.js";
-import { writeFileAtomic } from "./files.js";
 
 /**
  * Recovery from a crash inside generate_prompts, which commits the assignments and then writes
@@ -48,26 +47,26 @@ export function promptExists(ctx: EngineContext, promptPath: string): boolean {
 
 /**
  * When an iteration already has assignments in progress and some have no prompt file (generation
- * was interrupted), writes just those prompts from the fresh plan and returns true; the assignments
- * and their progress are kept. Returns false when the normal regeneration applies.
+ * was interrupted), the local ids whose prompts are missing: generate then writes just those from
+ * the fresh plan and keeps the assignments and their progress. Undefined when the normal
+ * regeneration applies.
  */
-export function writeMissingPrompts(
+export function missingPrompts(
   ctx: EngineContext,
   existing: readonly AssignmentRecord[],
-  planned: readonly { local_id: string; prompt: string }[],
-): boolean {
-  if (!existing.some((a) => a.state !== "pending" || a.attempts > 0)) return false;
-  const missing = existing.filter((a) => !promptExists(ctx, a.prompt_path));
-  if (missing.length === 0) return false;
-  const prompts = new Map(planned.map((p) => [p.local_id, p.prompt]));
-  const unknown = missing.filter((a) => !prompts.has(a.local_id));
+): Set<string> | undefined {
+  if (!existing.some((a) => a.state !== "pending" || a.attempts > 0)) return undefined;
+  const missing = existing.filter((a) => !promptExists(ctx, a.prompt_path)).map((a) => a.local_id);
+  return missing.length > 0 ? new Set(missing) : undefined;
+}
+
+/** Refuses the repair when a missing prompt's assignment is no longer in the fresh plan. */
+export function refuseUnplanned(missing: ReadonlySet<string>, planned: ReadonlySet<string>): void {
+  const unknown = [...missing].filter((id) => !planned.has(id));
   if (unknown.length > 0) {
     throw new UserError(
-      `the prompts of ${unknown.map((a) => a.local_id).join(", ")} are missing and the workflow no longer plans them; ` +
+      `the prompts of ${unknown.join(", ")} are missing and the workflow no longer plans them; ` +
         "finish or fail the assignments in progress, then regenerate",
     );
   }
-  for (const a of missing)
-    writeFileAtomic(ctx.workspace.resolve(a.prompt_path), prompts.get(a.local_id) ?? "");
-  return true;
 }

@@ -1,0 +1,103 @@
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import path from "node:path";
+import { tempFileFor } from "./files.js";
+
+/**
+ * Streams prompts to disk as they are rendered, so generating never holds more than one prompt in
+ * memory (#13.2: render → count → write → drop). Each prompt goes to a temp file beside its final
+ * name, in the `<file>.<pid>.<hex>.tmp` form that recovery.ts removes after a crash; nothing is
+ * visible under a prompt's name until `commit` renames it, which generate does only after the
+ * assignments are stored. So a kill at any point leaves assignments without prompts (which
+ * claims refuse and regeneration repairs), never a prompt of an assignment that does not exist.
+ */
+export class PromptStager {
+  /** Local id → its temp file, or null when the prompt file already holds exactly this text. */
+  private readonly staged = new Map<string, string | null>();
+
+  constructor(
+    private readonly dir: string,
+    /** Which prompts to write at all (a repair writes only the missing ones). */
+    private readonly wanted: (localId: string) => boolean = () => true,
+  ) {}
+
+  stage(localId: string, prompt: string): void {
+    if (!this.wanted(localId)) return;
+    this.unstage(localId); // a refit renders the same ids again
+    const file = this.fileOf(localId);
+    if (sameText(file, prompt)) {
+      // Unchanged prompts are not rewritten: regeneration is idempotent down to the mtime.
+      this.staged.set(localId, null);
+      return;
+    }
+    const temp = tempFileFor(file);
+    let fd: number;
+    try {
+      fd = openSync(temp, "w");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      mkdirSync(this.dir, { recursive: true });
+      fd = openSync(temp, "w");
+    }
+    this.staged.set(localId, temp);
+    try {
+      writeSync(fd, prompt);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Moves the prompts of `keep` into place and drops any other staged one (left by a refit). With
+   * `prune`, prompt files of an earlier generation whose ids are no longer planned are removed.
+   */
+  commit(keep: ReadonlySet<string>, prune: boolean): void {
+    for (const [localId, temp] of this.staged) {
+      if (temp === null) continue;
+      if (keep.has(localId)) renameSync(temp, this.fileOf(localId));
+      else rmSync(temp, { force: true });
+    }
+    this.staged.clear();
+    if (!prune) return;
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names)
+      if (name.endsWith(".md") && !keep.has(name.slice(0, -3))) rmSync(path.join(this.dir, name));
+  }
+
+  /** Removes every staged temp file (the generation failed before its commit). */
+  abort(): void {
+    for (const temp of this.staged.values()) if (temp !== null) rmSync(temp, { force: true });
+    this.staged.clear();
+  }
+
+  private unstage(localId: string): void {
+    const temp = this.staged.get(localId);
+    if (temp) rmSync(temp, { force: true });
+    this.staged.delete(localId);
+  }
+
+  private fileOf(localId: string): string {
+    return path.join(this.dir, `${localId}.md`);
+  }
+}
+
+function sameText(file: string, text: string): boolean {
+  try {
+    return readFileSync(file, "utf8") === text;
+  } catch {
+    return false; // not written yet (the usual case)
+  }
+}
