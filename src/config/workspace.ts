@@ -5,6 +5,7 @@ import {
   fstatSync,
   lstatSync,
   openSync,
+  readlinkSync,
   readSync,
   realpathSync,
   type Stats,
@@ -30,15 +31,37 @@ export class Workspace {
 
   /** Resolves a workspace-relative path; rejects absolute paths, `..` escapes and symlink escapes. */
   resolve(relative: string, what = "path"): string {
+    const absolute = this.lexical(relative, what);
+    const real = realpathOfExisting(absolute);
+    // The link's destination is not named: it may be a path of the machine outside the workspace.
+    if (!isInside(this.realRoot, real)) throw new UserError(leavesThroughLink(what, relative));
+    return absolute;
+  }
+
+  /** The absolute path of a workspace-relative one, checked without touching the disk (no `..`, not absolute). */
+  private lexical(relative: string, what: string): string {
     checkRelativePattern(relative, what);
     const absolute = path.resolve(this.root, relative);
     if (!isInside(this.root, absolute)) {
       throw new UserError(`${what} \`${relative}\` leaves the workspace ${this.root}`);
     }
-    const real = realpathOfExisting(absolute);
-    // The link's destination is not named: it may be a path of the machine outside the workspace.
-    if (!isInside(this.realRoot, real)) throw new UserError(leavesThroughLink(what, relative));
     return absolute;
+  }
+
+  /**
+   * Opens a workspace file for reading and then verifies where the opened descriptor really points
+   * (open-then-verify): a link out of the workspace, a linked parent folder or a link swapped in at
+   * any moment is caught on the file actually opened, with one `open` and one `readlink` instead of
+   * a `realpath` walk before the open. Returns the descriptor (the caller closes it), or undefined
+   * when the opened file lies outside the workspace. Open errors (ENOENT, EISDIR…) are thrown as
+   * they come; a path that leaves the workspace lexically throws a UserError. Where the OS cannot
+   * name a descriptor's file (no /proc), the path is resolved before the open instead.
+   */
+  openInside(relative: string, what = "file"): number | undefined {
+    const fd = openSync(FD_LINKS ? this.lexical(relative, what) : this.resolve(relative, what), OPEN_FLAGS);
+    if (this.holds(fd)) return fd;
+    closeSync(fd);
+    return undefined;
   }
 
   /** `resolve` for paths agents write or read as work (targets, deliverables, output folders): never in `.git/` or `.baton/`. */
@@ -56,7 +79,8 @@ export class Workspace {
   readText(relative: string, options: { maxBytes?: number; what?: string } = {}): string {
     const what = options.what ?? "file";
     return readGuarded(
-      this.resolve(relative, what),
+      // Where the opened descriptor is verified, the path needs only the lexical check here.
+      FD_LINKS ? this.lexical(relative, what) : this.resolve(relative, what),
       [this.realRoot],
       `${what} \`${relative}\``,
       options.maxBytes,
@@ -87,7 +111,7 @@ export class Workspace {
    * (no /proc), `resolve` before the open is the check.
    */
   holds(fd: number): boolean {
-    return !FD_LINKS || isInside(this.realRoot, realpathSync.native(`${FD_LINKS}/${fd}`));
+    return !FD_LINKS || isInside(this.realRoot, openedPath(fd));
   }
 
   /** Whether an absolute path really (links resolved) lies inside the workspace. */
@@ -156,10 +180,19 @@ export class FileTooLargeError extends UserError {
 }
 
 /** Non-blocking, so a FIFO planted where a file should be fails to read instead of hanging the server. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 /** Linux names an open descriptor's file here; elsewhere the path is resolved before it is opened. */
 const FD_LINKS = existsSync("/proc/self/fd") ? "/proc/self/fd" : undefined;
 let realPackageRoot: string | undefined;
+
+/**
+ * The real path of an open descriptor's file: the kernel's own name for it, links already resolved
+ * (one `readlink`; a `realpath` of the /proc entry would walk every folder again). A file deleted
+ * since keeps its folder in the name, so it is still judged by where it was.
+ */
+function openedPath(fd: number): string {
+  return readlinkSync(`${FD_LINKS}/${fd}`).replace(/ \(deleted\)$/, "");
+}
 
 /** Baton's installed package (shipped roles, workflows, templates), links resolved. */
 export function packageRealPath(): string {
@@ -195,7 +228,7 @@ export function readGuarded(
     throw openProblem(display, error as NodeJS.ErrnoException);
   }
   try {
-    if (FD_LINKS && !inside(realpathSync.native(`${FD_LINKS}/${fd}`))) {
+    if (FD_LINKS && !inside(openedPath(fd))) {
       throw new UserError(`${display} leaves the workspace through a symbolic link`);
     }
     const stat = fstatSync(fd);

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { patternMatcher } from "../config/placeholders.js";
 import type { DeliverableBaseline } from "../store/records.js";
 import type { EngineContext } from "./engine.js";
+import { presenceIndex } from "./presence.js";
 import type { IterationBundle } from "./resolve.js";
 import type { CheckResult } from "./validate/types.js";
 
@@ -24,18 +25,17 @@ import type { CheckResult } from "./validate/types.js";
 export type Freshness = "absent" | "unchanged" | "touched" | "written";
 
 const CHUNK = 1024 * 1024;
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** The file's content hash and mtime, or undefined when it is not a regular file in the workspace. */
 function fingerprint(ctx: EngineContext, file: string): { hash: string; mtime_ms: number } | undefined {
-  let fd: number;
+  let fd: number | undefined;
   try {
-    fd = openSync(ctx.workspace.resolve(file, "file"), OPEN_FLAGS);
+    fd = ctx.workspace.openInside(file, "file"); // undefined: the file opened lies outside the workspace
   } catch {
-    return undefined;
+    return undefined; // most deliverables do not exist yet when baselines are taken
   }
+  if (fd === undefined) return undefined;
   try {
-    if (!ctx.workspace.holds(fd)) return undefined; // a link swapped in after resolve()
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     const hash = createHash("sha256");
@@ -66,8 +66,10 @@ export function recordBaselines(
   deliverables: readonly string[],
 ): void {
   const baselines: DeliverableBaseline[] = [];
-  for (const file of new Set(deliverables)) {
-    const print = fingerprint(ctx, file);
+  const files = new Set(deliverables);
+  const present = presenceIndex(ctx.workspace.root, files);
+  for (const file of files) {
+    const print = present(file) ? fingerprint(ctx, file) : undefined;
     if (print) baselines.push({ path: file, ...print });
   }
   ctx.store.addBaselines(iterationId, baselines);

@@ -1,9 +1,8 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentProgressRow } from "../store/records.js";
 import { splitCriteria } from "./criteria.js";
 import type { EngineContext } from "./engine.js";
+import { presenceIndex } from "./presence.js";
 import { bundleOf, type IterationBundle } from "./resolve.js";
 import { DEFAULT_MIN_BYTES } from "./validate/size.js";
 
@@ -44,7 +43,10 @@ export function observeIteration(
   const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
   const changes: [string, string, number, number | null][] = [];
-  const present = presenceIndex(workspace.root);
+  const present = presenceIndex(
+    workspace.root,
+    assignments.flatMap((a) => a.deliverables),
+  );
   for (const a of assignments) {
     let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
     const exists: boolean[] = [];
@@ -97,36 +99,6 @@ export function observeIteration(
 /** Progress to three decimals: enough for a bar, short in JSON. */
 export function roundProgress(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-/**
- * Whether a workspace file can exist, from one directory listing per folder instead of one stat
- * per file: early in a run most deliverables (and their folders) are not written yet, and a
- * large run has thousands of them. Listings are kept for one observation only.
- */
-function presenceIndex(root: string): (file: string) => boolean {
-  const listings = new Map<string, Set<string> | null>();
-  const list = (dir: string): Set<string> | null => {
-    let names = listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(path.join(root, dir)));
-      } catch {
-        names = null;
-      }
-      listings.set(dir, names);
-    }
-    return names;
-  };
-  return (file) => {
-    const parts = file.split("/");
-    let dir = "";
-    for (const part of parts) {
-      if (!list(dir)?.has(part)) return false;
-      dir = dir ? `${dir}/${part}` : part;
-    }
-    return true;
-  };
 }
 
 /**

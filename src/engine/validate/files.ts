@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import type { Workspace } from "../../config/workspace.js";
+import { UserError } from "../../errors.js";
 
 /** Content checks read at most this much of one file; a larger file fails them with a clear reason. */
 export const MAX_CONTENT_BYTES = 32 * 1024 * 1024;
@@ -66,12 +67,10 @@ export class FileFacts {
 
 /** Most deliverables fit in one read into this buffer, which saves an fstat and an allocation per file. */
 const SCRATCH = Buffer.allocUnsafe(64 * 1024);
-/** Non-blocking, so a FIFO planted as a deliverable fails to read instead of hanging validation. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
- * Reads each file at most once per validation run, through `Workspace.resolve` (so no path leaves
- * the workspace, not even through a symbolic link). A file whose content some check needs is
+ * Reads each file at most once per validation run, through `Workspace.openInside` (so no file
+ * outside the workspace is read, not even through a symbolic link; a FIFO fails instead of blocking). A file whose content some check needs is
  * opened and read once (one read for files up to 64 KiB); other files are only measured.
  */
 export class FileCache {
@@ -88,21 +87,27 @@ export class FileCache {
   }
 
   private load(file: string, wantContent: boolean): FileFacts {
-    let absolute: string;
+    let fd: number | undefined;
     try {
-      absolute = this.workspace.resolve(file, "file");
+      fd = this.workspace.openInside(file, "file");
     } catch (error) {
-      return new FileFacts(file, `${file}: ${(error as Error).message}`, 0, undefined);
+      return new FileFacts(
+        file,
+        error instanceof UserError
+          ? `${file}: ${error.message}`
+          : readProblem(file, error as NodeJS.ErrnoException),
+        0,
+        undefined,
+      );
     }
-    let fd: number;
+    if (fd === undefined)
+      return new FileFacts(
+        file,
+        `${file}: file \`${file}\` leaves the workspace through a symbolic link`,
+        0,
+        undefined,
+      );
     try {
-      fd = openSync(absolute, OPEN_FLAGS);
-    } catch (error) {
-      return new FileFacts(file, readProblem(file, error as NodeJS.ErrnoException), 0, undefined);
-    }
-    try {
-      if (!this.workspace.holds(fd))
-        return new FileFacts(file, `${file}: leaves the workspace through a symbolic link`, 0, undefined);
       if (wantContent) {
         const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
         if (n < SCRATCH.length) return new FileFacts(file, undefined, n, SCRATCH.toString("utf8", 0, n));
