@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +10,7 @@ import {
   RESULT_HEADING,
   startIteration,
 } from "../helpers/items.js";
+import type { Started } from "../helpers/processes.js";
 import { CLI, writeFiles } from "../helpers/temp.js";
 
 // Several processes claim from one SQLite database at once: no assignment twice, none lost.
@@ -19,51 +19,9 @@ const WORKER = fileURLToPath(new URL("../fixtures/claim-worker.mjs", import.meta
 const WORKERS = 4;
 const TARGETS = 40;
 
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  ready: Promise<void>;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startWorker(dir: string, agent: string, mode: "submit" | undefined): Worker {
-  const args = [WORKER, dir, agent, ...(mode ? [mode] : [])];
-  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let signalReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    signalReady = resolve;
-  });
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    if (stdout.startsWith("ready\n")) signalReady();
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      signalReady(); // a worker that died before "ready" must not hang the test; its exit code fails it
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, ready, done };
-}
-
-/** `startWorker(agent, mode?)` on the test's workspace; every worker still running is killed after the test. */
-const test = base.extend<{ startWorker: (agent: string, mode?: "submit") => Worker }>({
-  startWorker: async ({ dir }, use) => {
-    const started: Worker[] = [];
-    try {
-      await use((agent, mode) => {
-        const worker = startWorker(dir, agent, mode);
-        started.push(worker);
-        return worker;
-      });
-    } finally {
-      for (const w of started) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill();
-    }
+const test = base.extend<{ startWorker: (agent: string, mode?: "submit") => Started }>({
+  startWorker: async ({ dir, spawnNode }, use) => {
+    await use((agent, mode) => spawnNode([WORKER, dir, agent, ...(mode ? [mode] : [])]));
   },
 });
 

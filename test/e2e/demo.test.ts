@@ -1,10 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { defaultStoreFile, openStore } from "../../src/store/index.js";
-import { CLI, tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { startNode } from "../helpers/processes.js";
+import { CLI } from "../helpers/temp.js";
 
 // `npm run demo` is `node dist/cli.js demo`: the whole orchestration with the stand-in agent.
 
@@ -12,32 +13,22 @@ const WORKFLOW = "user-story-refinement";
 const LESSON = 'requirements.md must contain the heading "## Acceptance Criteria": 2 of 10 missed it';
 
 let dir: string;
-let cleanup: () => void;
 let result: { code: number | null; stdout: string; stderr: string };
 
-beforeAll(async () => {
+// One demo for the file: every test reads what it left.
+test.beforeAll(async ({ sharedDir }) => {
   expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-  ({ dir, cleanup } = tempDir("baton-demo-"));
-  result = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, "demo", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  dir = sharedDir;
+  const demo = startNode([CLI, "demo", "--dir", dir]);
+  demo.child.stdin.end();
+  result = await demo.done;
 }, 60_000);
-afterAll(() => cleanup?.());
 
 const run1 = () => path.join(dir, "iterations", `${WORKFLOW}-1`, "01-requirements-analysis");
 const run2 = () => path.join(dir, "iterations", `${WORKFLOW}-2`, "01-requirements-analysis");
 
 describe("baton demo", () => {
-  it("exits 0, labels the stand-in, and names the learnings file and a lesson", () => {
+  test("exits 0, labels the stand-in, and names the learnings file and a lesson", () => {
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const { stdout } = result;
     expect(stdout).toContain("STAND-IN");
@@ -50,7 +41,7 @@ describe("baton demo", () => {
     expect(stdout).toContain(path.join(run1(), "agent-prompts", "product-analyst-01-rework-1.md"));
   });
 
-  it("leaves the rework prompt, VALIDATION.md and FEEDBACK.md of the failed-then-reworked iteration", () => {
+  test("leaves the rework prompt, VALIDATION.md and FEEDBACK.md of the failed-then-reworked iteration", () => {
     const rework = readFileSync(path.join(run1(), "agent-prompts", "product-analyst-01-rework-1.md"), "utf8");
     expect(rework).toMatch(
       /\*\*headings\*\*: stories\/US-3\/requirements.md: missing heading "Acceptance Criteria"/,
@@ -66,7 +57,7 @@ describe("baton demo", () => {
     expect(us3.split("\n")[0]).toBe("# Requirements — US-3: Invoice history");
   });
 
-  it("writes an enabled Acceptance Criteria reminder to the learnings file", () => {
+  test("writes an enabled Acceptance Criteria reminder to the learnings file", () => {
     const file = path.join(dir, ".baton", "learnings", `${WORKFLOW}.yaml`);
     const { learnings } = parseYaml(readFileSync(file, "utf8")) as {
       learnings: { id: string; enabled: boolean; kind: string; role?: string; text: string }[];
@@ -76,7 +67,7 @@ describe("baton demo", () => {
     expect(reminder?.text).toContain(LESSON);
   });
 
-  it("the second run's product-analyst prompt carries the lesson; the first run's did not", () => {
+  test("the second run's product-analyst prompt carries the lesson; the first run's did not", () => {
     const prompts = readdirSync(path.join(run2(), "agent-prompts")).filter((f) =>
       f.startsWith("product-analyst"),
     );
@@ -94,7 +85,7 @@ describe("baton demo", () => {
     expect(manifest.learnings_applied.some((l) => l.text.includes(LESSON))).toBe(true);
   });
 
-  it("records the rework in the store and completes the first run", () => {
+  test("records the rework in the store and completes the first run", () => {
     const store = openStore(defaultStoreFile(dir));
     try {
       const runs = store.listRuns();

@@ -6,25 +6,12 @@ import { claimAssignment } from "../../src/engine/claim.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { openEngine } from "../helpers/baton.js";
 import { test } from "../helpers/fixtures.js";
+import { itemsWorkflow, NOTE_PER_ITEM } from "../helpers/items.js";
 import { CLI, writeFiles } from "../helpers/temp.js";
 
 // #12 item 4: `kill -9` between committing assignments and writing their prompts. The crash is
 // real: BATON_FAULT=after-assignments makes the spawned `baton generate` SIGKILL itself right after
 // the assignments commit (src/engine/fault.ts).
-
-const WORKFLOW = `workflow:
-  name: notes
-  description: One note per item
-  iterations:
-    - name: write-notes
-      goal: Write one note per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["notes/{item_id}.md"]
-agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
 
 /** Runs `baton generate` that kills itself after the assignments commit; resolves with its pid and signal. */
 function crashingGenerate(dir: string): Promise<{ pid: number; signal: string | null }> {
@@ -44,7 +31,7 @@ describe("a crash between assignments and prompts (#12 item 4)", () => {
     dir,
   }) => {
     writeFiles(dir, {
-      ".baton/workflows/notes.yaml": WORKFLOW,
+      ".baton/workflows/notes.yaml": itemsWorkflow("notes", NOTE_PER_ITEM),
       "items/a.md": "# A\n",
       "items/b.md": "# B\n",
       "items/c.md": "# C\n",

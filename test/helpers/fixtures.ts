@@ -6,12 +6,20 @@ import type { ServerDeps } from "../../src/server.js";
 import type { Store } from "../../src/store/api.js";
 import { openEngine, TestClock } from "./baton.js";
 import { connectInMemory, connectStdio, type StdioOptions } from "./mcp.js";
+import { type Started, startNode, stopIfRunning } from "./processes.js";
 import { EXAMPLE_WORKSPACE, tempDir, writeFiles } from "./temp.js";
 
 /** What a workspace starts with: a copy of examples/stories-workspace, then `files` written over it. */
 export interface WorkspaceSeed {
   example?: boolean;
   files?: Record<string, string>;
+}
+
+/** The engine and store over a workspace, and the server dependencies they make. */
+export interface Baton {
+  engine: EngineContext;
+  store: Store;
+  deps: ServerDeps;
 }
 
 /** A spawned `baton serve`: its client and everything the process wrote to stderr so far. */
@@ -24,19 +32,22 @@ export interface Served {
  * Shared fixtures (vitest `test.extend`). Each is set up only when a test or a `test.beforeEach`/
  * `test.beforeAll` hook names it, and torn down after it even when the test fails.
  *
- * Per test: `dir` a fresh temp workspace, `outside` a temp folder next to it, `clock` a hand-moved clock, `baton` the engine and store
- * over `dir` on that clock, `mcp` an SDK client in memory over `baton`, `stdio` the built server
- * spawned on `dir` (real clock, own store) and its client. What `dir` holds and how the servers run
- * is said once per file or describe block: `test.override({ example: true, files: {...} })`.
+ * Per test: `dir` a fresh temp workspace, `outside` a temp folder next to it, `clock` a hand-moved
+ * clock, `baton` the engine and store over `dir` on that clock, `mcp` an SDK client in memory over
+ * `baton`, `stdio` the built server spawned on `dir` (real clock, own store) and its client,
+ * `spawnNode` to start other processes. What `dir` holds and how the servers run is said once per
+ * file or describe block: `test.override({ example: true, files: {...} })`.
  *
  * Per file, for tests that build on each other's state or a setup too costly to repeat:
- * `sharedDir` (seeded by the `shared` option), `sharedMcp` and `sharedStdio` over it.
+ * `sharedDir` (seeded by the `shared` option), `sharedBaton`, `sharedMcp` and `sharedStdio` over it.
  */
 export const test = base.extend<{
   $file: {
     /** What `sharedDir` starts with, and how `sharedStdio` spawns the server. */
     shared: WorkspaceSeed & { server?: StdioOptions };
     sharedDir: string;
+    /** The engine and store over `sharedDir`, on the real clock. */
+    sharedBaton: Baton;
     sharedMcp: Client;
     sharedStdio: Served;
   };
@@ -53,9 +64,11 @@ export const test = base.extend<{
     /** A second temp folder, outside `dir`: where links that must not be followed point. */
     outside: string;
     clock: TestClock;
-    baton: { engine: EngineContext; store: Store; deps: ServerDeps };
+    baton: Baton;
     mcp: Client;
     stdio: Served;
+    /** Starts `node <args>`; every process still running when the test ends is killed. */
+    spawnNode: typeof startNode;
   };
 }>({
   shared: [
@@ -76,9 +89,20 @@ export const test = base.extend<{
     },
     { scope: "file" },
   ],
-  sharedMcp: [
+  sharedBaton: [
     async ({ sharedDir }, use) => {
-      const { client, close } = await connectInMemory(sharedDir);
+      const { engine, store, deps, close } = openEngine(sharedDir);
+      try {
+        await use({ engine, store, deps });
+      } finally {
+        close();
+      }
+    },
+    { scope: "file" },
+  ],
+  sharedMcp: [
+    async ({ sharedBaton }, use) => {
+      const { client, close } = await connectInMemory(sharedBaton.deps);
       try {
         await use(client);
       } finally {
@@ -136,6 +160,19 @@ export const test = base.extend<{
   },
   stdio: async ({ dir, server }, use) => {
     await serve(dir, server, use);
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  spawnNode: async ({}, use: (spawnNode: typeof startNode) => Promise<void>) => {
+    const started: Started[] = [];
+    try {
+      await use((args, options) => {
+        const process = startNode(args, options);
+        started.push(process);
+        return process;
+      });
+    } finally {
+      for (const process of started) stopIfRunning(process);
+    }
   },
 });
 

@@ -14,6 +14,8 @@ export interface ItemsWorkflowOptions {
   iteration?: string;
   goal?: string;
   deliverable?: string;
+  /** Further settings of the developer agent, e.g. `update_in_place: true`. */
+  agent?: string[];
   /** Flow-style completion criteria of the items iteration, e.g. `{ check: scope }`. */
   criteria?: string[];
   /** Further iterations (YAML list items indented by four spaces), after the items iteration. */
@@ -24,6 +26,7 @@ export interface ItemsWorkflowOptions {
 export function itemsWorkflow(name: string, options: ItemsWorkflowOptions = {}): string {
   const deliverable = options.deliverable ?? "out/{item_id}.md";
   const settings = (options.settings ?? []).map((line) => `  ${line}\n`).join("");
+  const agent = (options.agent ?? []).map((line) => `          ${line}\n`).join("");
   const criteria = options.criteria?.length
     ? `      completion_criteria:\n${options.criteria.map((c) => `        - ${c}\n`).join("")}`
     : "";
@@ -37,10 +40,18 @@ ${settings}  iterations:
         - role: developer
           targets: ["items/*.md"]
           deliverables: ["${deliverable}"]
-${criteria}${options.after ?? ""}agent_roles:
+${agent}${criteria}${options.after ?? ""}agent_roles:
   developer: { complexity_threshold: 1 }
 `;
 }
+
+/** An items workflow whose developers write one note per item under notes/. */
+export const NOTE_PER_ITEM: ItemsWorkflowOptions = {
+  description: "One note per item",
+  iteration: "write-notes",
+  goal: "Write one note per item",
+  deliverable: "notes/{item_id}.md",
+};
 
 /** The `headings` check on each item's deliverable that a seeded or benchmarked run fails or passes. */
 export const RESULT_HEADING = `{ check: headings, deliverable: "out/{item_id}.md", headings: ["Result"] }`;

@@ -4,11 +4,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_TOKENS_PER_POINT } from "../../src/config/roles.js";
-import { connectInMemory } from "../helpers/mcp.js";
-import { CLI, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { CLI, roleYaml, writeFiles } from "../helpers/temp.js";
 
 // A scripted two-iteration run of one workflow through the MCP tools (real store, real files):
 // iteration 1 gets feedback and failed checks; iteration 2's prompts, context and estimates carry
@@ -88,9 +88,7 @@ interface LearningOut {
 }
 
 let dir: string;
-let cleanup: () => void;
 let client: Client;
-let close: () => Promise<void>;
 
 async function call<T = Record<string, unknown>>(name: string, args: Record<string, unknown>): Promise<T> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -110,20 +108,22 @@ const learningsOnDisk = () =>
 const feedback = (args: Record<string, unknown>) =>
   call<{ feedback_id: number; learnings: LearningOut[]; new_learnings: string[] }>("record_feedback", args);
 
-beforeAll(async () => {
-  ({ dir, cleanup } = tempDir("baton-feedback-"));
-  writeFiles(dir, {
-    ".baton/roles/summarizer.yaml": roleYaml("summarizer", 30000, 2),
-    [`.baton/workflows/${WORKFLOW}.yaml`]: workflowYaml,
-    "docs/style.md": "# House style\n\nWrite short sentences.\n",
-    ...Object.fromEntries(["N1", "N2", "N3", "N4"].map((id) => [`notes/a/${id}.md`, note(id)])),
-    ...Object.fromEntries(["N5", "N6", "N7", "N8"].map((id) => [`notes/b/${id}.md`, note(id)])),
-  });
-  ({ client, close } = await connectInMemory(dir));
+// One workspace and server for the file: the tests are the steps of one run.
+test.override({
+  shared: {
+    files: {
+      ".baton/roles/summarizer.yaml": roleYaml("summarizer", 30000, 2),
+      [`.baton/workflows/${WORKFLOW}.yaml`]: workflowYaml,
+      "docs/style.md": "# House style\n\nWrite short sentences.\n",
+      ...Object.fromEntries(["N1", "N2", "N3", "N4"].map((id) => [`notes/a/${id}.md`, note(id)])),
+      ...Object.fromEntries(["N5", "N6", "N7", "N8"].map((id) => [`notes/b/${id}.md`, note(id)])),
+    },
+  },
 });
-afterAll(async () => {
-  await close?.();
-  cleanup?.();
+
+test.beforeAll(({ sharedDir, sharedMcp }) => {
+  dir = sharedDir;
+  client = sharedMcp;
 });
 
 describe("feedback loop over two iterations", () => {
@@ -133,7 +133,7 @@ describe("feedback loop over two iterations", () => {
   let reminderId: string;
   let referenceId: string;
 
-  it("iteration 1 starts with no lessons", async () => {
+  test("iteration 1 starts with no lessons", async () => {
     const created = await call<{ run_id: string; iteration_id: string }>("create_iteration", {
       workflow: WORKFLOW,
     });
@@ -148,7 +148,7 @@ describe("feedback loop over two iterations", () => {
     expect(existsSync(learningsPath())).toBe(false);
   });
 
-  it("one missed heading is not a pattern; a second file missing it makes a reminder", async () => {
+  test("one missed heading is not a pattern; a second file missing it makes a reminder", async () => {
     const files = first.assignments.flatMap((a) => a.deliverables).sort();
     expect(files).toHaveLength(4);
     const [a, b, c, d] = files as [string, string, string, string];
@@ -182,7 +182,7 @@ describe("feedback loop over two iterations", () => {
     expect(reminder?.evidence.assignments.sort()).toEqual(first.assignments.map((x) => x.id).sort());
   });
 
-  it("one complaint is not a pattern; two assignments naming a file add a reference", async () => {
+  test("one complaint is not a pattern; two assignments naming a file add a reference", async () => {
     const [one, two] = first.assignments as [Generated["assignments"][0], Generated["assignments"][0]];
     const scope = await feedback({
       iteration_id: first.iteration_id,
@@ -228,7 +228,7 @@ describe("feedback loop over two iterations", () => {
     expect(JSON.stringify(pattern.learnings)).not.toContain("docs/missing.md");
   });
 
-  it("token_budget from two assignments and usage far above estimates recalibrate the role", async () => {
+  test("token_budget from two assignments and usage far above estimates recalibrate the role", async () => {
     const one = await feedback({
       iteration_id: first.iteration_id,
       assignment_id: first.assignments[0]?.id,
@@ -259,7 +259,7 @@ describe("feedback loop over two iterations", () => {
     expect(allocation).toMatchObject({ kind: "lower_allocation", action: { complexity_threshold: 1 } });
   });
 
-  it("FEEDBACK.md and the resources show the feedback and learnings", async () => {
+  test("FEEDBACK.md and the resources show the feedback and learnings", async () => {
     const report = file(`${first.path}/FEEDBACK.md`);
     expect(report).toContain("needed docs/style.md to know the tone");
     expect(report).toContain(REMINDER);
@@ -273,7 +273,7 @@ describe("feedback loop over two iterations", () => {
     expect(resources.map((r) => r.uri)).toContain(`baton://learnings/${WORKFLOW}`);
   });
 
-  it("iteration 2 carries the lessons: context, prompts, estimates, allocation and manifest", async () => {
+  test("iteration 2 carries the lessons: context, prompts, estimates, allocation and manifest", async () => {
     for (const f of first.assignments.flatMap((a) => a.deliverables))
       writeFiles(dir, { [f]: summary(path.basename(path.dirname(f)), true) });
     const passed = await call<{ passed: boolean }>("validate_iteration", {
@@ -329,7 +329,7 @@ describe("feedback loop over two iterations", () => {
     expect(JSON.stringify(manifest.learnings_applied)).not.toContain("scope");
   });
 
-  it("a person's edits survive re-synthesis: disabled stays disabled, edited text is kept", async () => {
+  test("a person's edits survive re-synthesis: disabled stays disabled, edited text is kept", async () => {
     const edited = "Take the tone from `docs/style.md` (short sentences) before writing anything.";
     const original = readFileSync(learningsPath(), "utf8");
     // Disabling is a one-line change.
@@ -376,7 +376,7 @@ describe("feedback loop over two iterations", () => {
     expect(manifest.learnings_applied.find((l) => l.id === referenceId)?.text).toBe(edited);
   });
 
-  it("a second run of the workflow starts with the lessons of the first", async () => {
+  test("a second run of the workflow starts with the lessons of the first", async () => {
     const created = await call<{ run_id: string; iteration: string; iteration_id: string }>(
       "create_iteration",
       { workflow: WORKFLOW },
@@ -395,7 +395,7 @@ describe("feedback loop over two iterations", () => {
     );
   });
 
-  it("`baton feedback <iteration>` prints the synthesis", async () => {
+  test("`baton feedback <iteration>` prints the synthesis", async () => {
     const { stdout } = await exec(process.execPath, [CLI, "-w", dir, "feedback", first.iteration_id]);
     expect(stdout).toContain(`learning(s) for workflow ${WORKFLOW} (.baton/learnings/${WORKFLOW}.yaml)`);
     const lines = stdout.split("\n");

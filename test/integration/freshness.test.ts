@@ -8,25 +8,18 @@ import { generatePrompts } from "../../src/engine/generate.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import { markdownDoc } from "../helpers/baton.js";
 import { test } from "../helpers/fixtures.js";
+import { itemsWorkflow, NOTE_PER_ITEM } from "../helpers/items.js";
 import { writeFiles } from "../helpers/temp.js";
 
 // #12 items 1 and 2: a deliverable must be written in its iteration (content hash against the
 // baseline taken when the assignments were made), and an assignment nobody started keeps its attempts.
 
-const workflow = (inPlace: string) => `workflow:
-  name: notes
-  description: One note per item
-  max_attempts: 2
-  iterations:
-    - name: write-notes
-      goal: Write one note per item
-      agents:
-        - role: developer
-          targets: ["items/*.md"]
-          deliverables: ["notes/{item_id}.md"]
-${inPlace}agent_roles:
-  developer: { complexity_threshold: 1 }
-`;
+const workflow = (inPlace?: string) =>
+  itemsWorkflow("notes", {
+    ...NOTE_PER_ITEM,
+    settings: ["max_attempts: 2"],
+    agent: inPlace ? [`update_in_place: ${inPlace}`] : [],
+  });
 
 const note = (name: string, extra = "") =>
   markdownDoc(name, { Summary: `The note on ${name}.${extra}`, Details: "Everything there is to say." }, 300);
@@ -39,7 +32,7 @@ async function newRun(engine: EngineContext) {
 
 describe("fresh deliverables (#12 item 1)", () => {
   test("run 2 fails on run 1's files until they are written again", async ({ dir, baton }) => {
-    writeFiles(dir, { ".baton/workflows/notes.yaml": workflow(""), "items/a.md": "# A\n" });
+    writeFiles(dir, { ".baton/workflows/notes.yaml": workflow(), "items/a.md": "# A\n" });
     const run1 = await newRun(baton.engine);
     writeFiles(dir, { "notes/a.md": note("a") });
     expect((await validateIteration(baton.engine, { iteration_id: run1 })).passed).toBe(true);
@@ -79,7 +72,7 @@ describe("fresh deliverables (#12 item 1)", () => {
 
   test("`update_in_place: true` on the agent lets a file pass unchanged", async ({ dir, baton }) => {
     writeFiles(dir, {
-      ".baton/workflows/notes.yaml": workflow("          update_in_place: true\n"),
+      ".baton/workflows/notes.yaml": workflow("true"),
       "items/a.md": "# A\n",
       "notes/a.md": note("a"),
     });
@@ -95,7 +88,7 @@ describe("fresh deliverables (#12 item 1)", () => {
 
   test("`update_in_place` must be a boolean, reported at its place", async ({ dir, baton }) => {
     writeFiles(dir, {
-      ".baton/workflows/notes.yaml": workflow("          update_in_place: sometimes\n"),
+      ".baton/workflows/notes.yaml": workflow("sometimes"),
       "items/a.md": "# A\n",
     });
     await expect(createIteration(baton.engine, { workflow: "notes" })).rejects.toThrow(
@@ -112,7 +105,7 @@ describe("not started keeps its attempts (#12 item 2)", () => {
     const items = Object.fromEntries(
       Array.from({ length: 150 }, (_, i) => [`items/i${String(i).padStart(3, "0")}.md`, "# Item\n"]),
     );
-    writeFiles(dir, { ".baton/workflows/notes.yaml": workflow(""), ...items });
+    writeFiles(dir, { ".baton/workflows/notes.yaml": workflow(), ...items });
     const it = await newRun(baton.engine);
     const all = () => baton.store.listAssignments(it);
     expect(all()).toHaveLength(150);

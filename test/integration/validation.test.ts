@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIteration } from "../../src/engine/create-iteration.js";
-import { generatePrompts } from "../../src/engine/generate.js";
+import { describe, expect } from "vitest";
 import type { ValidationReport as Report } from "../../src/engine/validation-report.js";
 import type { Store } from "../../src/store/api.js";
-import { markdownDoc, openEngine, runCli } from "../helpers/baton.js";
-import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
-import { CLI, tempDir, writeFiles } from "../helpers/temp.js";
+import { markdownDoc, runCli } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { startIteration } from "../helpers/items.js";
+import { callError, callOk } from "../helpers/mcp.js";
+import { CLI, writeFiles } from "../helpers/temp.js";
 
 // validate_iteration through an in-memory MCP client on a real workspace and database: reasons,
 // needs-review, rework prompts, bounded attempts, VALIDATION.md, gates; then `baton validate` spawned.
@@ -85,31 +85,32 @@ interface Generated {
   }[];
 }
 
+// One workspace and store for the file; the tests of each block follow one iteration.
+test.override({
+  shared: {
+    files: {
+      ".baton/workflows/checked-docs.yaml": WORKFLOW,
+      "items/alpha.md": "# Alpha\n",
+      "items/beta.md": "# Beta\n",
+      "items/gamma.md": "# Gamma\n",
+    },
+  },
+});
+
 describe("validate_iteration", () => {
   let dir: string;
-  let cleanup: () => void;
   let store: Store;
-  let closeStore: () => void;
   let client: Client;
-  let closeClient: () => Promise<void>;
   let runId: string;
   let iterationId: string;
   let folder: string;
   let byItem: Map<string, Generated["assignments"][number]>;
   let first: Report;
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir());
-    writeFiles(dir, {
-      ".baton/workflows/checked-docs.yaml": WORKFLOW,
-      "items/alpha.md": "# Alpha\n",
-      "items/beta.md": "# Beta\n",
-      "items/gamma.md": "# Gamma\n",
-    });
-    const opened = openEngine(dir);
-    store = opened.store;
-    closeStore = opened.close;
-    ({ client, close: closeClient } = await connectInMemory(opened.deps));
+  test.beforeAll(async ({ sharedDir, sharedBaton, sharedMcp }) => {
+    dir = sharedDir;
+    store = sharedBaton.store;
+    client = sharedMcp;
     const created = await callOk<{ run_id: string; iteration_id: string; path: string }>(
       client,
       "create_iteration",
@@ -133,11 +134,6 @@ describe("validate_iteration", () => {
     });
     first = await callOk<Report>(client, "validate_iteration", { iteration_id: iterationId });
   });
-  afterAll(async () => {
-    await closeClient?.();
-    closeStore?.();
-    cleanup?.();
-  });
 
   const idOf = (item: string) => byItem.get(item)?.id as string;
   const failuresOf = (report: Report, item: string) =>
@@ -149,7 +145,7 @@ describe("validate_iteration", () => {
         reason,
       }));
 
-  it("reports every failing check with its exact reason", () => {
+  test("reports every failing check with its exact reason", () => {
     expect(first.passed).toBe(false);
     expect(failuresOf(first, "alpha")).toEqual([]);
     // Size checks count content: the final newline is not.
@@ -200,7 +196,7 @@ describe("validate_iteration", () => {
     expect(first.failures).toHaveLength(9);
   });
 
-  it("counts the human criteria as needs review, never as passed", () => {
+  test("counts the human criteria as needs review, never as passed", () => {
     expect(first.counts.needs_review).toBe(HUMAN.length);
     expect(first.needs_review).toEqual(HUMAN);
     // Passed counts only machine checks: alpha's 2 files each get exists + format, plus its explicit checks.
@@ -208,7 +204,7 @@ describe("validate_iteration", () => {
     expect(first.failures.some((f) => HUMAN.includes(f.reason))).toBe(false);
   });
 
-  it("writes a rework prompt per failing assignment naming every failed check", () => {
+  test("writes a rework prompt per failing assignment naming every failed check", () => {
     expect(first.rework.map((r) => r.assignment_id).sort()).toEqual([idOf("beta"), idOf("gamma")].sort());
     const beta = first.rework.find((r) => r.assignment_id === idOf("beta"));
     const local = byItem.get("beta")?.local_id as string;
@@ -232,7 +228,7 @@ describe("validate_iteration", () => {
     expect(store.getAssignment(idOf("beta"))).toMatchObject({ state: "pending", attempts: 1 });
   });
 
-  it("serves VALIDATION.md as baton://iterations/{id}/validation", async () => {
+  test("serves VALIDATION.md as baton://iterations/{id}/validation", async () => {
     const file = readFileSync(path.join(dir, folder, "VALIDATION.md"), "utf8");
     const { contents } = await client.readResource({ uri: `baton://iterations/${iterationId}/validation` });
     expect((contents[0] as { text: string }).text).toBe(file);
@@ -242,7 +238,7 @@ describe("validate_iteration", () => {
     for (const h of HUMAN) expect(file).toContain(h);
   });
 
-  it("refuses to create the dependent iteration and names the unmet dependency", async () => {
+  test("refuses to create the dependent iteration and names the unmet dependency", async () => {
     const next = await callError(client, "create_iteration", { run_id: runId });
     expect(next).toContain("`review-docs` waits for `write-docs` (failed)");
     const named = await callError(client, "create_iteration", { run_id: runId, iteration: "review-docs" });
@@ -251,7 +247,7 @@ describe("validate_iteration", () => {
     expect(store.listIterations(runId).map((it) => it.name)).toEqual(["write-docs"]);
   });
 
-  it("bounds attempts: after max_attempts reworks the assignment is failed", async () => {
+  test("bounds attempts: after max_attempts reworks the assignment is failed", async () => {
     const second = await callOk<Report>(client, "validate_iteration", { iteration_id: iterationId });
     const local = byItem.get("beta")?.local_id as string;
     expect(second.rework.find((r) => r.assignment_id === idOf("beta"))).toMatchObject({
@@ -280,7 +276,7 @@ describe("validate_iteration", () => {
     expect(prompts.sort()).toEqual([`${local}-rework-1.md`, `${local}-rework-2.md`, `${local}.md`]);
   });
 
-  it("force: true creates a gated iteration and records gate_forced in the event log", async () => {
+  test("force: true creates a gated iteration and records gate_forced in the event log", async () => {
     const run2 = await callOk<{ run_id: string; iteration_id: string }>(client, "create_iteration", {
       workflow: "checked-docs",
     });
@@ -309,7 +305,7 @@ describe("validate_iteration", () => {
     expect(store.getIteration(forced.iteration_id)?.forced).toBe(true);
   });
 
-  it("opens the gate once the dependency passes validation", async () => {
+  test("opens the gate once the dependency passes validation", async () => {
     writeFiles(dir, {
       "docs/beta.md": goodDoc("beta"),
       "docs/beta.json": goodJson("beta"),
@@ -346,30 +342,21 @@ describe("baton validate (CLI)", () => {
 `;
   const COMMAND = "`echo ran > marker.txt && test -f approved.txt`";
   let dir: string;
-  let cleanup: () => void;
   let iterationId: string;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ sharedDir, sharedBaton }) => {
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    ({ dir, cleanup } = tempDir());
+    dir = sharedDir;
     writeFiles(dir, { ".baton/workflows/notes-with-command.yaml": COMMAND_WORKFLOW });
-    const { engine, close } = openEngine(dir);
-    try {
-      const created = await createIteration(engine, { workflow: "notes-with-command" });
-      iterationId = created.iteration_id;
-      await generatePrompts(engine, { iteration_id: iterationId });
-    } finally {
-      close();
-    }
+    ({ iterationId } = await startIteration(sharedBaton.engine, "notes-with-command"));
   });
-  afterAll(() => cleanup?.());
 
   const validate = async (...extra: string[]) => {
     const result = await runCli(["-w", dir, "validate", iterationId, "--json", ...extra], dir);
     return { ...result, report: JSON.parse(result.stdout) as Report };
   };
 
-  it("exits 1 when a check fails and skips commands without --allow-commands", async () => {
+  test("exits 1 when a check fails and skips commands without --allow-commands", async () => {
     const { code, report } = await validate();
     expect(code).toBe(1);
     expect(report.passed).toBe(false);
@@ -385,7 +372,7 @@ describe("baton validate (CLI)", () => {
     expect(existsSync(path.join(dir, "marker.txt"))).toBe(false);
   });
 
-  it("exits 1 while a check is skipped, though nothing failed", async () => {
+  test("exits 1 while a check is skipped, though nothing failed", async () => {
     writeFiles(dir, { "out/notes.md": markdownDoc("Notes", { Notes: "Written." }, 300) });
     const { code, report } = await validate();
     expect(code).toBe(1);
@@ -394,7 +381,7 @@ describe("baton validate (CLI)", () => {
     expect(existsSync(path.join(dir, "marker.txt"))).toBe(false);
   });
 
-  it("runs the command check with --allow-commands and fails on its exit code", async () => {
+  test("runs the command check with --allow-commands and fails on its exit code", async () => {
     const { code, report } = await validate("--allow-commands");
     expect(existsSync(path.join(dir, "marker.txt"))).toBe(true);
     expect(code).toBe(1);
@@ -409,7 +396,7 @@ describe("baton validate (CLI)", () => {
     ]);
   });
 
-  it("passes the command check with --allow-commands once the command exits 0", async () => {
+  test("passes the command check with --allow-commands once the command exits 0", async () => {
     writeFiles(dir, { "approved.txt": "yes\n" });
     const { code, report } = await validate("--allow-commands");
     expect(code).toBe(0);
@@ -419,7 +406,7 @@ describe("baton validate (CLI)", () => {
     expect(readFileSync(path.join(dir, "marker.txt"), "utf8")).toBe("ran\n");
   });
 
-  it("prints a readable table without --json, with the same exit code", async () => {
+  test("prints a readable table without --json, with the same exit code", async () => {
     const result = await runCli(["-w", dir, "validate", iterationId], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("1 check(s) did not run");
