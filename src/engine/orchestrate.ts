@@ -217,7 +217,13 @@ async function runAgents(
   const bundle = resolveIteration(engine, iteration.id);
   const maxRestarts = bundle.workflow.spec.max_attempts;
   const running = new Map<string, AgentHandle>();
-  const finished: { id: string; code: number | null; usage?: UsageResult; handle: AgentHandle }[] = [];
+  const finished: {
+    id: string;
+    attempt: number;
+    code: number | null;
+    usage?: UsageResult;
+    handle: AgentHandle;
+  }[] = [];
   const restarts = new Map<string, number>();
   let wake: () => void = () => {};
   let n = 0;
@@ -255,7 +261,7 @@ async function runAgents(
         const handle = launcher(job);
         running.set(claimed.id, handle);
         void handle.done.then(({ code, usage }) => {
-          finished.push({ id: claimed.id, code, usage, handle });
+          finished.push({ id: claimed.id, attempt: job.attempt, code, usage, handle });
           wake();
         });
       }
@@ -267,14 +273,21 @@ async function runAgents(
           if (finished.length > 0) resolve();
         }),
       ]);
-      for (const { id, code, usage, handle } of finished.splice(0)) {
+      for (const { id, attempt, code, usage, handle } of finished.splice(0)) {
         // A stopped (stalled) agent exits late, maybe after its assignment was launched again:
         // only the exit of the agent that currently holds the assignment counts.
         if (running.get(id) !== handle) continue;
         running.delete(id);
         const a = store.getAssignment(id);
-        if (a?.state !== "claimed") continue;
-        store.markSubmitted(id, recordUsage(engine, iteration, a, usage, options.log));
+        if (!a) continue;
+        const measured = recordUsage(engine, iteration, a, attempt, usage, options.log);
+        if (a.state !== "claimed") {
+          // The agent submitted itself (submit_assignment): what its CLI measured still replaces
+          // the count it reported, which misses the reading it did.
+          if (measured !== undefined) store.setTokensUsed(id, measured);
+          continue;
+        }
+        store.markSubmitted(id, measured);
         const report = await validateIteration(engine, { iteration_id: iteration.id, assignment_id: id });
         const outcome = report.assignments[0];
         options.log(
@@ -334,12 +347,12 @@ function recordUsage(
   engine: EngineContext,
   iteration: IterationRecord,
   a: AssignmentRecord,
+  attempt: number,
   usage: UsageResult | undefined,
   log: (line: string) => void,
 ): number | undefined {
   if (!usage) return undefined;
   const refs = { run_id: iteration.run_id, iteration_id: iteration.id, assignment_id: a.id };
-  const attempt = a.attempts + 1;
   if (!usage.usage) {
     engine.store.addEvent("usage", refs, { attempt, reason: usage.reason });
     log(`    no usage for ${a.local_id}: ${usage.reason}`);

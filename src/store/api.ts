@@ -77,6 +77,8 @@ export interface Store {
   renewLease(id: string, leaseMs: number): void;
   /** False when the assignment has already passed or failed. */
   markSubmitted(id: string, tokensUsed: number | undefined): boolean;
+  /** Books measured usage on an assignment whatever its state (the agent submitted itself first). */
+  setTokensUsed(id: string, tokensUsed: number): void;
   release(id: string): void;
   /** Compare-and-set from the state and attempts a validation saw; false when another process moved it. */
   settleAssignment(

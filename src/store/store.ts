@@ -475,6 +475,14 @@ export class SqliteStore implements Store {
     );
   }
 
+  setTokensUsed(id: string, tokensUsed: number): void {
+    this.sql("UPDATE assignments SET tokens_used = ?, updated_at = ? WHERE id = ?").run(
+      tokensUsed,
+      this.stamp(),
+      id,
+    );
+  }
+
   /** Returns a claimed assignment to pending (a stalled or stopped agent); its attempts are kept. */
   release(id: string): void {
     this.db

@@ -1,5 +1,6 @@
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dryRunCommand, orchestrateCommand } from "../../src/commands/orchestrate.js";
 import type { Output } from "../../src/commands/output.js";
@@ -18,7 +19,7 @@ import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile } from "../../src/store/index.js";
 import { SqliteStore } from "../../src/store/store.js";
 import { connectInMemory } from "../helpers/mcp.js";
-import { REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { CLI, REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate --agent <preset>` with a stand-in for each agent CLI on PATH (a script that
 // writes the deliverables and prints that CLI's recorded sample output, test/fixtures/agent-output/),
@@ -154,6 +155,37 @@ describe("orchestrate with agent presets and usage files", () => {
     expect(usageEvents().map((e) => e.data)).toEqual([
       { attempt: 1, input_tokens: 1200, output_tokens: 340, cost_usd: 0.01 },
       { attempt: 1, input_tokens: 1200, output_tokens: 340, cost_usd: 0.01 },
+    ]);
+  });
+
+  it("an agent that submits itself still gets the measured usage booked, not the count it reported", async () => {
+    open();
+    expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
+    // As an agent with Baton's MCP server would: submit_assignment with its own (low) count.
+    const submit = path.join(bin, "submit.mjs");
+    const dist = (file: string) => JSON.stringify(pathToFileURL(path.join(REPO_ROOT, "dist", file)).href);
+    writeFileSync(
+      submit,
+      `import { Workspace } from ${dist("config/workspace.js")};
+import { createEngine } from ${dist("engine/engine.js")};
+import { submitAssignment } from ${dist("engine/submit.js")};
+import { defaultStoreFile, openStore } from ${dist("store/index.js")};
+const workspace = new Workspace(process.env.BATON_WORKSPACE);
+const store = openStore(defaultStoreFile(workspace.root));
+await submitAssignment(createEngine({ workspace, store }), { assignment_id: process.env.BATON_ASSIGNMENT_ID, tokens_used: 999 });
+store.close();
+`,
+    );
+    const launcher = `${WRITE_DELIVERABLES} && ${JSON.stringify(process.execPath)} ${JSON.stringify(submit)} && printf '{"input_tokens":1200,"output_tokens":340}' > "$BATON_USAGE_FILE"`;
+    expect(await run({ launcher })).toBe(0);
+    expect(store.listAssignments("notes-1-i01").map((a) => [a.state, a.tokens_used])).toEqual([
+      ["passed", 1540],
+      ["passed", 1540],
+    ]);
+    expect(store.listEvents().filter((e) => e.kind === "submitted")).toHaveLength(2);
+    expect(usageEvents().map((e) => e.data)).toEqual([
+      { attempt: 1, input_tokens: 1200, output_tokens: 340 },
+      { attempt: 1, input_tokens: 1200, output_tokens: 340 },
     ]);
   });
 

@@ -262,7 +262,7 @@ export function launchTemplate(preset: AgentPreset, model?: string): string {
   return `${PRESETS[preset].argv(model).map(shellWord).join(" ")} < {prompt}`;
 }
 
-/** The exact shell command a preset runs for one prompt file: what `--dry-run` prints. */
+/** The shell command a preset runs for one prompt file (`--dry-run` prints launchTemplate, `{prompt}` unfilled). */
 export function buildLaunchCommand(
   preset: AgentPreset,
   options: { promptFile: string; model?: string },
