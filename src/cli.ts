@@ -10,6 +10,7 @@ import { createEngine, type EngineContext } from "./engine/engine.js";
 import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
+import { serveStdioWithRoots, workspaceError } from "./roots.js";
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/api.js";
 import {
@@ -75,6 +76,7 @@ function run(body: () => number | Promise<number>): Promise<void> {
         for (const issue of error.issues) consoleOutput.error(formatIssue(issue));
       else if (error instanceof UserError || error instanceof StoreError)
         consoleOutput.error(`baton: ${error.message}`);
+      else if (workspaceError(error)) consoleOutput.error(`baton: ${workspaceError(error)?.message}`);
       else throw error;
       process.exitCode = 1;
     });
@@ -92,7 +94,10 @@ const program = new Command()
     "Baton: an MCP server that turns your MCP host into a Master Orchestrator of role-based agents",
   )
   .version(pkg.version)
-  .option("-w, --workspace <dir>", "workspace directory (default: $BATON_WORKSPACE or the current directory)")
+  .option(
+    "-w, --workspace <dir>",
+    "workspace directory (default: $BATON_WORKSPACE; `serve` over stdio: the client's first root; otherwise the current directory)",
+  )
   .option("--db <file>", "SQLite database (default: $BATON_DB or <workspace>/.baton/baton.db)")
   .showHelpAfterError();
 
@@ -170,7 +175,14 @@ do set it before binding --host to anything but a loopback address.`,
         const port = opts.port === undefined ? DEFAULT_HTTP_PORT : parsePort(opts.port);
         const host = opts.host ?? DEFAULT_HTTP_HOST;
         if (host.trim() === "") throw new UserError("--host needs an address, e.g. 127.0.0.1");
-        const globals = command.optsWithGlobals<{ db?: string }>();
+        const globals = command.optsWithGlobals<{ db?: string; workspace?: string }>();
+        if (!opts.http && globals.workspace === undefined && !process.env.BATON_WORKSPACE) {
+          await serveStdioWithRoots({
+            db: globals.db ?? process.env.BATON_DB,
+            allowCommands: opts.allowCommands === true,
+          });
+          return 0;
+        }
         const deps = {
           ...openDeps({ workspace: workspaceOf(command), db: globals.db ?? process.env.BATON_DB }),
           allowCommands: commandsAllowed(opts.allowCommands),
@@ -274,6 +286,37 @@ program
         ),
       ),
     ),
+  );
+
+program
+  .command("review <iteration>")
+  .description(
+    "approve or reject an iteration awaiting approval (workflow `approval: required`); a rejection sends its assignments to rework with your notes",
+  )
+  .option("--approve", "pass the iteration: its dependents may start")
+  .option("--reject", "send assignments back to rework (needs --notes)")
+  .option("--notes <text>", "what to change; quoted in the rework prompts and VALIDATION.md")
+  .option("--reviewer <name>", "who decides (default: your login name)")
+  .option("--assignments <ids...>", "reject only these assignments (default: all)")
+  .option("--json", "print the result as JSON")
+  .action(
+    (
+      iteration: string,
+      opts: {
+        approve?: boolean;
+        reject?: boolean;
+        notes?: string;
+        reviewer?: string;
+        assignments?: string[];
+        json?: boolean;
+      },
+      command: Command,
+    ) =>
+      run(() =>
+        withEngine(command, async (engine) =>
+          (await import("./commands/review.js")).reviewCommand(engine, { iteration, ...opts }, consoleOutput),
+        ),
+      ),
   );
 
 program

@@ -26,7 +26,15 @@ function urisFor(kind: string, runId: string | null, iterationId: string | null)
   }
 }
 
-const LIST_CHANGES = new Set(["run_created", "iteration_created", "prompts_generated", "task_decomposed"]);
+// Validation and reviews write VALIDATION.md and rework prompts: new entries of resources/list.
+const LIST_CHANGES = new Set([
+  "run_created",
+  "iteration_created",
+  "prompts_generated",
+  "task_decomposed",
+  "validated",
+  "reviewed",
+]);
 
 /**
  * Keeps subscribed clients current while `baton serve` runs: deliverable changes, stalls and
@@ -52,9 +60,11 @@ export class LiveUpdates {
   /** One look: resolves when every notification of it was sent. */
   async tick(): Promise<MonitorEvent[]> {
     const sends: Promise<unknown>[] = [];
+    // Several changes in one look often touch the same resource: each is announced once.
+    const updated = new Set<string>();
     const changes = this.monitor.tick();
     for (const event of changes) {
-      sends.push(this.hub.notifyUpdated(runUri(event.run_id)));
+      updated.add(runUri(event.run_id));
       if (event.kind === "stalled") {
         sends.push(
           this.hub.log("warning", {
@@ -73,10 +83,10 @@ export class LiveUpdates {
     let listChanged = false;
     for (const event of eventsAfter(this.engine, this.lastEvent)) {
       this.lastEvent = event.id;
-      for (const uri of urisFor(event.kind, event.run_id, event.iteration_id))
-        sends.push(this.hub.notifyUpdated(uri));
+      for (const uri of urisFor(event.kind, event.run_id, event.iteration_id)) updated.add(uri);
       listChanged ||= LIST_CHANGES.has(event.kind);
     }
+    for (const uri of updated) sends.push(this.hub.notifyUpdated(uri));
     if (listChanged) sends.push(this.hub.notifyListChanged());
     await Promise.all(sends);
     return changes;

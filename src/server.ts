@@ -5,12 +5,12 @@ import type { Sampler } from "./engine/decompose.js";
 import { createEngine, type EngineContext } from "./engine/engine.js";
 import { registerPrompts } from "./prompts/index.js";
 import { RESOURCES } from "./resources/index.js";
-import { registerResource } from "./resources/resource.js";
+import { registerResource, registerResourceList } from "./resources/resource.js";
 import { RESOURCE_CAPABILITIES, type SubscriptionHub, Subscriptions } from "./resources/subscriptions.js";
 import type { Store } from "./store/api.js";
 import { defaultStoreFile, openStore } from "./store/index.js";
 import { TOOLS } from "./tools/index.js";
-import { registerTool } from "./tools/tool.js";
+import { type Elicitor, registerTool } from "./tools/tool.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -30,6 +30,8 @@ export interface ServerDeps {
 export interface CreateServerOptions {
   /** Registers the server's resource subscriptions here while it is open (one watcher, many clients). */
   hub?: SubscriptionHub;
+  /** Awaited before each tool call and resource read: the workspace may still be on its way (roots.ts). */
+  ready?: () => Promise<void>;
 }
 
 export interface BuiltServer {
@@ -45,8 +47,12 @@ export interface BuiltServer {
 }
 
 /** Builds the MCP server over an engine; the caller owns the transport and the store. */
-export function createServer(deps: ServerDeps, options: CreateServerOptions = {}): BuiltServer {
-  const engine = createEngine(deps);
+export function createServer(
+  deps: ServerDeps | { engine: EngineContext },
+  options: CreateServerOptions = {},
+): BuiltServer {
+  // An engine given whole is one whose workspace comes later (the client's roots, roots.ts).
+  const engine = "engine" in deps ? deps.engine : createEngine(deps);
   const server = new McpServer(
     { name: "baton", title: "Baton", version: pkg.version },
     {
@@ -65,8 +71,18 @@ export function createServer(deps: ServerDeps, options: CreateServerOptions = {}
           return answer.content.type === "text" ? answer.content.text : "";
         }
       : undefined;
-  for (const tool of TOOLS) registerTool(server, tool, { engine, sampler });
-  for (const resource of RESOURCES) registerResource(server, resource, { engine });
+  const elicit = (): Elicitor | undefined =>
+    server.server.getClientCapabilities()?.elicitation?.form
+      ? async ({ message, fields, required }) =>
+          server.server.elicitInput({
+            mode: "form",
+            message,
+            requestedSchema: { type: "object", properties: fields, required },
+          })
+      : undefined;
+  for (const tool of TOOLS) registerTool(server, tool, { engine, sampler, elicit, ready: options.ready });
+  for (const resource of RESOURCES) registerResource(server, resource, { engine, ready: options.ready });
+  registerResourceList(server, RESOURCES, { engine, ready: options.ready });
   registerPrompts(server, { engine });
   const subscriptions = new Subscriptions(server);
   const leaveHub = options.hub?.add(subscriptions);

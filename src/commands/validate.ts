@@ -49,6 +49,12 @@ export function validationText(report: ValidationReport): string {
     lines.push("", "Needs review:");
     for (const h of report.needs_review) lines.push(`  ? ${h}`);
   }
+  if (report.awaiting_approval) {
+    lines.push(
+      "",
+      `Awaiting a person's approval: baton review ${report.iteration_id} --approve (or --reject --notes "...")`,
+    );
+  }
   lines.push("", `report: ${report.report_path}`);
   return lines.join("\n");
 }

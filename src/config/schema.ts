@@ -149,6 +149,8 @@ export const iterationSchema = strictObject({
   agents: z.array(agentSchema).min(1, "an iteration needs at least one agent"),
   completion_criteria: z.array(criterionSchema).default([]),
   update_in_place: z.boolean().default(false),
+  /** `required`: passing the machine checks leaves the iteration awaiting a person's review_iteration. */
+  approval: z.enum(["required"]).optional(),
 });
 export type IterationSpec = z.infer<typeof iterationSchema>;
 

@@ -41,7 +41,7 @@ export interface IterationView {
   id: string | null;
   name: string;
   goal: string;
-  state: "not_created" | "materialized" | "generated" | "passed" | "failed";
+  state: "not_created" | "materialized" | "generated" | "awaiting_approval" | "passed" | "failed";
   dependencies: string[];
   gate: { open: boolean; waiting_on: string[] };
   /** An approval gate's state; null where the iteration has none. */

@@ -98,7 +98,7 @@ async function materialize(
     const states = unmet.map((d) => `\`${d}\` (${existing.get(d)?.state ?? "not created"})`).join(", ");
     throw new UserError(
       `iteration \`${spec.name}\` of run ${run.id} waits for dependencies that have not passed validation: ${states}. ` +
-        "Validate them with validate_iteration, or pass `force: true` to create it anyway (recorded in the event log).",
+        `${approvalHint(unmet, existing)}Validate them with validate_iteration, or pass \`force: true\` to create it anyway (recorded in the event log).`,
     );
   }
   let iteration = existing.get(spec.name);
@@ -179,8 +179,33 @@ export function nextReady(
     )
     .join("; ");
   throw new UserError(
-    `no iteration of run ${runId} is ready: ${waiting}. Validate the iterations they wait for with validate_iteration, or name one with \`iteration\` and \`force: true\`.`,
+    `no iteration of run ${runId} is ready: ${waiting}. ${approvalHint(
+      pending.flatMap((it) => it.dependencies),
+      existing,
+    )}Validate the iterations they wait for with validate_iteration, or name one with \`iteration\` and \`force: true\`.`,
   );
+}
+
+/** Names the dependencies that only wait for a person, and how to approve them. */
+function approvalHint(deps: readonly string[], existing: Map<string, IterationRecord>): string {
+  const waiting = [...new Set(deps)].flatMap((d) => {
+    const it = existing.get(d);
+    return it?.state === "awaiting_approval" ? [it.id] : [];
+  });
+  return waiting.length === 0
+    ? ""
+    : `${waiting.map((id) => `\`${id}\``).join(", ")} passed its checks and awaits a person's approval: review_iteration {"iteration_id": "${waiting[0]}", "decision": "approve"} (CLI: baton review ${waiting[0]} --approve). `;
+}
+
+/** The required inputs of a workflow that `given` lacks and no default fills: what to ask a person for. */
+export function missingInputs(
+  ctx: EngineContext,
+  workflowName: string,
+  given: Record<string, string>,
+): { name: string; description: string }[] {
+  return Object.entries(ctx.catalog.workflow(workflowName).spec.inputs)
+    .filter(([name, spec]) => spec.required && given[name] === undefined && spec.default === undefined)
+    .map(([name, spec]) => ({ name, description: spec.description }));
 }
 
 /** Checks run inputs against the workflow's declarations and fills defaults. */

@@ -40,6 +40,7 @@ export const planSchema = z.object({
           )
           .min(1),
         completion_criteria: z.array(z.string().min(1)).default([]),
+        approval: z.enum(["required"]).optional(),
       }),
     )
     .min(1),
@@ -223,6 +224,7 @@ function workflowYaml(name: string, args: DecomposeArgs, plan: Plan): string {
           output_format: s.output_format,
         })),
         completion_criteria: [...it.completion_criteria, ...it.subtasks.flatMap(subtaskCriteria)],
+        approval: it.approval,
       })),
     },
   };

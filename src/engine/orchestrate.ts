@@ -169,6 +169,12 @@ export async function orchestrate(
       `  validation ${report.passed ? "PASSED" : "FAILED"}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.needs_review} need review`,
     );
     for (const f of report.failures.slice(0, 10)) options.log(`    ✗ ${f.reason}`);
+    if (report.awaiting_approval) {
+      return summary(
+        "interrupted",
+        `iteration ${current.name} passed its checks and awaits a person's review: baton review ${current.id} --approve (or --reject --notes "..."), then run this command again`,
+      );
+    }
     if (report.passed) continue;
     s.reworks += report.rework.length;
     if (report.rework.length === 0 && open().length === 0) {

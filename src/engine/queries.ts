@@ -125,6 +125,17 @@ export function readPrompt(ctx: EngineContext, iterationId: string, name: string
   return readFileOf(ctx, iteration, `agent-prompts/${local}.md`);
 }
 
+/** The rework prompts written for an assignment (`developer-01-rework-1`, …), oldest first. */
+export function reworkPrompts(ctx: EngineContext, iteration: IterationRecord, a: AssignmentRecord): string[] {
+  const names: string[] = [];
+  for (let n = 1; n <= a.attempts; n++) {
+    const name = `${a.local_id}-rework-${n}`;
+    if (existsSync(path.join(ctx.workspace.root, iteration.path, "agent-prompts", `${name}.md`)))
+      names.push(name);
+  }
+  return names;
+}
+
 /** The learnings file of a workflow, or undefined before the first synthesis wrote one. */
 export function readLearningsFile(ctx: EngineContext, workflow: string): string | undefined {
   const names = listWorkflows(ctx).map((w) => w.name);

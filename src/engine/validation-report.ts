@@ -43,6 +43,8 @@ export interface ValidationReport {
   iteration_id: string;
   assignment_id: string | null;
   passed: boolean;
+  /** The machine checks passed and the workflow requires a person's approval (review_iteration). */
+  awaiting_approval: boolean;
   counts: { passed: number; failed: number; needs_review: number; skipped: number };
   failures: ValidationFailure[];
   needs_review: string[];

@@ -12,6 +12,8 @@ import { writeFileAtomic } from "./files.js";
 import { anyWorkOn, freshnessOf, inPlaceMatcher, staleResults } from "./freshness.js";
 import { TEMPLATE_NAMES, type TemplateSet } from "./render.js";
 import { type IterationBundle, iterationAssignment, resolveIteration } from "./resolve.js";
+import { listReviews, reviewsMarkdown } from "./review.js";
+import { settleRun } from "./run-state.js";
 import { runChecks } from "./validate/index.js";
 import { recordMisses } from "./validate/misses.js";
 import { budgetFor, contentBudget } from "./validate/slices.js";
@@ -142,14 +144,20 @@ export async function validateBundle(
     .filter((r) => r.status === "skipped")
     .map((r) => ({ check: r.check, reason: r.reason }));
   const passed = failures.length === 0;
+  // A gated iteration waits for review_iteration (review.ts) before its dependents may start.
+  const awaitingApproval = passed && !only && spec.approval === "required";
   if (!only) {
-    store.setIterationState(iteration.id, passed ? "passed" : "failed");
+    store.setIterationState(
+      iteration.id,
+      awaitingApproval ? "awaiting_approval" : passed ? "passed" : "failed",
+    );
     settleRun(engine, bundle, passed);
   }
   const report: ValidationReport = {
     iteration_id: iteration.id,
     assignment_id: only?.id ?? null,
     passed,
+    awaiting_approval: awaitingApproval,
     counts: {
       passed: results.filter((r) => r.status === "passed").length,
       failed: failures.length,
@@ -183,7 +191,7 @@ export async function validateBundle(
         iteration: { id: iteration.id, name: iteration.name, path: iteration.path },
         results: groupResults(assignments, perAssignment, iterationWide),
         checks: checks.map((c) => describeCheck(c)),
-      }),
+      }) + (spec.approval === "required" ? reviewsMarkdown(listReviews(engine, iteration.id)) : ""),
     );
     report.new_learnings = synthesize(engine, bundle).new_learnings;
   }
@@ -243,21 +251,6 @@ function notStartedResult(): CheckResult {
     reason:
       "not started: never claimed or submitted, and no deliverable written in this iteration; its attempts are kept",
   };
-}
-
-/**
- * A run is completed when every iteration of its workflow exists and passed, however it was
- * driven (MCP calls or orchestrate); a later failed validation of one of them reopens it.
- */
-function settleRun(engine: EngineContext, { run, workflow }: IterationBundle, passed: boolean): void {
-  const { store } = engine;
-  if (!passed) {
-    if (run.status === "completed") store.setRunStatus(run.id, "active");
-    return;
-  }
-  const states = new Map(store.listIterations(run.id).map((it) => [it.name, it.state]));
-  if (run.status === "active" && workflow.spec.iterations.every((it) => states.get(it.name) === "passed"))
-    store.setRunStatus(run.id, "completed");
 }
 
 /**

@@ -1,3 +1,4 @@
+import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Role } from "../config/roles.js";
@@ -5,6 +6,8 @@ import type { EngineContext } from "../engine/engine.js";
 import { roleFormatFor } from "../engine/prompt-parts.js";
 import { listRoles, listWorkflows } from "../engine/queries.js";
 import { TEMPLATE_NAMES } from "../engine/render.js";
+import { UserError } from "../errors.js";
+import { idsOf, matching } from "../resources/complete.js";
 
 export interface PromptContext {
   engine: EngineContext;
@@ -77,14 +80,16 @@ export function registerPrompts(server: McpServer, { engine }: PromptContext): v
         "Play the Master Orchestrator: Assess → Decide → Delegate → Monitor → Validate → Learn with Baton's tools.",
       argsSchema: {
         task: z.string().optional().describe("the work to orchestrate"),
-        workflow: z.string().optional().describe("a workflow to use, if one fits"),
+        workflow: completable(z.string().optional().describe("a workflow to use, if one fits"), (typed) =>
+          matching(idsOf(engine, "workflow"), typed ?? ""),
+        ),
       },
     },
     (args) => ({
       messages: [{ role: "user", content: { type: "text", text: renderMasterPrompt(engine, args) } }],
     }),
   );
-  for (const role of listRoles(engine)) {
+  for (const role of rolesIfAny(engine)) {
     server.registerPrompt(
       role.key,
       {
@@ -96,5 +101,15 @@ export function registerPrompts(server: McpServer, { engine }: PromptContext): v
         messages: [{ role: "user", content: { type: "text", text: renderRolePrompt(engine, role, args) } }],
       }),
     );
+  }
+}
+
+/** The roles to offer as prompts; none while the workspace is still unknown (it comes with the client's roots). */
+function rolesIfAny(engine: EngineContext): Role[] {
+  try {
+    return listRoles(engine);
+  } catch (error) {
+    if (error instanceof UserError) return [];
+    throw error;
   }
 }

@@ -4,6 +4,7 @@ import {
   listIterations,
   readIterationFile,
   readPrompt,
+  reworkPrompts,
 } from "../engine/queries.js";
 import { iterationUri, promptUri, URI_TEMPLATES } from "../uris.js";
 import { defineResource, type ResourceDefinition } from "./resource.js";
@@ -49,11 +50,18 @@ export const promptResource = defineResource({
   mimeType: "text/markdown",
   list: ({ engine }) =>
     listIterations(engine).flatMap((it) =>
-      listAssignments(engine, it).map((a) => ({
-        uri: promptUri(it.id, a.local_id),
-        name: `${it.id}/${a.local_id}`,
-        description: `${a.role}: ${a.targets.length} target(s)`,
-      })),
+      listAssignments(engine, it).flatMap((a) => [
+        {
+          uri: promptUri(it.id, a.local_id),
+          name: `${it.id}/${a.local_id}`,
+          description: `${a.role}: ${a.targets.length} target(s)`,
+        },
+        ...reworkPrompts(engine, it, a).map((name) => ({
+          uri: promptUri(it.id, name),
+          name: `${it.id}/${name}`,
+          description: `${a.role}: rework prompt`,
+        })),
+      ]),
     ),
   read: ({ iteration_id, assignment }, { engine }) =>
     readPrompt(engine, iteration_id ?? "", assignment ?? ""),

@@ -1,7 +1,7 @@
 /** Rows as the rest of Baton sees them: JSON columns parsed, snake_case kept as in the MCP contract. */
 
 export type RunStatus = "active" | "completed" | "failed";
-export type IterationState = "materialized" | "generated" | "passed" | "failed";
+export type IterationState = "materialized" | "generated" | "awaiting_approval" | "passed" | "failed";
 export type AssignmentState = "pending" | "claimed" | "submitted" | "passed" | "failed";
 
 export interface RunRecord {

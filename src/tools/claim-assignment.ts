@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { afterClaim } from "./hints.js";
+import { linksOfClaim, renderClaim } from "./render.js";
 import { defineTool } from "./tool.js";
 
 export const claimAssignmentTool = defineTool({
   name: "claim_assignment",
   title: "Claim an assignment",
   kind: "write",
-  description: `For a worker sub-agent: atomically claim the next pending assignment (optionally of your role) with its prompt.
-Returns assignment_id (null if nothing is ready), prompt (the rework prompt on a retry), deliverables, lease_expires_at (30 min, renewed by calls about it).
+  description: `For a worker sub-agent: claim the next pending assignment (optionally of your role) with its prompt.
+assignment_id is null when nothing is ready; the 30-minute lease renews with each call on it.
 Example: {"agent": "worker-1", "role": "product_analyst"}`,
   input: {
     agent: z.string().min(1).describe("your name, recorded with the claim"),
@@ -29,6 +30,8 @@ Example: {"agent": "worker-1", "role": "product_analyst"}`,
     const result = (await import("../engine/claim.js")).claimAssignment(engine, args);
     return { ...result, next: afterClaim(result, args) };
   },
+  render: renderClaim,
+  links: linksOfClaim,
   summarize: (r) =>
     r.assignment_id
       ? `Claimed ${r.assignment_id} (${r.role}), ${r.deliverables?.length ?? 0} deliverable(s), lease until ${r.lease_expires_at}. ${r.next}`

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { afterDecompose } from "./hints.js";
+import { renderDecompose } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const decomposeTaskTool = defineTool({
   name: "decompose_task",
   title: "Decompose a task",
   kind: "write",
-  description: `Turn a free-form task into a run of role-based subtasks and a dependency DAG when no workflow fits. A plan is validated (roles, cycles, safe paths) and becomes workflow plan-<slug> of the run (a file only with keep). Without one: sampled from your model if possible, else status "needs_plan" with instructions and plan_schema.
-Returns status, run_id, iterations, ready, mermaid. Next: create_iteration {run_id}.
-Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"role": "architect", "description": "…", "deliverables": ["tasks/x/design.md"]}]}]}`,
+  description: `Turn a free-form task into a run of role-based subtasks and a dependency DAG when no workflow fits. A plan is validated and becomes workflow plan-<slug> of the run. Without one: sampled from your model if possible, else status "needs_plan" with instructions and plan_schema.`,
   input: {
     task: z.string().min(1).describe("one or two sentences"),
     context: z.string().optional().describe("background for the agents"),
@@ -16,7 +15,7 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity? 1-13, checks?, output_format?), completion_criteria?",
+        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity? 1-13, checks?, output_format?), completion_criteria?, approval? (required)",
       ),
     max_iterations: z.number().min(1).max(20).optional(),
     keep: z.boolean().optional().describe("save the plan as .baton/workflows/<name>.yaml to rerun"),
@@ -38,6 +37,7 @@ Example plan: {"iterations": [{"name": "design", "goal": "…", "subtasks": [{"r
     const { workflow_file: _f, sampling_problem: _p, ...shown } = result;
     return { ...shown, next: afterDecompose(result) };
   },
+  render: renderDecompose,
   summarize: (r) =>
     r.status === "planned"
       ? `Planned run ${r.run_id}: ${r.iterations.length} iteration(s); ready: ${(r.ready ?? []).join(", ")}. ${r.next}`

@@ -2,15 +2,15 @@ import { z } from "zod";
 import { generatePrompts } from "../engine/generate.js";
 import { boundGenerate } from "./bounded.js";
 import { afterGenerate } from "./hints.js";
+import { linksOfGenerate, renderGenerate } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const generatePromptsTool = defineTool({
   name: "generate_prompts",
   title: "Generate agent prompts",
   kind: "idempotent-write",
-  description: `Allocate an iteration's targets to agents within each role's token budget and target limit, count tokens, score risk, write agent-prompts/ and manifest.json. Call after create_iteration.
-Returns assignments[] (id, role, deliverables, estimated_tokens, risk, prompt_uri) and totals; give each prompt_uri to a sub-agent of its role.
-Example: {"iteration_id": "wf-1-i01"}`,
+  description: `Allocate an iteration's targets to agents within each role's token budget and target limit, count tokens, score risk, write agent-prompts/ and manifest.json.
+Give each prompt_uri to a sub-agent of its role.`,
   input: {
     iteration_id: z.string().describe("from create_iteration"),
     dry_run: z.boolean().optional().describe("plan only; write nothing"),
@@ -34,6 +34,8 @@ Example: {"iteration_id": "wf-1-i01"}`,
     const result = await generatePrompts(engine, args, progress);
     return { ...boundGenerate(result), next: afterGenerate(result) };
   },
+  render: renderGenerate,
+  links: linksOfGenerate,
   summarize: (r) =>
     `${r.dry_run ? "Planned" : "Generated"} ${r.totals.assignments} assignment(s) for ${r.totals.targets} target(s), ~${r.totals.estimated_tokens} tokens; ${r.totals.over_budget} over budget, ${r.totals.high_risk} high risk. ${r.next}`,
 });

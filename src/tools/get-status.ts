@@ -4,6 +4,7 @@ import { workflowStarts } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
 import { boundStatus } from "./bounded.js";
 import { afterStatus } from "./hints.js";
+import { renderStatus } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
 
 /** Finished runs shown by get_status {}; the rest are counted (runs_omitted) and readable as baton://runs/{id}. */
@@ -14,7 +15,7 @@ export const getStatusTool = defineTool({
   title: "Get status",
   kind: "read",
   meta: RUN_VIEW_META,
-  description: `Progress of runs → iterations → assignments from the deliverable files on disk (state, progress 0–1, stalled, attempts) and next[]: suggested calls. Use it to decide what to do next and while agents work.
+  description: `Progress of runs → iterations → assignments from the deliverable files on disk, and next[]: suggested calls.
 Example: {} or {"run_id": "wf-1"}`,
   input: {
     run_id: z.string().optional(),
@@ -29,5 +30,6 @@ Example: {} or {"run_id": "wf-1"}`,
     boundStatus(
       afterStatus(getStatus(engine, { ...args, recent: RECENT_RUNS }), () => workflowStarts(engine)),
     ),
+  render: renderStatus,
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });

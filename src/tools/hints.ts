@@ -4,6 +4,7 @@ import type { CreateIterationResult } from "../engine/create-iteration.js";
 import type { DecomposeResult } from "../engine/decompose.js";
 import type { GeneratePromptsResult } from "../engine/generate.js";
 import type { WorkflowStart } from "../engine/queries.js";
+import type { ReviewResult } from "../engine/review.js";
 import type { RunProgress } from "../engine/run-progress.js";
 import type { RunStatusReport, StatusReport } from "../engine/status.js";
 import type { SubmitResult } from "../engine/submit.js";
@@ -31,7 +32,20 @@ export function afterGenerate(r: GeneratePromptsResult): string {
     : `Dispatch each prompt (read ${r.assignments[0]?.prompt_uri ?? "the prompt resources"}) to a sub-agent of its role, then call validate_iteration with iteration_id "${r.iteration_id}".${r.assignments.length > LIST_LIMIT ? ` The first ${LIST_LIMIT} assignments are listed; all ${r.assignments.length} are in ${iterationUri(r.iteration_id, "manifest")}.` : ""}`;
 }
 
+export function afterReview(r: ReviewResult, run?: RunProgress): string {
+  if (r.decision === "reject")
+    return `Give each rework prompt (rework[].prompt_uri) to a sub-agent of its role, then call validate_iteration with iteration_id "${r.iteration_id}".`;
+  if (run?.complete)
+    return `Run ${run.run_id} is complete: every iteration passed; report the outcome to the user.`;
+  if (run && run.ready.length > 0)
+    return `Its dependents may start: call create_iteration with run_id "${run.run_id}" for the next ready iteration (${quoteList(run.ready)}).`;
+  return "Approved. No other iteration is ready yet: get_status shows what the rest wait for.";
+}
+
 export function afterValidate(r: ValidationReport, run?: RunProgress): string {
+  if (r.awaiting_approval) {
+    return `Every machine check passed; the workflow requires a person's approval. Ask them, then call review_iteration with iteration_id "${r.iteration_id}" and decision approve or reject (dependents wait until approved).`;
+  }
   if (r.passed) {
     if (r.assignment_id !== null)
       return `This assignment passed. When every assignment has, call validate_iteration with iteration_id "${r.iteration_id}" to pass the iteration.`;
@@ -115,6 +129,10 @@ export function statusNext(
             `wait for the agents of ${it.id} (${Math.round(it.progress * 100)}% written), then validate_iteration`,
           );
         }
+      } else if (it.state === "awaiting_approval") {
+        next.push(
+          `ask a person to review ${it.id}, then review_iteration {"iteration_id": "${it.id}", "decision": "approve"}`,
+        );
       } else if (it.state === "failed") {
         next.push(
           `rework the failed assignments of ${it.id} (see ${iterationUri(it.id, "validation")}), then validate_iteration`,

@@ -4,6 +4,7 @@ import { decomposeTaskTool } from "./decompose-task.js";
 import { generatePromptsTool } from "./generate-prompts.js";
 import { getStatusTool } from "./get-status.js";
 import { recordFeedbackTool } from "./record-feedback.js";
+import { reviewIterationTool } from "./review-iteration.js";
 import { submitAssignmentTool } from "./submit-assignment.js";
 import type { ToolDefinition } from "./tool.js";
 import { validateIterationTool } from "./validate-iteration.js";
@@ -14,6 +15,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   createIterationTool,
   generatePromptsTool,
   validateIterationTool,
+  reviewIterationTool,
   recordFeedbackTool,
   getStatusTool,
   claimAssignmentTool,

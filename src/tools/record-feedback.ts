@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { FEEDBACK_CATEGORIES } from "../store/records.js";
+import { renderFeedback } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const recordFeedbackTool = defineTool({
   name: "record_feedback",
   title: "Record feedback",
   kind: "write",
-  description: `Record what got in the way (for missing_context name the file); re-synthesizes the workflow's learnings (patterns with 2+ sources from feedback, failed checks, token usage) that shape later prompts and estimates.
-Returns feedback_id, learnings[] (editable in .baton/learnings/<workflow>.yaml).
+  description: `Record what got in the way (for missing_context name the file); re-synthesizes the workflow's learnings that shape later prompts and estimates.
 Example: {"iteration_id": "wf-1-i01", "category": "missing_context", "message": "needed docs/api.md"}`,
   input: {
     iteration_id: z.string(),
@@ -27,6 +27,7 @@ Example: {"iteration_id": "wf-1-i01", "category": "missing_context", "message": 
     feedback_path: z.string().optional(),
   },
   handle: async (args, { engine }) => (await import("../engine/feedback.js")).recordFeedback(engine, args),
+  render: renderFeedback,
   summarize: (r) =>
     `Recorded feedback #${r.feedback_id}; ${r.learnings.length} learning(s) for ${r.workflow}${r.new_learnings.length ? `, new: ${r.new_learnings.join(", ")}` : ""}.`,
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { afterSubmit } from "./hints.js";
+import { renderSubmit } from "./render.js";
 import { defineTool } from "./tool.js";
 import { failureSchema } from "./validate-iteration.js";
 
@@ -7,8 +8,8 @@ export const submitAssignmentTool = defineTool({
   name: "submit_assignment",
   title: "Submit an assignment",
   kind: "write",
-  description: `For a worker sub-agent: hand in a claimed assignment once its deliverables are written; they are validated at once.
-Returns passed, failures[] with reasons and, on failure, rework_prompt (the claim stays yours; attempts are bounded).
+  description: `For a worker sub-agent: hand in a claimed assignment once its deliverables are written; it is validated at once.
+On failure, rework_prompt says what to fix (the claim stays yours).
 Example: {"assignment_id": "wf-1-i01/developer-01", "tokens_used": 21000}`,
   input: {
     assignment_id: z.string().describe("from claim_assignment"),
@@ -30,6 +31,7 @@ Example: {"assignment_id": "wf-1-i01/developer-01", "tokens_used": 21000}`,
     const { iteration_id: _i, remaining: _r, remaining_ids: _ri, ...shown } = result;
     return { ...shown, next: afterSubmit(result) };
   },
+  render: renderSubmit,
   summarize: (r) =>
     `${r.passed ? "PASSED" : `FAILED (${r.failures.length} failure(s))`} ${r.assignment_id}, attempt ${r.attempt}/${r.max_attempts}. ${r.next}`,
 });

@@ -1,16 +1,33 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type {
+  CallToolResult,
+  PrimitiveSchemaDefinition,
+  ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
 import { type ZodRawShape, z } from "zod";
 import type { Sampler } from "../engine/decompose.js";
 import type { EngineContext, Progress } from "../engine/engine.js";
 import { ConfigError, UserError } from "../errors.js";
 import { StoreError } from "../store/api.js";
+import type { Link } from "./render.js";
+
+/** A form field of an elicitation: a flat JSON Schema primitive (MCP allows no nesting). */
+export type FormField = PrimitiveSchemaDefinition;
+
+/** Asks the person at the client through a form; `accept` carries the values, anything else changes nothing. */
+export type Elicitor = (request: {
+  message: string;
+  fields: Record<string, FormField>;
+  required: string[];
+}) => Promise<{ action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> }>;
 
 /** What a tool handler may use besides its arguments. */
 export interface ToolContext {
   engine: EngineContext;
   /** The client's model, when the client declared sampling. */
   sampler?: Sampler;
+  /** The person at the client, when the client declared elicitation. */
+  elicit?: Elicitor;
   /** Progress notifications, when the caller sent a progress token; a no-op otherwise. */
   progress: Progress;
 }
@@ -19,6 +36,8 @@ export interface ToolContext {
 export interface ServerContext {
   engine: EngineContext;
   sampler: () => Sampler | undefined;
+  elicit: () => Elicitor | undefined;
+  ready?: () => Promise<void>;
 }
 
 /** How a tool touches state; the MCP annotations follow from it. */
@@ -37,6 +56,10 @@ export interface ToolDefinition<I extends ZodRawShape = ZodRawShape, O extends Z
   summarize(result: z.infer<z.ZodObject<O>>): string;
   /** Tool `_meta`, e.g. the MCP App that shows its result (src/dashboard/mcp-app.ts). */
   meta?: Record<string, unknown>;
+  /** The essentials as Markdown after the summary (render.ts); without it, the data as JSON. */
+  render?(result: z.infer<z.ZodObject<O>>): string;
+  /** Files the result points at, sent as `resource_link` items beside the text. */
+  links?(result: z.infer<z.ZodObject<O>>): Link[];
 }
 
 export function defineTool<I extends ZodRawShape, O extends ZodRawShape>(
@@ -77,25 +100,41 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: Serve
     },
     async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
       const token = extra._meta?.progressToken;
+      let reported: { done: number; total: number } | undefined;
+      const sent: Promise<void>[] = [];
       const progress: Progress =
         token === undefined
           ? () => {}
-          : (done, total, message) =>
-              void extra
-                .sendNotification({
-                  method: "notifications/progress",
-                  params: { progressToken: token, progress: done, total, message },
-                })
-                .catch(() => {});
+          : (done, total, message) => {
+              reported = { done, total };
+              sent.push(
+                extra
+                  .sendNotification({
+                    method: "notifications/progress",
+                    params: { progressToken: token, progress: done, total, message },
+                  })
+                  .catch(() => {}),
+              );
+            };
       try {
+        await ctx.ready?.();
         const result = await tool.handle(args as never, {
           engine: ctx.engine,
           sampler: ctx.sampler(),
+          elicit: ctx.elicit(),
           progress,
         });
+        // Use cases report the step they start; a success finishes the bar whatever step came last.
+        if (reported && reported.done < reported.total) progress(reported.total, reported.total, "done");
+        // A client stops listening for progress once the result arrives: the notifications go first.
+        await Promise.all(sent);
+        const body = tool.render?.(result) ?? "";
         return {
-          // The summary only: the data is in structuredContent, and sending it twice doubled every result.
-          content: [{ type: "text", text: tool.summarize(result) }],
+          // The summary, then the essentials as Markdown (render.ts): the data itself is in structuredContent.
+          content: [
+            { type: "text", text: body ? `${tool.summarize(result)}\n\n${body}` : tool.summarize(result) },
+            ...(tool.links?.(result) ?? []).map((link) => ({ type: "resource_link" as const, ...link })),
+          ],
           structuredContent: result,
         };
       } catch (error) {

@@ -3,6 +3,7 @@ import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { runProgress } from "../engine/run-progress.js";
 import { boundValidation, validationOmitted } from "./bounded.js";
 import { afterValidate } from "./hints.js";
+import { linksOfValidate, renderValidate } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
 
 export const failureSchema = z.object({
@@ -17,9 +18,8 @@ export const validateIterationTool = defineTool({
   title: "Validate an iteration",
   kind: "write",
   meta: RUN_VIEW_META,
-  description: `Run every deterministic check of an iteration (exists, size, format, and the workflow's checks). Call when agents report done; only a pass completes the iteration and unlocks its dependents.
-Returns passed, counts, failures[] with exact reasons, rework[] (prompt_uri per failing assignment), failed_assignments. Writes VALIDATION.md.
-Example: {"iteration_id": "wf-1-i01"}`,
+  description: `Run every machine check of an iteration. Call when agents report done; only a pass (and approval if required) unlocks dependents.
+Writes VALIDATION.md; rework[] has a prompt_uri per failing assignment (attempts are bounded).`,
   input: {
     iteration_id: z.string().describe("iteration id or folder path"),
     assignment_id: z.string().optional().describe("validate only this assignment"),
@@ -28,6 +28,7 @@ Example: {"iteration_id": "wf-1-i01"}`,
     iteration_id: z.string(),
     assignment_id: z.string().nullable(),
     passed: z.boolean(),
+    awaiting_approval: z.boolean(),
     counts: z.object({
       passed: z.number(),
       failed: z.number(),
@@ -51,6 +52,8 @@ Example: {"iteration_id": "wf-1-i01"}`,
       full.passed && full.assignment_id === null ? runProgress(engine, full.iteration_id) : undefined;
     return { ...boundValidation(report), next: afterValidate(full, run) + validationOmitted(full) };
   },
+  render: renderValidate,
+  links: linksOfValidate,
   summarize: (r) =>
     `${r.passed ? "PASSED" : "FAILED"}: ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped, ${r.counts.needs_review} need review. ${r.next}`,
 });

@@ -36,9 +36,11 @@ async function call(name: string, args: Record<string, unknown>): Promise<Record
   expect(validate(structured), ajv.errorsText(validate.errors)).toBe(true);
   const definition = TOOLS.find((t) => t.name === name);
   expect(z.object(definition?.output ?? {}).safeParse(structured).success).toBe(true);
-  // The text content is a summary for the model, not a second copy of structuredContent (#13.3).
+  // The text content is written for a model (hosts that ignore structuredContent hand it on): the
+  // summary, then Markdown, never the JSON copy of the data.
   const text = result.content.find((c) => c.type === "text");
-  expect(text?.type === "text" && text.text.length > 0).toBe(true);
+  const summary = definition?.summarize(structured as never) ?? "";
+  expect(text?.type === "text" && text.text.startsWith(summary)).toBe(true);
   expect(text?.type === "text" && text.text.includes(JSON.stringify(structured))).toBe(false);
   return structured;
 }

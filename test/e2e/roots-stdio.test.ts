@@ -1,0 +1,123 @@
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { lazyEngine, RootWorkspace } from "../../src/roots.js";
+import { createServer } from "../../src/server.js";
+import { runCli } from "../helpers/baton.js";
+import { callError, callOk } from "../helpers/mcp.js";
+import { CLI, tempDir } from "../helpers/temp.js";
+
+// `baton serve` with neither --workspace nor BATON_WORKSPACE: the workspace is the client's first
+// root; without one, nothing is created and calls say how to set a workspace.
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function folder(): string {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  return dir;
+}
+
+/** The built server started in `cwd` without a workspace; the client offers `roots` if given. */
+async function serveWithout(cwd: string, roots?: string[]): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, "serve"],
+    cwd,
+    stderr: "pipe",
+  });
+  const client = new Client(
+    { name: "roots-test", version: "0.0.0" },
+    roots ? { capabilities: { roots: { listChanged: true } } } : {},
+  );
+  if (roots) {
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: path.basename(r) })),
+    }));
+  }
+  await client.connect(transport);
+  cleanups.push(() => void client.close());
+  return client;
+}
+
+describe("the workspace from the client's roots", () => {
+  it("uses the first root the client offers", async () => {
+    const cwd = folder();
+    const root = folder();
+    const client = await serveWithout(cwd, [root]);
+    const created = await callOk<{ path: string }>(client, "create_iteration", {
+      workflow: "user-story-refinement",
+    });
+    expect(existsSync(path.join(root, created.path, "CONTEXT.md"))).toBe(true);
+    expect(existsSync(path.join(root, ".baton", "baton.db"))).toBe(true);
+    expect(existsSync(path.join(cwd, ".baton"))).toBe(false);
+    await client.close();
+  });
+
+  it("without roots creates nothing and names the three ways to set a workspace", async () => {
+    const cwd = folder();
+    const client = await serveWithout(cwd);
+    const read = await callError(client, "get_status", {});
+    const write = await callError(client, "create_iteration", { workflow: "user-story-refinement" });
+    for (const text of [read, write]) {
+      expect(text).toContain("--workspace");
+      expect(text).toContain("BATON_WORKSPACE");
+      expect(text).toContain("root");
+    }
+    // Fixed resources only: no template lists anything without a workspace.
+    const uris = (await client.listResources()).resources.map((r) => r.uri);
+    expect(uris).toContain("baton://workflows");
+    expect(uris.filter((u) => /^baton:\/\/(runs|iterations|roles|learnings)\//.test(u))).toEqual([]);
+    expect(existsSync(path.join(cwd, ".baton"))).toBe(false);
+    await client.close();
+  });
+
+  it("follows roots/list_changed to the client's new first root", async () => {
+    const [first, second] = [folder(), folder()];
+    let offered = first;
+    const roots = new RootWorkspace();
+    const built = createServer({ engine: lazyEngine(() => roots.engine()) }, { ready: () => roots.ready() });
+    roots.follow(built.server);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await built.server.connect(serverSide);
+    const client = new Client(
+      { name: "roots-test", version: "0.0.0" },
+      { capabilities: { roots: { listChanged: true } } },
+    );
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: [{ uri: pathToFileURL(offered).href }],
+    }));
+    await client.connect(clientSide);
+    try {
+      await callOk(client, "create_iteration", { workflow: "user-story-refinement" });
+      offered = second;
+      await client.sendRootsListChanged();
+      expect(await callOk<{ runs: unknown[] }>(client, "get_status", {})).toMatchObject({ runs: [] });
+      await callOk(client, "create_iteration", { workflow: "user-story-refinement" });
+      expect(existsSync(path.join(first, ".baton", "baton.db"))).toBe(true);
+      expect(existsSync(path.join(second, ".baton", "baton.db"))).toBe(true);
+    } finally {
+      await client.close();
+      await built.close();
+      roots.close();
+    }
+  });
+
+  it("a file where .baton should be is one clear line, not a stack", async () => {
+    const dir = folder();
+    writeFileSync(path.join(dir, ".baton"), "not a folder");
+    const result = await runCli(["-w", dir, "validate", "x"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      expect.stringContaining("`.baton` is a file, not a folder"),
+    ]);
+  });
+});
