@@ -144,3 +144,36 @@ export const REVIEW_ITERATION = `    - name: review
         - role: qa_lead
           deliverables: ["out/{batch}/review.md"]
 `;
+
+/**
+ * An iteration in which one writer per story of `folder` (`a` → a/*.md) writes notes/{a_id}.md,
+ * for workflows made of such iterations (`notesWorkflow`).
+ */
+export function notesIteration(
+  name: string,
+  folder: string,
+  options: { dependsOn?: string; agent?: string[]; criteria: string[] },
+): string {
+  const dependencies = options.dependsOn ? `      dependencies: [${options.dependsOn}]\n` : "";
+  const agent = (options.agent ?? []).map((line) => `          ${line}\n`).join("");
+  return `    - name: ${name}
+      goal: Write one note per story
+${dependencies}      agents:
+        - role: writer
+          targets: ["${folder}/*.md"]
+          deliverables: ["notes/{${folder}_id}.md"]
+${agent}      completion_criteria:
+${options.criteria.map((c) => `        - ${c}\n`).join("")}`;
+}
+
+/** A workflow of `notesIteration`s. */
+export function notesWorkflow(name: string, description: string, iterations: string[]): string {
+  return `workflow:\n  name: ${name}\n  description: ${description}\n  iterations:\n${iterations.join("")}`;
+}
+
+/** One-paragraph stories under `folder`/ for notes workflows. */
+export function stories(folder: string, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    names.map((n) => [`${folder}/${n}.md`, `# ${n[0]?.toUpperCase()}${n.slice(1)}\n\nA story.\n`]),
+  );
+}

@@ -1,11 +1,10 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, onTestFinished } from "vitest";
 import { dryRunCommand, orchestrateCommand } from "../../src/commands/orchestrate.js";
 import type { Output } from "../../src/commands/output.js";
 import { reportCommand } from "../../src/commands/report.js";
-import { Workspace } from "../../src/config/workspace.js";
 import {
   AGENT_PRESETS,
   type AgentPreset,
@@ -13,13 +12,14 @@ import {
   modelProblem,
   parseUsage,
 } from "../../src/engine/agents/presets.js";
-import { createEngine, type EngineContext } from "../../src/engine/engine.js";
+import type { EngineContext } from "../../src/engine/engine.js";
 import { type EstimatesReport, estimatesReport } from "../../src/engine/estimates-report.js";
 import type { Store } from "../../src/store/api.js";
-import { defaultStoreFile } from "../../src/store/index.js";
-import { SqliteStore } from "../../src/store/store.js";
+import { openEngine } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { notesIteration, notesWorkflow, stories } from "../helpers/items.js";
 import { connectInMemory } from "../helpers/mcp.js";
-import { CLI, REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { CLI, REPO_ROOT, roleYaml, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate --agent <preset>` with a stand-in for each agent CLI on PATH (a script that
 // writes the deliverables and prints that CLI's recorded sample output, test/fixtures/agent-output/),
@@ -28,19 +28,13 @@ import { CLI, REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.j
 
 const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "agent-output");
 
-const WORKFLOW = (model?: string) => `workflow:
-  name: notes
-  description: One note per story
-  iterations:
-    - name: first
-      goal: Write one note per story
-      agents:
-        - role: writer
-          targets: ["a/*.md"]
-          deliverables: ["notes/{a_id}.md"]
-${model ? `          model: ${model}\n` : ""}      completion_criteria:
-        - { check: headings, deliverable: "notes/{a_id}.md", headings: ["Result"] }
-`;
+const WORKFLOW = (model?: string) =>
+  notesWorkflow("notes", "One note per story", [
+    notesIteration("first", "a", {
+      agent: model ? [`model: ${model}`] : [],
+      criteria: [`{ check: headings, deliverable: "notes/{a_id}.md", headings: ["Result"] }`],
+    }),
+  ]);
 
 /** Writes every BATON_DELIVERABLES file (cwd is the workspace), with a `## Result` section. */
 const WRITE_DELIVERABLES = `${JSON.stringify(process.execPath)} -e 'const fs=require("fs"),p=require("path");for(const f of JSON.parse(process.env.BATON_DELIVERABLES)){fs.mkdirSync(p.dirname(f),{recursive:true});fs.writeFileSync(f,"# Note\\n\\n## Result\\n\\n"+"A faithful note of the story. ".repeat(12)+"\\n")}'`;
@@ -49,7 +43,6 @@ describe("orchestrate with agent presets and usage files", () => {
   let dir: string;
   let bin: string;
   let calls: string;
-  let cleanups: (() => void)[];
   let store: Store;
   let engine: EngineContext;
   let lines: string[];
@@ -58,13 +51,13 @@ describe("orchestrate with agent presets and usage files", () => {
 
   function open(model?: string): void {
     writeFiles(dir, {
-      "a/one.md": "# One\n\nA story.\n",
-      "a/two.md": "# Two\n\nA story.\n",
+      ...stories("a", ["one", "two"]),
       ".baton/workflows/notes.yaml": WORKFLOW(model),
       ".baton/roles/writer.yaml": roleYaml("Writer", 30000, 1),
     });
-    store = new SqliteStore(defaultStoreFile(dir));
-    engine = createEngine({ workspace: new Workspace(dir), store });
+    const opened = openEngine(dir);
+    ({ store, engine } = opened);
+    onTestFinished(opened.close);
   }
 
   /** A stand-in for `name` on PATH: records its argv and BATON_MODEL, writes, prints the sample. */
@@ -77,23 +70,19 @@ describe("orchestrate with agent presets and usage files", () => {
     chmodSync(script, 0o755);
   }
 
-  beforeEach(() => {
-    const ws = tempDir("baton-agents-ws-");
-    const outside = tempDir("baton-agents-bin-");
-    cleanups = [ws.cleanup, outside.cleanup];
-    dir = ws.dir;
-    bin = path.join(outside.dir, "bin");
+  // The stand-ins live outside the workspace, on PATH for the time of the test.
+  test.beforeEach(({ dir: workspace, outside }) => {
+    dir = workspace;
+    bin = path.join(outside, "bin");
     mkdirSync(bin);
-    calls = path.join(outside.dir, "calls.log");
+    calls = path.join(outside, "calls.log");
     appendFileSync(calls, "");
     lines = [];
     savedPath = process.env.PATH;
     process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ""}`;
   });
-  afterEach(() => {
+  test.afterEach(() => {
     process.env.PATH = savedPath;
-    store.close();
-    for (const c of cleanups) c();
   });
 
   const run = (options: { agent?: AgentPreset; launcher?: string }) =>
@@ -102,7 +91,7 @@ describe("orchestrate with agent presets and usage files", () => {
   const usageEvents = () => store.listEvents().filter((e) => e.kind === "usage");
 
   for (const preset of AGENT_PRESETS) {
-    it(`--agent ${preset}: the usage its CLI printed is recorded per attempt and in the summary`, async () => {
+    test(`--agent ${preset}: the usage its CLI printed is recorded per attempt and in the summary`, async () => {
       open();
       standIn(preset);
       const sample = parseUsage(preset, readFileSync(path.join(FIXTURES, `${preset}.log`), "utf8"));
@@ -135,7 +124,7 @@ describe("orchestrate with agent presets and usage files", () => {
     });
   }
 
-  it("--agent claude passes the workflow agent's model with --model and BATON_MODEL", async () => {
+  test("--agent claude passes the workflow agent's model with --model and BATON_MODEL", async () => {
     open("sonnet");
     standIn("claude");
     expect(await run({ agent: "claude" })).toBe(0);
@@ -147,7 +136,7 @@ describe("orchestrate with agent presets and usage files", () => {
     }
   });
 
-  it("a launcher that writes BATON_USAGE_FILE gets its usage recorded", async () => {
+  test("a launcher that writes BATON_USAGE_FILE gets its usage recorded", async () => {
     open();
     const launcher = `${WRITE_DELIVERABLES} && printf '{"input_tokens":1200,"output_tokens":340,"cost_usd":0.01}' > "$BATON_USAGE_FILE"`;
     expect(await run({ launcher })).toBe(0);
@@ -158,7 +147,7 @@ describe("orchestrate with agent presets and usage files", () => {
     ]);
   });
 
-  it("an agent that submits itself still gets the measured usage booked, not the count it reported", async () => {
+  test("an agent that submits itself still gets the measured usage booked, not the count it reported", async () => {
     open();
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
     // As an agent with Baton's MCP server would: submit_assignment with its own (low) count.
@@ -189,7 +178,7 @@ store.close();
     ]);
   });
 
-  it("a launcher that reports nothing gets no usage, and the log says how to report it", async () => {
+  test("a launcher that reports nothing gets no usage, and the log says how to report it", async () => {
     open();
     expect(await run({ launcher: WRITE_DELIVERABLES })).toBe(0);
     expect(store.listAssignments("notes-1-i01").map((a) => a.tokens_used)).toEqual([null, null]);
@@ -201,7 +190,7 @@ store.close();
     );
   });
 
-  it("--dry-run prints the exact command of each preset with the agent's model, and starts nothing", () => {
+  test("--dry-run prints the exact command of each preset with the agent's model, and starts nothing", () => {
     open("sonnet");
     expect(dryRunCommand(engine, { workflow: "notes" }, out)).toBe(0);
     expect(lines).toEqual([
@@ -216,7 +205,7 @@ store.close();
     expect(store.listRuns()).toEqual([]);
   });
 
-  it("`baton report` compares each estimate with the recorded usage, per assignment, role and risk", async () => {
+  test("`baton report` compares each estimate with the recorded usage, per assignment, role and risk", async () => {
     open();
     const launcher = `${WRITE_DELIVERABLES} && printf '{"input_tokens":1200,"output_tokens":340}' > "$BATON_USAGE_FILE"`;
     expect(await run({ launcher })).toBe(0);
@@ -250,7 +239,7 @@ store.close();
     expect(lines.join("\n")).toMatch(/notes-1-i01\/writer-01\s+writer\s+passed\s+\w+\s+\d+\s+1540/);
   });
 
-  it("`baton report` counts usage above the role's token budget per risk label, and names an unknown run", async () => {
+  test("`baton report` counts usage above the role's token budget per risk label, and names an unknown run", async () => {
     open();
     // Budget 30,000 (roleYaml): 31,000 tokens is over it, whatever the estimate.
     const launcher = `${WRITE_DELIVERABLES} && printf '{"input_tokens":30000,"output_tokens":1000}' > "$BATON_USAGE_FILE"`;

@@ -1,61 +1,41 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Workspace } from "../../src/config/workspace.js";
+import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
-import { createEngine, type EngineContext } from "../../src/engine/engine.js";
+import type { EngineContext } from "../../src/engine/engine.js";
 import { recordFeedback } from "../../src/engine/feedback.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { submitAssignment } from "../../src/engine/submit.js";
-import type { Store } from "../../src/store/api.js";
-import { defaultStoreFile } from "../../src/store/index.js";
-import { SqliteStore } from "../../src/store/store.js";
-import { roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { notesIteration, notesWorkflow, stories } from "../helpers/items.js";
+import { roleYaml, writeFiles } from "../helpers/temp.js";
 
 // One synthesis's learnings agree: agents whose measured output was a third of the estimate and
 // who also said they ran out of budget get one recalibration (the measured one), not a lower
 // tokens-per-point and a smaller allocation at once; a message two agents repeat is quoted once.
 
-const WORKFLOW = `workflow:
-  name: notes
-  description: One batch of notes
-  iterations:
-    - name: first
-      goal: Write one note per story
-      agents:
-        - role: writer
-          targets: ["a/*.md"]
-          deliverables: ["notes/{a_id}.md"]
-          complexity_per_target: 2
-      completion_criteria:
-        - Notes are faithful
-`;
+test.override({
+  files: {
+    ...stories("a", ["one", "two"]),
+    ".baton/workflows/notes.yaml": notesWorkflow("notes", "One batch of notes", [
+      notesIteration("first", "a", { agent: ["complexity_per_target: 2"], criteria: ["Notes are faithful"] }),
+    ]),
+    // At most one target per instance, two assignments.
+    ".baton/roles/writer.yaml": roleYaml("Writer", 30000, 1),
+  },
+});
 
 const MESSAGE = "Ran out of token budget before finishing the note";
 
 describe("coherent learnings", () => {
   let dir: string;
-  let cleanup: () => void;
-  let store: Store;
   let engine: EngineContext;
 
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    writeFiles(dir, {
-      "a/one.md": "# One\n\nA story.\n",
-      "a/two.md": "# Two\n\nA story.\n",
-      ".baton/workflows/notes.yaml": WORKFLOW,
-      // At most one target per instance, two assignments.
-      ".baton/roles/writer.yaml": roleYaml("Writer", 30000, 1),
-    });
-    store = new SqliteStore(defaultStoreFile(dir));
-    engine = createEngine({ workspace: new Workspace(dir), store });
-  });
-  afterEach(() => {
-    store.close();
-    cleanup();
+  test.beforeEach(({ dir: workspace, baton }) => {
+    dir = workspace;
+    engine = baton.engine;
   });
 
-  it("one recalibration per role and lever; a repeated message is quoted once", async () => {
+  test("one recalibration per role and lever; a repeated message is quoted once", async () => {
     const created = await createIteration(engine, { workflow: "notes" });
     const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
     expect(generated.assignments).toHaveLength(2);

@@ -1,65 +1,40 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Workspace } from "../../src/config/workspace.js";
+import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
 import { createIteration } from "../../src/engine/create-iteration.js";
-import { createEngine, type EngineContext } from "../../src/engine/engine.js";
+import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { submitAssignment } from "../../src/engine/submit.js";
 import type { Store } from "../../src/store/api.js";
-import { defaultStoreFile } from "../../src/store/index.js";
-import { SqliteStore } from "../../src/store/store.js";
-import { roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { notesIteration, notesWorkflow, stories } from "../helpers/items.js";
+import { roleYaml, writeFiles } from "../helpers/temp.js";
 
 // Risk's role history counts an overrun only when an agent's reported usage exceeded the role's
 // token budget: usage at the budget, however far above the estimate, is not an overrun.
 
-const WORKFLOW = `workflow:
-  name: batches
-  description: Two batches by one role
-  iterations:
-    - name: first
-      goal: Write one note per story
-      agents:
-        - role: writer
-          targets: ["a/*.md"]
-          deliverables: ["notes/{a_id}.md"]
-          complexity_per_target: 1
-      completion_criteria:
-        - Notes are faithful
-    - name: second
-      goal: Write one note per story
-      dependencies: [first]
-      agents:
-        - role: writer
-          targets: ["b/*.md"]
-          deliverables: ["notes/{b_id}.md"]
-          complexity_per_target: 1
-      completion_criteria:
-        - Notes are faithful
-`;
+const FAITHFUL = { agent: ["complexity_per_target: 1"], criteria: ["Notes are faithful"] };
+
+test.override({
+  files: {
+    ...stories("a", ["one", "two"]),
+    ...stories("b", ["three"]),
+    ".baton/workflows/batches.yaml": notesWorkflow("batches", "Two batches by one role", [
+      notesIteration("first", "a", FAITHFUL),
+      notesIteration("second", "b", { ...FAITHFUL, dependsOn: "first" }),
+    ]),
+    // At most one target per instance: two assignments in the first batch.
+    ".baton/roles/writer.yaml": roleYaml("Writer", 30000, 1),
+  },
+});
 
 describe("risk history", () => {
   let dir: string;
-  let cleanup: () => void;
   let store: Store;
   let engine: EngineContext;
 
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    writeFiles(dir, {
-      "a/one.md": "# One\n\nA story.\n",
-      "a/two.md": "# Two\n\nA story.\n",
-      "b/three.md": "# Three\n\nA story.\n",
-      ".baton/workflows/batches.yaml": WORKFLOW,
-      // At most one target per instance: two assignments in the first batch.
-      ".baton/roles/writer.yaml": roleYaml("Writer", 30000, 1),
-    });
-    store = new SqliteStore(defaultStoreFile(dir));
-    engine = createEngine({ workspace: new Workspace(dir), store });
-  });
-  afterEach(() => {
-    store.close();
-    cleanup();
+  test.beforeEach(({ dir: workspace, baton }) => {
+    dir = workspace;
+    ({ store, engine } = baton);
   });
 
   async function runFirstBatch(tokensUsed: number): Promise<string> {
@@ -86,7 +61,7 @@ describe("risk history", () => {
     return generated.assignments.flatMap((a) => a.risk.reasons);
   }
 
-  it("two submits of 30,000 tokens against a 30,000 budget are not overruns", async () => {
+  test("two submits of 30,000 tokens against a 30,000 budget are not overruns", async () => {
     const runId = await runFirstBatch(30000);
     expect(store.roleHistory("batches", "writer", "none", 30000)).toMatchObject({
       assignments: 2,
@@ -96,7 +71,7 @@ describe("risk history", () => {
     expect(reasons.join("\n")).not.toMatch(/overrun/);
   });
 
-  it("usage above the budget is an overrun", async () => {
+  test("usage above the budget is an overrun", async () => {
     const runId = await runFirstBatch(30001);
     expect(store.roleHistory("batches", "writer", "none", 30000)).toMatchObject({ overruns: 2 });
     const reasons = await secondBatchRisk(runId);
