@@ -3,9 +3,9 @@ import path from "node:path";
 import { describe, expect } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { defaultStoreFile, openStore } from "../../src/store/index.js";
+import { runCli } from "../helpers/baton.js";
 import { test } from "../helpers/fixtures.js";
-import { startNode } from "../helpers/processes.js";
-import { CLI } from "../helpers/temp.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 
 // `npm run demo` is `node dist/cli.js demo`: the whole orchestration with the stand-in agent.
 
@@ -19,9 +19,7 @@ let result: { code: number | null; stdout: string; stderr: string };
 test.beforeAll(async ({ sharedDir }) => {
   expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
   dir = sharedDir;
-  const demo = startNode([CLI, "demo", "--dir", dir]);
-  demo.child.stdin.end();
-  result = await demo.done;
+  result = await runCli(["demo", "--dir", dir], REPO_ROOT);
 }, 60_000);
 
 const run1 = () => path.join(dir, "iterations", `${WORKFLOW}-1`, "01-requirements-analysis");

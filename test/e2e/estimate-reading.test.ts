@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { countTokens } from "../../src/engine/tokens.js";
-import { CLI, tempDir } from "../helpers/temp.js";
+import { runCli } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 
 // #16.1 on the example workspace: `baton demo` runs user-story-refinement with the stand-in agent
 // (run 1, every iteration) and generates run 2's first iteration. Every prompt's estimate must
@@ -21,29 +22,14 @@ interface ManifestAssignment {
 }
 
 let dir: string;
-let cleanup: () => void;
 
-function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
-beforeAll(async () => {
+// One demo for the file: every test reads the manifests it left.
+test.beforeAll(async ({ sharedDir }) => {
   expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-  ({ dir, cleanup } = tempDir("baton-reading-"));
-  const demo = await runCli(["demo", "--dir", dir]);
-  expect(demo.code, demo.output).toBe(0);
+  dir = sharedDir;
+  const demo = await runCli(["demo", "--dir", dir], REPO_ROOT);
+  expect(demo.code, `${demo.stdout}${demo.stderr}`).toBe(0);
 }, 120_000);
-afterAll(() => cleanup?.());
 
 function manifests(run: number): { folder: string; assignments: ManifestAssignment[] }[] {
   const root = path.join(dir, "iterations", `${WORKFLOW}-${run}`);
@@ -90,7 +76,7 @@ function readListOf(prompt: string): string[] {
 }
 
 describe("reading counted (#16.1)", () => {
-  it("prompt + input tokens cover at least 95% of an independent count of each prompt's reading", async () => {
+  test("prompt + input tokens cover at least 95% of an independent count of each prompt's reading", async () => {
     const rows: { id: string; estimated: number; independent: number }[] = [];
     for (const run of [1, 2]) {
       for (const { folder, assignments } of manifests(run)) {

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { decomposeTask } from "../../src/engine/decompose.js";
 import { openEngine, runCli } from "../helpers/baton.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // `baton plans` and `baton plans remove <name>` from dist/: the plans decompose_task kept
 // (`keep: true`) are listed with their runs and can be removed; any other workflow, a path or a
@@ -44,18 +45,17 @@ const HAND_WRITTEN = `workflow:
 describe("baton plans", () => {
   let dir: string;
   let outside: string;
-  let cleanups: (() => void)[];
 
-  beforeEach(async () => {
-    const ws = tempDir("baton-plans-");
-    const out = tempDir("baton-plans-outside-");
-    cleanups = [ws.cleanup, out.cleanup];
-    dir = ws.dir;
-    outside = out.dir;
-    writeFiles(dir, {
+  test.override({
+    files: {
       ".baton/workflows/plan-mine.yaml": HAND_WRITTEN,
       ".baton/workflows/my-flow.yaml": HAND_WRITTEN.replace("plan-mine", "my-flow"),
-    });
+    },
+  });
+
+  test.beforeEach(async ({ dir: workspace, outside: elsewhere }) => {
+    dir = workspace;
+    outside = elsewhere;
     const { engine, close } = openEngine(dir);
     try {
       const kept = await decomposeTask(engine, { task: "Write the release notes", plan: PLAN, keep: true });
@@ -66,11 +66,8 @@ describe("baton plans", () => {
       close();
     }
   });
-  afterEach(() => {
-    for (const c of cleanups) c();
-  });
 
-  it("lists only the kept plans, with their runs, as a table and as JSON", async () => {
+  test("lists only the kept plans, with their runs, as a table and as JSON", async () => {
     const json = await runCli(["plans", "--json"], dir);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual([
@@ -88,7 +85,7 @@ describe("baton plans", () => {
     expect(text.stdout).not.toMatch(/plan-mine|my-flow|scratch/);
   });
 
-  it("refuses any name that is not a saved plan, naming the plans, and deletes nothing", async () => {
+  test("refuses any name that is not a saved plan, naming the plans, and deletes nothing", async () => {
     const cases: [string, string][] = [
       ["my-flow", "`my-flow` is a workflow of this workspace, not a plan saved by decompose_task"],
       ["plan-mine", "`plan-mine` is a workflow of this workspace, not a plan saved by decompose_task"],
@@ -105,7 +102,7 @@ describe("baton plans", () => {
       expect(existsSync(path.join(dir, ".baton", "workflows", file))).toBe(true);
   });
 
-  it("never lists or removes a plan file that links out of the workspace", async () => {
+  test("never lists or removes a plan file that links out of the workspace", async () => {
     const target = path.join(outside, "plan-evil.yaml");
     writeFiles(outside, {
       "plan-evil.yaml": readFileSync(path.join(dir, ".baton/workflows/plan-release-notes.yaml"), "utf8"),
@@ -122,7 +119,7 @@ describe("baton plans", () => {
     expect(existsSync(target)).toBe(true);
   });
 
-  it("removes a saved plan's file; its run keeps going on its own copy", async () => {
+  test("removes a saved plan's file; its run keeps going on its own copy", async () => {
     const removed = await runCli(["plans", "remove", "plan-release-notes"], dir);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toBe(

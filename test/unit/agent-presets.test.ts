@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import {
   AGENT_PRESETS,
   type AgentPreset,
@@ -12,7 +12,7 @@ import {
   parseUsage,
   unknownPresetMessage,
 } from "../../src/engine/agents/presets.js";
-import { tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "agent-output");
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
@@ -28,16 +28,15 @@ cat "$FAKE_OUTPUT"
 `;
 
 let dir: string;
-let cleanup: () => void;
-beforeAll(() => {
-  ({ dir, cleanup } = tempDir());
+// One folder of stand-ins for the file.
+test.beforeAll(({ sharedDir }) => {
+  dir = sharedDir;
   mkdirSync(path.join(dir, "bin"));
   for (const name of AGENT_PRESETS) {
     writeFileSync(path.join(dir, "bin", name), FAKE_CLI);
     chmodSync(path.join(dir, "bin", name), 0o755);
   }
 });
-afterAll(() => cleanup());
 
 /** Runs a preset's command in the temp workspace; returns what the CLI got and the log it printed. */
 function run(command: string, output: string): { argv: string[]; stdin: string; log: string } {
@@ -93,7 +92,7 @@ describe("launch commands", () => {
   };
 
   for (const preset of AGENT_PRESETS) {
-    it(`${preset}: headless with JSON output, the prompt on stdin, the model by the CLI's flag`, () => {
+    test(`${preset}: headless with JSON output, the prompt on stdin, the model by the CLI's flag`, () => {
       const { args, model, modelArgs, output } = cases[preset];
       const promptFile = path.join(dir, "prompt.md");
       writeFileSync(promptFile, prompt);
@@ -105,7 +104,7 @@ describe("launch commands", () => {
     });
   }
 
-  it("writes the exact command for --dry-run, quoting only what the shell would split", () => {
+  test("writes the exact command for --dry-run, quoting only what the shell would split", () => {
     const promptFile = ".baton/prompts/it-1/product_analyst-1.md";
     expect(buildLaunchCommand("claude", { promptFile, model: "opus" })).toBe(
       `claude -p --output-format json --permission-mode acceptEdits --model opus < ${promptFile}`,
@@ -118,13 +117,13 @@ describe("launch commands", () => {
     expect(run(line, "gemini.log").stdin).toBe(prompt);
   });
 
-  it("leaves {prompt} for the launcher to fill, as --launcher takes it", () => {
+  test("leaves {prompt} for the launcher to fill, as --launcher takes it", () => {
     expect(launchTemplate("codex", "o4-mini")).toBe(
       "codex exec --json --sandbox workspace-write --model o4-mini - < {prompt}",
     );
   });
 
-  it("refuses a model the CLI cannot take, saying which form it needs", () => {
+  test("refuses a model the CLI cannot take, saying which form it needs", () => {
     expect(modelProblem("opencode", "claude-sonnet-4-5")).toBe(
       "opencode needs the model as provider/model (e.g. anthropic/claude-sonnet-4-5)",
     );
@@ -135,7 +134,7 @@ describe("launch commands", () => {
     expect(modelProblem("claude", "sonnet")).toBeUndefined();
   });
 
-  it("knows its presets and names them when the name is wrong", () => {
+  test("knows its presets and names them when the name is wrong", () => {
     expect(isAgentPreset("codex")).toBe(true);
     expect(isAgentPreset("cursor")).toBe(false);
     expect(unknownPresetMessage("cursor")).toBe(
@@ -145,7 +144,7 @@ describe("launch commands", () => {
 });
 
 describe("usage from recorded output", () => {
-  it("claude: cache reads and writes are added to input; the cost is the CLI's", () => {
+  test("claude: cache reads and writes are added to input; the cost is the CLI's", () => {
     expect(parseUsage("claude", fixture("claude.log"))).toEqual({
       usage: {
         input_tokens: 12 + 8421 + 53877,
@@ -157,7 +156,7 @@ describe("usage from recorded output", () => {
     });
   });
 
-  it("claude: a run stopped by its turn limit still reports what it used", () => {
+  test("claude: a run stopped by its turn limit still reports what it used", () => {
     expect(parseUsage("claude", fixture("claude-max-turns.log")).usage).toEqual({
       input_tokens: 40 + 12000 + 390000,
       output_tokens: 9800,
@@ -167,13 +166,13 @@ describe("usage from recorded output", () => {
     });
   });
 
-  it("codex: the turn.completed usage, past the plain-text notice; no cost", () => {
+  test("codex: the turn.completed usage, past the plain-text notice; no cost", () => {
     expect(parseUsage("codex", fixture("codex.log"))).toEqual({
       usage: { input_tokens: 31250, output_tokens: 1873, cache_read_tokens: 20480 },
     });
   });
 
-  it("codex: the last turn.completed counts, since codex reports the thread's running total", () => {
+  test("codex: the last turn.completed counts, since codex reports the thread's running total", () => {
     const two =
       '{"type":"turn.completed","usage":{"input_tokens":100,"cached_input_tokens":0,"output_tokens":10}}\n' +
       '{"type":"turn.completed","usage":{"input_tokens":250,"cached_input_tokens":90,"output_tokens":30}}\n';
@@ -184,13 +183,13 @@ describe("usage from recorded output", () => {
     });
   });
 
-  it("gemini: the pretty-printed result after a stderr line; models summed, thoughts are output", () => {
+  test("gemini: the pretty-printed result after a stderr line; models summed, thoughts are output", () => {
     expect(parseUsage("gemini", fixture("gemini.log"))).toEqual({
       usage: { input_tokens: 52117 + 3310, output_tokens: 2406 + 819 + 61, cache_read_tokens: 34096 },
     });
   });
 
-  it("opencode: steps summed, cache added to input, reasoning to output, costs added", () => {
+  test("opencode: steps summed, cache added to input, reasoning to output, costs added", () => {
     const result = parseUsage("opencode", fixture("opencode.log"));
     expect(result.usage).toMatchObject({
       input_tokens: 9 + 10544 + (12 + 10544 + 310),
@@ -247,14 +246,14 @@ describe("no usage, with the reason", () => {
     ],
   ];
   for (const [preset, output, reason] of cases) {
-    it(`${preset}: ${reason}`, () => {
+    test(`${preset}: ${reason}`, () => {
       const result = parseUsage(preset, output);
       expect(result.usage).toBeNull();
       expect(result.reason).toContain(reason);
     });
   }
 
-  it("a truncated pretty-printed result is not mistaken for one", () => {
+  test("a truncated pretty-printed result is not mistaken for one", () => {
     const cut = fixture("gemini.log").split("\n").slice(0, 20).join("\n");
     expect(parseUsage("gemini", cut)).toEqual({
       usage: null,

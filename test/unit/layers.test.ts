@@ -2,8 +2,9 @@ import { execFile } from "node:child_process";
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, tempDir, writeFiles } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { REPO_ROOT, writeFiles } from "../helpers/temp.js";
 
 // The layer rules of `npm run lint` (.dependency-cruiser.cjs, run by scripts/check-layers.mjs) against
 // a small project that breaks each of them once: the real rule file, the real checker, planted imports.
@@ -25,17 +26,17 @@ async function checkLayers(root: string): Promise<{ code: number; output: string
 }
 
 describe("layer rules (npm run lint)", () => {
-  let project: ReturnType<typeof tempDir>;
+  let project: string;
 
-  beforeAll(() => {
-    project = tempDir("baton-layers-");
+  test.beforeAll(({ sharedDir }) => {
+    project = sharedDir;
     copyFileSync(
       path.join(REPO_ROOT, ".dependency-cruiser.cjs"),
-      path.join(project.dir, ".dependency-cruiser.cjs"),
+      path.join(project, ".dependency-cruiser.cjs"),
     );
-    copyFileSync(path.join(REPO_ROOT, "tsconfig.json"), path.join(project.dir, "tsconfig.json"));
+    copyFileSync(path.join(REPO_ROOT, "tsconfig.json"), path.join(project, "tsconfig.json"));
     // A stand-in for the MCP SDK: the rules match the package by its place in node_modules.
-    writeFiles(project.dir, {
+    writeFiles(project, {
       "node_modules/@modelcontextprotocol/sdk/package.json": '{ "name": "@modelcontextprotocol/sdk" }\n',
       "node_modules/@modelcontextprotocol/sdk/types.js": "export const LATEST_PROTOCOL_VERSION = 1;\n",
       "src/store/store.ts": "export const store = 1;\n",
@@ -43,10 +44,9 @@ describe("layer rules (npm run lint)", () => {
       "src/tools/tool.ts": 'import { engine } from "../engine/engine.js";\nexport const tool = engine;\n',
     });
   });
-  afterAll(() => project?.cleanup());
 
-  it("fails on a cycle, on the core importing MCP, and on the store importing the engine", async () => {
-    writeFiles(project.dir, {
+  test("fails on a cycle, on the core importing MCP, and on the store importing the engine", async () => {
+    writeFiles(project, {
       "src/engine/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n',
       "src/engine/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n',
       "src/config/schema.ts":
@@ -54,7 +54,7 @@ describe("layer rules (npm run lint)", () => {
       "src/engine/hint.ts": 'import { tool } from "../tools/tool.js";\nexport const hint = tool;\n',
       "src/store/records.ts": 'import { engine } from "../engine/engine.js";\nexport const r = engine;\n',
     });
-    const { code, output } = await checkLayers(project.dir);
+    const { code, output } = await checkLayers(project);
     expect(code).not.toBe(0);
     // Only the planted imports: the layered modules above pass.
     expect(output).toContain("x 4 dependency violations");
