@@ -45,7 +45,7 @@ export interface StatusReport {
 }
 
 /** With `recent`, a workspace-wide report shows at most this many active runs. */
-const ACTIVE_SHOWN = 20;
+const ACTIVE_SHOWN = 10;
 
 /**
  * Runs → iterations → assignments with states and progress from deliverable sizes (the MCP layer

@@ -11,8 +11,11 @@ import { iterationUri } from "../uris.js";
 export const LIST_LIMIT = 50;
 /** Paths listed per shown assignment: an assignment may hold hundreds of targets. */
 const PATHS_LIMIT = 10;
-/** Assignment rows across a whole get_status result, shared out among the iterations shown. */
-const STATUS_ASSIGNMENTS = 100;
+/**
+ * Assignment rows across a whole get_status result, shared out among the iterations shown: fewer
+ * in the workspace-wide view (many runs, ≤ 4,000 tokens after 100 runs) than for one run or iteration.
+ */
+export const STATUS_ASSIGNMENTS = { workspace: 30, run: 100 } as const;
 
 /** The first `limit` items, and how many were left out. */
 export function firstOf<T>(items: readonly T[], limit = LIST_LIMIT): { shown: T[]; omitted: number } {
@@ -77,9 +80,9 @@ const ORDER: Record<AssignmentStatus["state"], number> = {
  * get_status: per iteration, counts of its assignments per state and the rows that need
  * attention first, within one budget of rows for the whole result.
  */
-export function boundStatus<R extends StatusReport>(report: R): R {
+export function boundStatus<R extends StatusReport>(report: R, rows: number = STATUS_ASSIGNMENTS.run): R {
   const iterations = report.runs.reduce((n, run) => n + run.iterations.length, 0);
-  const perIteration = Math.max(5, Math.floor(STATUS_ASSIGNMENTS / Math.max(1, iterations)));
+  const perIteration = Math.max(1, Math.floor(rows / Math.max(1, iterations)));
   return {
     ...report,
     runs: report.runs.map((run) => ({

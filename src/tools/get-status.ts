@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
 import { workflowStarts } from "../engine/queries.js";
 import { getStatus } from "../engine/status.js";
-import { boundStatus } from "./bounded.js";
+import { boundStatus, STATUS_ASSIGNMENTS } from "./bounded.js";
 import { afterStatus } from "./hints.js";
 import { renderStatus } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
@@ -29,6 +29,7 @@ Example: {} or {"run_id": "wf-1"}`,
   handle: async (args, { engine }) =>
     boundStatus(
       afterStatus(getStatus(engine, { ...args, recent: RECENT_RUNS }), () => workflowStarts(engine)),
+      args.run_id || args.iteration_id ? STATUS_ASSIGNMENTS.run : STATUS_ASSIGNMENTS.workspace,
     ),
   render: renderStatus,
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
