@@ -1,59 +1,39 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult, TextResourceContents } from "@modelcontextprotocol/sdk/types.js";
 import { build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { RUN_VIEW_URI } from "../../src/dashboard/mcp-app.js";
-import { createIteration } from "../../src/engine/create-iteration.js";
-import { generatePrompts } from "../../src/engine/generate.js";
-import { openEngine } from "../helpers/baton.js";
 import { CHROMIUM } from "../helpers/browser.js";
-import { CLI, exampleWorkspace, REPO_ROOT } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { startIteration } from "../helpers/items.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 import { cleanEnv } from "./http-server.js";
 
 // The MCP App as a host that supports the extension shows it: the built server spawned over stdio,
 // the ui:// resource framed by the extension's AppBridge in headless Chromium, fed get_status's
 // result; its Refresh button calls get_status back through the host.
 
+test.override({ shared: { example: true, server: { env: cleanEnv() as Record<string, string> } } });
+
 describe.skipIf(!CHROMIUM)("the MCP App run view in a host", () => {
-  let cleanup: () => void;
   let client: Client;
   let browser: Browser;
   let runId: string;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ sharedBaton, sharedStdio }) => {
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    const temp = exampleWorkspace();
-    cleanup = temp.cleanup;
-    const { engine, close } = openEngine(temp.dir);
-    try {
-      const created = await createIteration(engine, { workflow: "user-story-refinement" });
-      runId = created.run_id;
-      await generatePrompts(engine, { iteration_id: created.iteration_id });
-    } finally {
-      close();
-    }
-    client = new Client({ name: "baton-app-host", version: "0.0.0" });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [CLI, "-w", temp.dir, "serve"],
-        env: cleanEnv() as Record<string, string>,
-        stderr: "ignore",
-      }),
-    );
+    ({ runId } = await startIteration(sharedBaton.engine, "user-story-refinement"));
+    client = sharedStdio.client;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await browser?.close();
-    await client?.close();
-    cleanup?.();
   });
 
-  it("renders get_status's result inline and refreshes through the host's tools/call", async () => {
+  test("renders get_status's result inline and refreshes through the host's tools/call", async () => {
     const tools = (await client.listTools()).tools;
     const getStatus = tools.find((t) => t.name === "get_status");
     const uri = (getStatus?._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri;

@@ -1,21 +1,21 @@
-import { cpSync, existsSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { describe, expect } from "vitest";
 import { orchestrateCommand } from "../../src/commands/orchestrate.js";
-import { EXAMPLE_WORKSPACE_DIR, STAND_IN_AGENT } from "../../src/config/package-paths.js";
+import { STAND_IN_AGENT } from "../../src/config/package-paths.js";
 import { openEngine } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
 import { Screen } from "../helpers/screen.js";
-import { tempDir } from "../helpers/temp.js";
 
 // orchestrate with progress bars on a tiny terminal, agents being the demo's stand-in (spawned
 // from dist/): every attempt's result is a whole log line, and no bar is left on the screen.
 
 const BAR = /[█░]/;
 
+test.override({ example: true });
+
 describe("orchestrate in a terminal", () => {
-  it("prints every attempt's result above the bars and clears them before the summary", async () => {
+  test("prints every attempt's result above the bars and clears them before the summary", async ({ dir }) => {
     expect(existsSync(STAND_IN_AGENT), `${STAND_IN_AGENT} is missing: run npm run build`).toBe(true);
-    const { dir, cleanup } = tempDir();
-    cpSync(EXAMPLE_WORKSPACE_DIR, dir, { recursive: true });
     const { engine, close } = openEngine(dir);
     const screen = new Screen();
     try {
@@ -34,7 +34,6 @@ describe("orchestrate in a terminal", () => {
       expect(code).toBe(0);
     } finally {
       close();
-      cleanup();
     }
     const text = screen.text();
     expect(text.filter((l) => BAR.test(l))).toEqual([]);

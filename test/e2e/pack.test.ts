@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { cpSync, existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, exampleWorkspace, REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { connectStdio } from "../helpers/mcp.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 
 // The package as users get it: `npm pack` of this checkout, installed from the tarball into a
 // fresh prefix (dependencies from npm's cache where it has them), then `baton serve` from that
@@ -22,28 +22,25 @@ const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"
   mcpName: string;
 };
 
+test.override({ example: true });
+
 describe("the packed package", () => {
-  let temp: ReturnType<typeof tempDir>;
-  let workspace: ReturnType<typeof exampleWorkspace>;
+  let temp: string;
   let tarballFiles: string[];
   let installed: string;
 
-  beforeAll(async () => {
+  // One pack and install for the file.
+  test.beforeAll(async ({ sharedDir }) => {
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    temp = tempDir("baton-pack-");
-    workspace = exampleWorkspace();
+    temp = sharedDir;
     // --ignore-scripts: `prepare` would build again; dist/ is built already.
-    const { stdout } = await exec(
-      npm,
-      ["pack", "--json", "--ignore-scripts", "--pack-destination", temp.dir],
-      {
-        cwd: REPO_ROOT,
-      },
-    );
+    const { stdout } = await exec(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", temp], {
+      cwd: REPO_ROOT,
+    });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     if (!packed) throw new Error("npm pack printed no result");
     tarballFiles = packed.files.map((f) => f.path);
-    const prefix = path.join(temp.dir, "prefix");
+    const prefix = path.join(temp, "prefix");
     await exec(
       npm,
       [
@@ -54,9 +51,9 @@ describe("the packed package", () => {
         "--ignore-scripts",
         "--no-audit",
         "--no-fund",
-        path.join(temp.dir, packed.filename),
+        path.join(temp, packed.filename),
       ],
-      { cwd: temp.dir },
+      { cwd: temp },
     );
     installed = path.join(prefix, "node_modules", pkg.name);
     const driver = path.join(prefix, "node_modules", "better-sqlite3");
@@ -66,12 +63,8 @@ describe("the packed package", () => {
         recursive: true,
       });
   }, 240_000);
-  afterAll(() => {
-    temp?.cleanup();
-    workspace?.cleanup();
-  });
 
-  it("holds the built server, the shipped data, LICENSE and registry metadata, and no sources or tests", () => {
+  test("holds the built server, the shipped data, LICENSE and registry metadata, and no sources or tests", () => {
     for (const file of [
       "LICENSE",
       "README.md",
@@ -88,7 +81,7 @@ describe("the packed package", () => {
     expect(tarballFiles.filter((f) => /^(src|test|bench|scripts|\.ci)\//.test(f))).toEqual([]);
   });
 
-  it("names the same server and version in server.json as in package.json", () => {
+  test("names the same server and version in server.json as in package.json", () => {
     const server = JSON.parse(readFileSync(path.join(installed, "server.json"), "utf8")) as {
       name: string;
       version: string;
@@ -101,21 +94,18 @@ describe("the packed package", () => {
     ]);
   });
 
-  it("serves MCP from the installed `baton` bin", async () => {
+  test("serves MCP from the installed `baton` bin", async ({ dir }) => {
     const bin = realpathSync(path.join(installed, "..", ".bin", "baton"));
     expect(bin).toBe(realpathSync(path.join(installed, "dist", "cli.js")));
     let stderr = "";
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [bin, "serve", "--workspace", workspace.dir],
-      cwd: temp.dir,
-      stderr: "pipe",
+    const { client } = await connectStdio(dir, {
+      cli: bin,
+      args: ["serve", "--workspace", dir],
+      cwd: temp,
+      onStderr: (text) => {
+        stderr += text;
+      },
     });
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const client = new Client({ name: "baton-pack-e2e", version: "0.0.0" });
-    await client.connect(transport);
     try {
       expect(client.getServerVersion()).toMatchObject({ name: "baton", version: pkg.version });
       const created = (await client.callTool({
@@ -131,7 +121,7 @@ describe("the packed package", () => {
     expect(stderr).not.toMatch(/Error|node:sqlite/);
   });
 
-  it("exports the library API with its types", async () => {
+  test("exports the library API with its types", async () => {
     const script = `import("${pkg.name}").then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`;
     const { stdout } = await exec(process.execPath, ["--input-type=module", "-e", script], {
       cwd: path.dirname(path.dirname(installed)),

@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, exampleWorkspace, REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { connectStdio } from "../helpers/mcp.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 
 // An install whose better-sqlite3 cannot be loaded (built for another Node, or never built): on a
 // Node with node:sqlite the server says so once on stderr and serves on node:sqlite; on a Node
@@ -54,35 +54,29 @@ async function runCli(cli: string, args: string[], extra: Record<string, string>
   }
 }
 
+// Each test on its own copy of the example workspace.
+test.override({ example: true });
+
 describe("SQLite driver when better-sqlite3 cannot be loaded", () => {
-  let install: ReturnType<typeof tempDir>;
-  let workspace: ReturnType<typeof exampleWorkspace>;
+  let install: string;
   let cli: string;
 
-  beforeAll(() => {
+  // One broken install for the file.
+  test.beforeAll(({ sharedDir }) => {
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    install = tempDir("baton-broken-install-");
-    workspace = exampleWorkspace();
-    cli = brokenInstall(install.dir);
-  });
-  afterAll(() => {
-    install?.cleanup();
-    workspace?.cleanup();
+    install = sharedDir;
+    cli = brokenInstall(install);
   });
 
-  it.runIf(HAS_NODE_SQLITE)("serves MCP on node:sqlite and says so once on stderr", async () => {
+  test.runIf(HAS_NODE_SQLITE)("serves MCP on node:sqlite and says so once on stderr", async ({ dir }) => {
     let stderr = "";
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [cli, "-w", workspace.dir, "serve"],
+    const { client } = await connectStdio(dir, {
+      cli,
       env: env(),
-      stderr: "pipe",
+      onStderr: (text) => {
+        stderr += text;
+      },
     });
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const client = new Client({ name: "baton-driver-e2e", version: "0.0.0" });
-    await client.connect(transport);
     try {
       const created = (await client.callTool({
         name: "create_iteration",
@@ -104,25 +98,21 @@ describe("SQLite driver when better-sqlite3 cannot be loaded", () => {
     expect(stderr).not.toContain("ExperimentalWarning");
   });
 
-  it.runIf(!HAS_NODE_SQLITE)("explains in one line how to rebuild, without a stack", async () => {
-    const { code, stdout, stderr } = await runCli(cli, ["-w", workspace.dir, "serve"]);
+  test.runIf(!HAS_NODE_SQLITE)("explains in one line how to rebuild, without a stack", async ({ dir }) => {
+    const { code, stdout, stderr } = await runCli(cli, ["-w", dir, "serve"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(
       /^baton: cannot open the database: better-sqlite3 cannot be used \(its native module cannot be loaded\) and Node [\d.]+ has no node:sqlite \(it needs Node 22\.13 or newer\)\. To fix it, run `npm rebuild better-sqlite3`/,
     );
-    expect(stderr).not.toContain(install.dir);
+    expect(stderr).not.toContain(install);
   });
 
-  it("BATON_SQLITE_DRIVER=better-sqlite3 forbids the fallback and says why", async () => {
-    const { code, stderr } = await runCli(
-      cli,
-      ["-w", workspace.dir, "generate", "--workflow", "code-review"],
-      {
-        BATON_SQLITE_DRIVER: "better-sqlite3",
-      },
-    );
+  test("BATON_SQLITE_DRIVER=better-sqlite3 forbids the fallback and says why", async ({ dir }) => {
+    const { code, stderr } = await runCli(cli, ["-w", dir, "generate", "--workflow", "code-review"], {
+      BATON_SQLITE_DRIVER: "better-sqlite3",
+    });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
       "baton: cannot open the database: better-sqlite3 cannot be used (its native module cannot be loaded) and BATON_SQLITE_DRIVER=better-sqlite3 allows no other driver. To fix it, run `npm rebuild better-sqlite3` where Baton is installed, with the Node.js that runs Baton.",
@@ -131,20 +121,12 @@ describe("SQLite driver when better-sqlite3 cannot be loaded", () => {
 });
 
 describe("BATON_SQLITE_DRIVER", () => {
-  let workspace: ReturnType<typeof exampleWorkspace>;
-  beforeAll(() => {
-    workspace = exampleWorkspace();
-  });
-  afterAll(() => workspace?.cleanup());
-
-  it("node-sqlite runs on the built-in driver where Node has it, else says which Node it needs", async () => {
-    const result = await runCli(
-      CLI,
-      ["-w", workspace.dir, "generate", "--workflow", "user-story-refinement"],
-      {
-        BATON_SQLITE_DRIVER: "node-sqlite",
-      },
-    );
+  test("node-sqlite runs on the built-in driver where Node has it, else says which Node it needs", async ({
+    dir,
+  }) => {
+    const result = await runCli(CLI, ["-w", dir, "generate", "--workflow", "user-story-refinement"], {
+      BATON_SQLITE_DRIVER: "node-sqlite",
+    });
     if (HAS_NODE_SQLITE) {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("run user-story-refinement-1");
@@ -158,8 +140,8 @@ describe("BATON_SQLITE_DRIVER", () => {
     }
   });
 
-  it("rejects an unknown driver with the valid names", async () => {
-    const result = await runCli(CLI, ["-w", workspace.dir, "generate", "--workflow", "code-review"], {
+  test("rejects an unknown driver with the valid names", async ({ dir }) => {
+    const result = await runCli(CLI, ["-w", dir, "generate", "--workflow", "code-review"], {
       BATON_SQLITE_DRIVER: "postgres",
     });
     expect(result.code).toBe(1);

@@ -39,6 +39,11 @@ export async function connectInMemory(
 
 /** How `connectStdio` spawns the server. */
 export interface StdioOptions {
+  /** The cli.js to run instead of this checkout's dist/cli.js (e.g. an installed or broken copy). */
+  cli?: string;
+  /** The CLI's arguments instead of `-w <dir> serve ...serveArgs`. */
+  args?: string[];
+  cwd?: string;
   onStderr?: (text: string) => void;
   /** Options of `node` itself (e.g. `--require` of a tracer), before the CLI. */
   nodeArgs?: string[];
@@ -48,16 +53,23 @@ export interface StdioOptions {
   env?: Record<string, string>;
 }
 
-/** An SDK client speaking to `node dist/cli.js -w <dir> serve` over stdio (the real process). */
+/** An SDK client speaking to `node dist/cli.js -w <dir> serve` (or another cli.js) over stdio: the real process. */
 export async function connectStdio(
   dir: string,
   options: StdioOptions = {},
 ): Promise<{ client: Client; transport: StdioClientTransport }> {
-  expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
+  const cli = options.cli ?? CLI;
+  expect(existsSync(cli), options.cli ? `${cli} is missing` : `${CLI} is missing: run npm run build`).toBe(
+    true,
+  );
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [...(options.nodeArgs ?? []), CLI, "-w", dir, "serve", ...(options.serveArgs ?? [])],
-    cwd: REPO_ROOT,
+    args: [
+      ...(options.nodeArgs ?? []),
+      cli,
+      ...(options.args ?? ["-w", dir, "serve", ...(options.serveArgs ?? [])]),
+    ],
+    cwd: options.cwd ?? REPO_ROOT,
     stderr: "pipe",
     ...(options.env ? { env: options.env } : {}),
   });
