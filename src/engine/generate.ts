@@ -4,6 +4,7 @@ import type { IterationRecord, RunRecord } from "../store/records.js";
 import { promptUri } from "../uris.js";
 import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
 import type { EngineContext, Progress } from "./engine.js";
+import { learnedOutput } from "./estimate/output-history.js";
 import { type IterationReading, iterationReading } from "./estimate/reading.js";
 import { faultPoint } from "./fault.js";
 import { writeFileAtomic } from "./files.js";
@@ -138,6 +139,14 @@ async function generateFor(
       lessons: (role, patterns) => learnings.byRole(role, patterns).map((l) => l.text),
       upstream: prepared.upstreamWork,
       reading,
+      output: memoize((role) =>
+        learnedOutput(ctx.store, {
+          workflow: workflow.name,
+          iteration: iteration.name,
+          role,
+          excludeIteration: iteration.id,
+        }),
+      ),
       spec,
       base,
       targetsByAgent,
@@ -240,7 +249,11 @@ function writeManifest(
       action: l.action ?? null,
     })),
     missing_references: missingReferences,
-    assignments: assignments.map((a, i) => ({ ...a, reading: planned[i]?.reading })),
+    assignments: assignments.map((a, i) => ({
+      ...a,
+      reading: planned[i]?.reading,
+      output_source: planned[i]?.output_source,
+    })),
     totals,
   };
   writeFileAtomic(

@@ -6,6 +6,7 @@ import type { Workspace } from "../config/workspace.js";
 import type { RiskScore, TokenEstimate } from "../store/records.js";
 import { allocate } from "./allocate.js";
 import { type BaseContext, type PromptAssignment, promptContext } from "./context.js";
+import { type OutputModel, type OutputSource, pointsOutput } from "./estimate/output-history.js";
 import type { IterationReading, Reading } from "./estimate/reading.js";
 import { assignmentId, localAssignmentId } from "./ids.js";
 import type { UpstreamWork } from "./prompt-parts.js";
@@ -23,6 +24,8 @@ export interface PlannedAssignment extends PromptAssignment {
   risk: RiskScore;
   /** What the prompt tells the agent to read, as counted in `estimate.input_tokens`. */
   reading: Reading;
+  /** What `estimate.output_tokens` is based on: learned deliverable sizes or tokens per point. */
+  output_source: OutputSource;
 }
 
 export interface RoleHistory {
@@ -50,6 +53,8 @@ export interface PlanInput {
    * overshot the allocation) hands the same local ids again with new text.
    */
   stage: (localId: string, prompt: string) => void;
+  /** Output learned from earlier runs of this iteration for a role; undefined without history. */
+  output: (role: string) => OutputModel | undefined;
 }
 
 /** Attempts at raising the instance count when exact prompt counts overshoot the approximation. */
@@ -73,22 +78,26 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const role = workflow.roles.get(agent.role) as Role;
     const template = templates.roleTemplateFile(agent.role, workflow.templates.get(agent.role));
     const targets = input.targetsByAgent[index] ?? [];
+    const output =
+      input.output(agent.role) ??
+      pointsOutput(agent.complexity_per_target, role.constraints.tokens_per_point, !!agent.targets?.length);
     const targetInfo = targets.map((target) => {
       // resolveTargets already confined every target to the workspace.
       const content = input.workspace.readText(target.path, { what: "target" });
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));
       const line = `- \`${target.path}\` (id \`${target.id}\`)\n${deliverables.map((d) => `  - write \`${d}\`\n`).join("")}`;
+      const inputTokens = countText(content);
       return {
         target,
         deliverables,
-        inputTokens: countText(content),
+        inputTokens,
+        outputTokens: output.predict(inputTokens),
         upstreamTokens: reading.upstreamTokens(target.path, input.upstream([target])),
         lineTokens: count(line),
         empty: content.trim() === "",
       };
     });
     const median = medianOf(targetInfo.map((t) => t.inputTokens));
-    const outputPerTarget = Math.round(agent.complexity_per_target * role.constraints.tokens_per_point);
     const nextLocalId = () => {
       const n = (counters.get(agent.role) ?? 0) + 1;
       counters.set(agent.role, n);
@@ -124,11 +133,11 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
       const estimate = {
         prompt_tokens: count(prompt),
         input_tokens: read.tokens,
-        output_tokens: outputPerTarget,
+        output_tokens: output.predict(undefined),
       };
       input.stage(localId, prompt);
       planned.push(
-        finish(assignment, agent, role, template, estimate, read, {
+        finish(assignment, agent, role, template, estimate, read, output.source, {
           targetTokens: [],
           median: 0,
           missing: missingRefs,
@@ -147,7 +156,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
       const bins = allocate(
         targetInfo.map((t) => ({
           item: t,
-          cost: t.inputTokens + t.upstreamTokens + outputPerTarget + t.lineTokens,
+          cost: t.inputTokens + t.upstreamTokens + t.outputTokens + t.lineTokens,
         })),
         {
           maxItems: role.constraints.complexity_threshold,
@@ -176,10 +185,10 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
         const estimate = {
           prompt_tokens: count(prompt),
           input_tokens: read.tokens,
-          output_tokens: outputPerTarget * bin.items.length,
+          output_tokens: bin.items.reduce((s, t) => s + t.outputTokens, 0),
         };
         input.stage(localId, prompt);
-        return finish(assignment, agent, role, template, estimate, read, {
+        return finish(assignment, agent, role, template, estimate, read, output.source, {
           targetTokens: bin.items.map((t) => t.inputTokens),
           median,
           missing: [...missingRefs, ...bin.items.filter((t) => t.empty).map((t) => t.target.path)],
@@ -222,6 +231,7 @@ function finish(
   template: string,
   estimate: TokenEstimate,
   reading: Reading,
+  outputSource: OutputSource,
   risk: {
     targetTokens: number[];
     median: number;
@@ -239,6 +249,7 @@ function finish(
     estimated_tokens: estimated,
     token_budget: role.constraints.token_budget,
     reading,
+    output_source: outputSource,
     risk: scoreRisk({
       estimated,
       budget: role.constraints.token_budget,

@@ -7,6 +7,7 @@ import { promptUri } from "../uris.js";
 import { LEASE_MS } from "./constants.js";
 import { describeCheck, splitCriteria } from "./criteria.js";
 import type { EngineContext, Progress } from "./engine.js";
+import { recordPassedOutputs } from "./estimate/output-history.js";
 import { synthesize } from "./feedback.js";
 import { writeFileAtomic } from "./files.js";
 import { anyWorkOn, freshnessOf, inPlaceMatcher, staleResults } from "./freshness.js";
@@ -147,6 +148,7 @@ export async function validateBundle(
   // A gated iteration waits for review_iteration (review.ts) before its dependents may start.
   const awaitingApproval = passed && !only && spec.approval === "required";
   if (!only) {
+    if (passed) await recordPassedOutputs(engine, bundle, assignments);
     store.setIterationState(
       iteration.id,
       awaitingApproval ? "awaiting_approval" : passed ? "passed" : "failed",

@@ -9,6 +9,7 @@ import type {
   IterationRecord,
   IterationState,
   NewAssignment,
+  OutputSample,
   RunRecord,
   RunStatus,
   ValidationRecord,
@@ -100,6 +101,17 @@ export interface Store {
     excludeIteration: string,
     budget: number,
   ): { assignments: number; failed: number; overruns: number };
+
+  /** Replaces the output samples recorded for an iteration (a validation that passes it again re-records). */
+  recordOutputSamples(iterationId: string, samples: readonly OutputSample[]): void;
+  /** The newest `limit` samples of a workflow's iteration and role, from other iterations than `excludeIteration`. */
+  outputSamples(
+    workflow: string,
+    iteration: string,
+    role: string,
+    excludeIteration: string,
+    limit: number,
+  ): OutputSample[];
 
   addValidation(iterationId: string, assignmentId: string | null, passed: boolean, report: unknown): number;
   latestValidation(iterationId: string): ValidationRecord | undefined;

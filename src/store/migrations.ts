@@ -120,4 +120,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX validations_by_iteration ON validations(iteration_id, assignment_id, id);
   CREATE INDEX feedback_by_iteration ON feedback(iteration_id, id);
   `,
+  // What passed deliverables held (#16.2): o200k tokens per deliverable with its target's size, so
+  // the next run of the same iteration estimates output from what agents really wrote.
+  `
+  CREATE TABLE output_samples (
+    iteration_id   TEXT NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+    workflow       TEXT NOT NULL,
+    iteration      TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    assignment_id  TEXT NOT NULL,
+    target         TEXT,
+    target_tokens  INTEGER,
+    deliverable    TEXT NOT NULL,
+    tokens         INTEGER NOT NULL,
+    recorded_at    TEXT NOT NULL,
+    PRIMARY KEY (iteration_id, deliverable)
+  );
+  CREATE INDEX output_samples_by_role ON output_samples(workflow, iteration, role, recorded_at);
+  `,
 ];

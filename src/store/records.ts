@@ -35,6 +35,20 @@ export interface TokenEstimate {
   output_tokens: number;
 }
 
+/** The o200k tokens of one passed deliverable, with the target it was written for (#16.2). */
+export interface OutputSample {
+  workflow: string;
+  /** The iteration's name in the workflow: later runs of the same iteration learn from it. */
+  iteration: string;
+  role: string;
+  assignment_id: string;
+  /** The target's path, or null for an assignment without targets. */
+  target: string | null;
+  target_tokens: number | null;
+  deliverable: string;
+  tokens: number;
+}
+
 export interface RiskScore {
   score: number;
   level: "low" | "medium" | "high";

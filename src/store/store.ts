@@ -14,6 +14,7 @@ import type {
   IterationRecord,
   IterationState,
   NewAssignment,
+  OutputSample,
   RunRecord,
   RunStatus,
   ValidationRecord,
@@ -585,6 +586,46 @@ export class SqliteStore implements Store {
       overruns: number | null;
     };
     return { assignments: row.assignments, failed: row.failed ?? 0, overruns: row.overruns ?? 0 };
+  }
+
+  // --- output samples -------------------------------------------------------------------------
+
+  recordOutputSamples(iterationId: string, samples: readonly OutputSample[]): void {
+    this.transaction(() => {
+      this.sql("DELETE FROM output_samples WHERE iteration_id = ?").run(iterationId);
+      const insert = this.sql(
+        `INSERT OR REPLACE INTO output_samples (iteration_id, workflow, iteration, role, assignment_id, target,
+           target_tokens, deliverable, tokens, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const at = this.stamp();
+      for (const s of samples)
+        insert.run(
+          iterationId,
+          s.workflow,
+          s.iteration,
+          s.role,
+          s.assignment_id,
+          s.target,
+          s.target_tokens,
+          s.deliverable,
+          s.tokens,
+          at,
+        );
+    });
+  }
+
+  outputSamples(
+    workflow: string,
+    iteration: string,
+    role: string,
+    excludeIteration: string,
+    limit: number,
+  ): OutputSample[] {
+    return this.sql(
+      `SELECT workflow, iteration, role, assignment_id, target, target_tokens, deliverable, tokens
+       FROM output_samples WHERE workflow = ? AND iteration = ? AND role = ? AND iteration_id <> ?
+       ORDER BY recorded_at DESC, rowid DESC LIMIT ?`,
+    ).all(workflow, iteration, role, excludeIteration, limit) as OutputSample[];
   }
 
   // --- validations ----------------------------------------------------------------------------

@@ -357,9 +357,20 @@ describe("Engine", () => {
   test("estimates prompt_tokens as the o200k count of the written prompt, input_tokens from what it tells the agent to read", async () => {
     const { result } = await firstIteration();
     const manifest = JSON.parse(readFileSync(path.join(dir, result.path, "manifest.json"), "utf8")) as {
-      assignments: (GeneratePromptsResult["assignments"][number] & { reading: unknown })[];
+      assignments: (GeneratePromptsResult["assignments"][number] & {
+        reading: unknown;
+        output_source: unknown;
+      })[];
     };
-    expect(manifest.assignments.map(({ reading: _r, ...a }) => a)).toEqual(result.assignments);
+    expect(manifest.assignments.map(({ reading: _r, output_source: _o, ...a }) => a)).toEqual(
+      result.assignments,
+    );
+    // No earlier run: output comes from the role's tokens per point.
+    for (const a of manifest.assignments)
+      expect(a.output_source).toEqual({
+        source: "tokens_per_point",
+        detail: "no history: complexity 2 × tokens_per_point 500 = 1000 per target",
+      });
     for (const a of manifest.assignments) {
       const prompt = readFileSync(path.join(dir, a.prompt_path), "utf8");
       expect(a.estimate.prompt_tokens).toBe(await countTokens(prompt));

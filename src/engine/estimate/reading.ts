@@ -52,7 +52,8 @@ export const READ_LIST_LIMIT = 50;
 const CACHE_LIMIT = 50_000;
 
 type CountText = (text: string) => number;
-type Counted = { tokens: number; note?: string } | { missing: string };
+/** A file's count, or why it could not be counted. */
+export type Counted = { tokens: number; note?: string } | { missing: string };
 
 /** References (or other paths) that are not files in the workspace. */
 export function missingFiles(workspace: Workspace, paths: readonly string[]): string[] {
@@ -201,7 +202,7 @@ function mentionedPaths(task: string | undefined): string[] {
 }
 
 /** One file's tokens through the guarded read; a file over the limit is estimated from its size. */
-function countWorkspaceFile(workspace: Workspace, path: string, countText: CountText): Counted {
+export function countWorkspaceFile(workspace: Workspace, path: string, countText: CountText): Counted {
   const unsafe = unsafePathReason(path);
   if (unsafe) return { missing: `the path ${unsafe}` };
   let stat: ReturnType<Workspace["statFile"]>;
