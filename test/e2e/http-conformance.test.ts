@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
 import { REPO_ROOT, tempDir } from "../helpers/temp.js";
 import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
@@ -65,22 +66,20 @@ function findChecks(dir: string): Check[] {
 }
 
 describe.runIf(TOOLS)("MCP conformance suite against baton serve --http", () => {
-  let workspace: ReturnType<typeof tempDir>;
   let results: ReturnType<typeof tempDir>;
   let server: SpawnedServer;
 
-  beforeAll(async () => {
-    workspace = tempDir("baton-conformance-ws-");
+  // One server for the suite; the results outside its workspace.
+  test.beforeAll(async ({ sharedDir }) => {
     results = tempDir("baton-conformance-results-");
-    server = await spawnHttpServer(workspace.dir);
+    server = await spawnHttpServer(sharedDir);
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await server?.stop();
-    workspace?.cleanup();
     results?.cleanup();
   });
 
-  it.each(SCENARIOS)("passes %s", async (scenario) => {
+  test.each(SCENARIOS)("passes %s", async (scenario) => {
     const out = path.join(results.dir, scenario);
     let code = 0;
     let output = "";

@@ -2,10 +2,11 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { openDeps, type ServerDeps } from "../../src/server.js";
 import { type HttpHandle, startHttp } from "../../src/transports/http.js";
-import { CLI, REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
 // Session limits of Streamable HTTP (issue #12.16): a cap on open sessions, idle sessions reaped even
@@ -29,25 +30,22 @@ async function connect(url: string): Promise<{ client: Client; transport: Stream
 }
 
 describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
-  let workspace: ReturnType<typeof tempDir>;
   let deps: ServerDeps;
   let http: HttpHandle;
   let clock = 1_000_000;
   const clients: Client[] = [];
 
-  beforeEach(async () => {
-    workspace = tempDir("baton-http-idle-");
-    deps = openDeps({ workspace: workspace.dir });
+  test.beforeEach(async ({ dir }) => {
+    deps = openDeps({ workspace: dir });
     http = await startHttp(deps, { port: 0, host: "127.0.0.1", idleTimeoutMs: 60_000, now: () => clock });
   });
-  afterEach(async () => {
+  test.afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     await http.close();
     deps.store.close();
-    workspace.cleanup();
   });
 
-  it("closes a session idle past the timeout although it holds an SSE stream, and ends that stream", async () => {
+  test("closes a session idle past the timeout although it holds an SSE stream, and ends that stream", async () => {
     // Raw requests, so that the test holds the session's one SSE stream and sees it end.
     const init = await fetch(http.url, { method: "POST", headers: JSON_HEADERS, body: initialize(1) });
     expect(init.status).toBe(200);
@@ -81,7 +79,7 @@ describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
     expect(after.status).toBe(404);
   });
 
-  it("counts idle time from the last request, so a session in use stays open", async () => {
+  test("counts idle time from the last request, so a session in use stays open", async () => {
     const busy = await connect(http.url);
     const idle = await connect(http.url);
     clients.push(busy.client, idle.client);
@@ -92,7 +90,7 @@ describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
     expect(http.sessions).toBe(1);
     await expect(busy.client.ping()).resolves.toEqual({});
   });
-  it("answers an oversized message with a JSON-RPC error and goes on serving", async () => {
+  test("answers an oversized message with a JSON-RPC error and goes on serving", async () => {
     const huge = JSON.stringify({
       jsonrpc: "2.0",
       id: 1,
@@ -112,21 +110,18 @@ describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
 });
 
 describe("baton serve --http --max-sessions 2 --allow-origin http://localhost:5173", () => {
-  let workspace: ReturnType<typeof tempDir>;
   let server: SpawnedServer;
 
-  beforeEach(async () => {
-    workspace = tempDir("baton-http-cap-");
-    server = await spawnHttpServer(workspace.dir, {
+  test.beforeEach(async ({ dir }) => {
+    server = await spawnHttpServer(dir, {
       args: ["--max-sessions", "2", "--allow-origin", "http://localhost:5173"],
     });
   });
-  afterEach(async () => {
+  test.afterEach(async () => {
     await server?.stop();
-    workspace?.cleanup();
   });
 
-  it("refuses a third session with 503 until one of the two ends", async () => {
+  test("refuses a third session with 503 until one of the two ends", async () => {
     const post = (id: number) =>
       fetch(server.url, { method: "POST", headers: JSON_HEADERS, body: initialize(id) });
     const first = await connect(server.url);
@@ -142,7 +137,7 @@ describe("baton serve --http --max-sessions 2 --allow-origin http://localhost:51
     await second.client.close();
   });
 
-  it("accepts an origin given with --allow-origin and still refuses others", async () => {
+  test("accepts an origin given with --allow-origin and still refuses others", async () => {
     const post = (origin: string) =>
       fetch(server.url, {
         method: "POST",
@@ -159,11 +154,12 @@ describe("baton serve --http --max-sessions 2 --allow-origin http://localhost:51
 });
 
 describe("baton serve session flags", () => {
-  it("names a bad --max-sessions, --idle-timeout or --allow-origin and wants --http for them", async () => {
-    const workspace = tempDir("baton-http-flags-");
+  test("names a bad --max-sessions, --idle-timeout or --allow-origin and wants --http for them", async ({
+    dir,
+  }) => {
     const serve = async (args: string[]) => {
       try {
-        await promisify(execFile)(process.execPath, [CLI, "-w", workspace.dir, "serve", ...args], {
+        await promisify(execFile)(process.execPath, [CLI, "-w", dir, "serve", ...args], {
           cwd: REPO_ROOT,
           env: cleanEnv(),
         });
@@ -172,19 +168,15 @@ describe("baton serve session flags", () => {
         return (error as { stderr?: string }).stderr ?? "";
       }
     };
-    try {
-      const [zero, idle, origin, noHttp] = await Promise.all([
-        serve(["--http", "--max-sessions", "0"]),
-        serve(["--http", "--idle-timeout", "soon"]),
-        serve(["--http", "--allow-origin", "http://localhost:5173/app"]),
-        serve(["--idle-timeout", "5"]),
-      ]);
-      expect(zero).toContain("--max-sessions takes a whole number from 1; got `0`");
-      expect(idle).toContain("--idle-timeout takes a whole number from 0; got `soon`");
-      expect(origin).toContain("--allow-origin takes an origin such as http://localhost:5173");
-      expect(noHttp).toContain("add --http");
-    } finally {
-      workspace.cleanup();
-    }
+    const [zero, idle, origin, noHttp] = await Promise.all([
+      serve(["--http", "--max-sessions", "0"]),
+      serve(["--http", "--idle-timeout", "soon"]),
+      serve(["--http", "--allow-origin", "http://localhost:5173/app"]),
+      serve(["--idle-timeout", "5"]),
+    ]);
+    expect(zero).toContain("--max-sessions takes a whole number from 1; got `0`");
+    expect(idle).toContain("--idle-timeout takes a whole number from 0; got `soon`");
+    expect(origin).toContain("--allow-origin takes an origin such as http://localhost:5173");
+    expect(noHttp).toContain("add --http");
   });
 });

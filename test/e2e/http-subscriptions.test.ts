@@ -4,10 +4,10 @@ import {
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { coversUri, SubscriptionHub } from "../../src/resources/subscriptions.js";
 import { type BuiltServer, createServer, openDeps, type ServerDeps } from "../../src/server.js";
-import { tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
 
 // Resource subscriptions as every transport (stdio, each HTTP session) uses them: one
 // Subscriptions per server, all of a process's servers in one hub for a workspace watcher.
@@ -47,33 +47,30 @@ async function connect(deps: ServerDeps, hub: SubscriptionHub): Promise<Connecte
 }
 
 describe("resource subscriptions", () => {
-  let workspace: ReturnType<typeof tempDir>;
   let deps: ServerDeps;
   let hub: SubscriptionHub;
   let open: Connected[];
 
-  beforeEach(() => {
-    workspace = tempDir("baton-subscriptions-");
-    deps = openDeps({ workspace: workspace.dir });
+  test.beforeEach(({ dir }) => {
+    deps = openDeps({ workspace: dir });
     hub = new SubscriptionHub();
     open = [];
   });
-  afterEach(async () => {
+  test.afterEach(async () => {
     for (const { client, built } of open) {
       await client.close();
       await built.close();
     }
     deps.store.close();
-    workspace.cleanup();
   });
 
-  it("declares subscribe and listChanged", async () => {
+  test("declares subscribe and listChanged", async () => {
     const a = await connect(deps, hub);
     open.push(a);
     expect(a.client.getServerCapabilities()?.resources).toEqual({ subscribe: true, listChanged: true });
   });
 
-  it("notifies a subscribed URI and the URIs below it, not its neighbours", async () => {
+  test("notifies a subscribed URI and the URIs below it, not its neighbours", async () => {
     const a = await connect(deps, hub);
     open.push(a);
     await a.client.subscribeResource({ uri: "baton://runs/R1" });
@@ -92,7 +89,7 @@ describe("resource subscriptions", () => {
     expect(a.updated).toEqual(["baton://runs/R1", "baton://runs/R1/iterations/I1/validation"]);
   });
 
-  it("accepts a URI that does not exist yet, and stops notifying after unsubscribe", async () => {
+  test("accepts a URI that does not exist yet, and stops notifying after unsubscribe", async () => {
     const a = await connect(deps, hub);
     open.push(a);
     await expect(a.client.subscribeResource({ uri: "test://watched-resource" })).resolves.toEqual({});
@@ -102,7 +99,7 @@ describe("resource subscriptions", () => {
     await expect(a.client.unsubscribeResource({ uri: "baton://never-subscribed" })).resolves.toEqual({});
   });
 
-  it("tells only the clients that subscribed, and forgets a closed server", async () => {
+  test("tells only the clients that subscribed, and forgets a closed server", async () => {
     const a = await connect(deps, hub);
     const b = await connect(deps, hub);
     open.push(a, b);
@@ -121,7 +118,7 @@ describe("resource subscriptions", () => {
     await expect(b.built.subscriptions.notifyUpdated("baton://workflows")).resolves.toBe(false);
   });
 
-  it("sends resources/list_changed to every connected client", async () => {
+  test("sends resources/list_changed to every connected client", async () => {
     const a = await connect(deps, hub);
     open.push(a);
     await expect(hub.notifyListChanged()).resolves.toBe(1);
@@ -129,7 +126,7 @@ describe("resource subscriptions", () => {
     expect(a.listChanged).toBe(1);
   });
 
-  it("keeps the store open when a server closes (the store's owner closes it)", async () => {
+  test("keeps the store open when a server closes (the store's owner closes it)", async () => {
     const a = await connect(deps, hub);
     await a.client.close();
     await a.built.close();
@@ -139,7 +136,7 @@ describe("resource subscriptions", () => {
     expect(status.isError ?? false, JSON.stringify(status.content)).toBe(false);
   });
 
-  it("matches URI prefixes at path boundaries", () => {
+  test("matches URI prefixes at path boundaries", () => {
     expect(coversUri("baton://runs/R1", "baton://runs/R1")).toBe(true);
     expect(coversUri("baton://runs/R1", "baton://runs/R1/iterations/I1")).toBe(true);
     expect(coversUri("baton://runs/", "baton://runs/R1")).toBe(true);

@@ -5,8 +5,9 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { TextResourceContents } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { CLI, REPO_ROOT } from "../helpers/temp.js";
 import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
 const exec = promisify(execFile);
@@ -65,27 +66,25 @@ async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
 
 describe("baton serve --http with BATON_TOKEN", () => {
   const token = randomBytes(16).toString("hex");
-  let workspace: ReturnType<typeof tempDir>;
   let server: SpawnedServer;
   const clients: Client[] = [];
 
-  beforeAll(async () => {
-    workspace = tempDir("baton-http-ws-");
-    server = await spawnHttpServer(workspace.dir, { env: { BATON_TOKEN: token } });
+  // One server for the block.
+  test.beforeAll(async ({ sharedDir }) => {
+    server = await spawnHttpServer(sharedDir, { env: { BATON_TOKEN: token } });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
     await server?.stop();
-    workspace?.cleanup();
   });
 
-  it("prints a loopback URL with the port it got", () => {
+  test("prints a loopback URL with the port it got", () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(server.url).not.toContain(":0/");
     expect(server.stderr()).toContain("bearer token required");
   });
 
-  it("answers 401 with a Bearer challenge when the token is missing", async () => {
+  test("answers 401 with a Bearer challenge when the token is missing", async () => {
     const res = await fetch(server.url, { method: "POST", headers: JSON_HEADERS, body: INITIALIZE });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
@@ -95,7 +94,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     });
   });
 
-  it("answers 401 with invalid_token when the token is wrong", async () => {
+  test("answers 401 with invalid_token when the token is wrong", async () => {
     const res = await fetch(server.url, {
       method: "POST",
       headers: { ...JSON_HEADERS, Authorization: `Bearer ${token}x` },
@@ -109,7 +108,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     });
   });
 
-  it("serves a client that sends Authorization: Bearer <token>", async () => {
+  test("serves a client that sends Authorization: Bearer <token>", async () => {
     const { client } = await connect(server.url, token);
     clients.push(client);
     expect(client.getServerVersion()?.name).toBe("baton");
@@ -122,7 +121,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     await expect(client.unsubscribeResource({ uri: "baton://workflows" })).resolves.toEqual({});
   });
 
-  it("rejects a foreign Host header (DNS rebinding) before looking at the token", async () => {
+  test("rejects a foreign Host header (DNS rebinding) before looking at the token", async () => {
     const headers = { ...JSON_HEADERS, Authorization: `Bearer ${token}` };
     const evil = await rawRequest(server.url, {
       headers: { ...headers, Host: "evil.example" },
@@ -143,7 +142,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     expect(localhost.status).toBe(200);
   });
 
-  it("accepts only its own Origin: a foreign one and another local port are refused", async () => {
+  test("accepts only its own Origin: a foreign one and another local port are refused", async () => {
     const headers = { ...JSON_HEADERS, Authorization: `Bearer ${token}` };
     const port = new URL(server.url).port;
     const post = (origin: string) =>
@@ -161,7 +160,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     }
   });
 
-  it("serves two clients at once on one workspace, each in its own session", async () => {
+  test("serves two clients at once on one workspace, each in its own session", async () => {
     const [a, b] = await Promise.all([connect(server.url, token), connect(server.url, token)]);
     clients.push(a.client, b.client);
     expect(a.transport.sessionId).toBeDefined();
@@ -186,7 +185,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     expect(statusB.isError ?? false, JSON.stringify(statusB.content)).toBe(false);
   });
 
-  it("ends a session on DELETE; the session id is then unknown and other sessions go on", async () => {
+  test("ends a session on DELETE; the session id is then unknown and other sessions go on", async () => {
     const other = await connect(server.url, token);
     clients.push(other.client);
     const { client, transport } = await connect(server.url, token);
@@ -209,7 +208,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     await expect(other.client.ping()).resolves.toEqual({});
   });
 
-  it("requires a session id for GET and DELETE, and allows only GET, POST, DELETE", async () => {
+  test("requires a session id for GET and DELETE, and allows only GET, POST, DELETE", async () => {
     const auth = { Authorization: `Bearer ${token}` };
     const get = await fetch(server.url, { headers: { ...auth, Accept: "text/event-stream" } });
     expect(get.status).toBe(400);
@@ -221,50 +220,38 @@ describe("baton serve --http with BATON_TOKEN", () => {
 });
 
 describe("baton serve --http lifecycle", () => {
-  it("closes its sessions and exits 0 on SIGTERM", async () => {
-    const workspace = tempDir("baton-http-stop-");
-    try {
-      const server = await spawnHttpServer(workspace.dir);
-      const { client } = await connect(server.url);
-      await client.listTools();
-      expect(await server.stop()).toBe(0);
-      await client.close();
-      expect(server.stderr()).not.toMatch(/error/i);
-    } finally {
-      workspace.cleanup();
-    }
+  test("closes its sessions and exits 0 on SIGTERM", async ({ dir }) => {
+    const server = await spawnHttpServer(dir);
+    const { client } = await connect(server.url);
+    await client.listTools();
+    expect(await server.stop()).toBe(0);
+    await client.close();
+    expect(server.stderr()).not.toMatch(/error/i);
   });
 
-  it("refuses a port that is in use, with a clear message", async () => {
-    const workspace = tempDir("baton-http-port-");
-    const server = await spawnHttpServer(workspace.dir);
+  test("refuses a port that is in use, with a clear message", async ({ dir }) => {
+    const server = await spawnHttpServer(dir);
     try {
       const port = new URL(server.url).port;
-      const second = await cli(["-w", workspace.dir, "serve", "--http", "--port", port]);
+      const second = await cli(["-w", dir, "serve", "--http", "--port", port]);
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
     } finally {
       await server.stop();
-      workspace.cleanup();
     }
   });
 
-  it("validates --port and wants --http for --port and --host", async () => {
-    const workspace = tempDir("baton-http-args-");
-    try {
-      const [tooBig, notNumber, noHttp] = await Promise.all([
-        cli(["-w", workspace.dir, "serve", "--http", "--port", "70000"]),
-        cli(["-w", workspace.dir, "serve", "--http", "--port", "web"]),
-        cli(["-w", workspace.dir, "serve", "--port", "8080"]),
-      ]);
-      expect(tooBig.code).toBe(1);
-      expect(tooBig.stderr).toContain("--port takes a port number from 0 to 65535");
-      expect(notNumber.code).toBe(1);
-      expect(notNumber.stderr).toContain("got `web`");
-      expect(noHttp.code).toBe(1);
-      expect(noHttp.stderr).toContain("add --http");
-    } finally {
-      workspace.cleanup();
-    }
+  test("validates --port and wants --http for --port and --host", async ({ dir }) => {
+    const [tooBig, notNumber, noHttp] = await Promise.all([
+      cli(["-w", dir, "serve", "--http", "--port", "70000"]),
+      cli(["-w", dir, "serve", "--http", "--port", "web"]),
+      cli(["-w", dir, "serve", "--port", "8080"]),
+    ]);
+    expect(tooBig.code).toBe(1);
+    expect(tooBig.stderr).toContain("--port takes a port number from 0 to 65535");
+    expect(notNumber.code).toBe(1);
+    expect(notNumber.stderr).toContain("got `web`");
+    expect(noHttp.code).toBe(1);
+    expect(noHttp.stderr).toContain("add --http");
   });
 });

@@ -1,19 +1,17 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
-import { CLI, exampleWorkspace, REPO_ROOT, roleYaml, writeFiles } from "../helpers/temp.js";
+import { describe, expect, onTestFinished } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { connectStdio } from "../helpers/mcp.js";
+import type { startNode } from "../helpers/processes.js";
+import { CLI, REPO_ROOT, roleYaml, writeFiles } from "../helpers/temp.js";
 
 // The built server (dist/cli.js) spoken to over raw stdio: every stdout line must be JSON-RPC,
 // bad input is answered instead of ending the session, and a broken role file does not stop it.
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+// Each test on its own copy of the example workspace.
+test.override({ example: true });
 
 interface RawServer {
   send(text: string): void;
@@ -22,12 +20,9 @@ interface RawServer {
   lines: string[];
 }
 
-/** `baton serve` on a workspace, spoken to line by line. */
-function rawServer(dir: string): RawServer {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, "-w", dir, "serve"], {
-    cwd: REPO_ROOT,
-  });
-  cleanups.push(() => child.kill());
+/** `baton serve` on a workspace (started by the test's `spawnNode`), spoken to line by line. */
+function rawServer(spawnNode: typeof startNode, dir: string): RawServer {
+  const { child } = spawnNode([CLI, "-w", dir, "serve"], { cwd: REPO_ROOT });
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
   createInterface({ input: child.stdout }).on("line", (line) => {
@@ -68,11 +63,9 @@ async function initialized(server: RawServer): Promise<void> {
 }
 
 describe("stdio hardening (#12.9, #12.11)", () => {
-  it("answers an 11 MB message with a JSON-RPC error and keeps serving", async () => {
+  test("answers an 11 MB message with a JSON-RPC error and keeps serving", async ({ dir, spawnNode }) => {
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-    const ws = exampleWorkspace();
-    cleanups.push(ws.cleanup);
-    const server = rawServer(ws.dir);
+    const server = rawServer(spawnNode, dir);
     await initialized(server);
     // The SDK's client puts `id` last; the server finds it there without buffering the message.
     const huge = `{"method":"tools/call","params":{"name":"get_status","arguments":{"x":"${"a".repeat(11 * 1024 * 1024)}"}},"jsonrpc":"2.0","id":2}\n`;
@@ -88,13 +81,11 @@ describe("stdio hardening (#12.9, #12.11)", () => {
     expect((listed.result as { tools: unknown[] }).tools.length).toBeGreaterThan(0);
   });
 
-  it("keeps stdout pure JSON-RPC when a workspace template uses {{log}}", async () => {
-    const ws = exampleWorkspace();
-    cleanups.push(ws.cleanup);
-    writeFiles(ws.dir, {
+  test("keeps stdout pure JSON-RPC when a workspace template uses {{log}}", async ({ dir, spawnNode }) => {
+    writeFiles(dir, {
       ".baton/templates/master-orchestrator.md.hbs": '{{log "LEAKED-TO-STDOUT"}}# Orchestrate\n',
     });
-    const server = rawServer(ws.dir);
+    const server = rawServer(spawnNode, dir);
     await initialized(server);
     server.send(
       `${JSON.stringify({ jsonrpc: "2.0", id: 2, method: "prompts/get", params: { name: "master_orchestrator", arguments: {} } })}\n`,
@@ -107,10 +98,10 @@ describe("stdio hardening (#12.9, #12.11)", () => {
 });
 
 describe("a malformed .baton/roles/*.yaml (#12.12)", () => {
-  it("lets serve start; only a workflow using that role fails, naming the file and position", async () => {
-    const ws = exampleWorkspace();
-    cleanups.push(ws.cleanup);
-    writeFiles(ws.dir, {
+  test("lets serve start; only a workflow using that role fails, naming the file and position", async ({
+    dir,
+  }) => {
+    writeFiles(dir, {
       ".baton/roles/broken_role.yaml": `${roleYaml("Broken")}  - [unclosed\n`,
       ".baton/workflows/uses-broken.yaml": `workflow:
   name: uses-broken
@@ -133,15 +124,9 @@ describe("a malformed .baton/roles/*.yaml (#12.12)", () => {
           deliverables: [out/fine.md]
 `,
     });
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, "-w", ws.dir, "serve"],
-      cwd: REPO_ROOT,
-      stderr: "pipe",
-    });
-    const client = new Client({ name: "baton-e2e", version: "0.0.0" });
-    await client.connect(transport);
-    cleanups.push(() => void client.close());
+    // Started only now: the broken role file is there when serve starts.
+    const { client } = await connectStdio(dir);
+    onTestFinished(() => client.close());
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     const fine = (await client.callTool({
       name: "create_iteration",
@@ -157,6 +142,6 @@ describe("a malformed .baton/roles/*.yaml (#12.12)", () => {
     expect(text).toMatch(
       /role `broken_role` is defined by a file with errors: \.baton\/roles\/broken_role\.yaml:\d+:\d+: YAML/,
     );
-    expect(text).not.toContain(ws.dir);
+    expect(text).not.toContain(dir);
   });
 });
