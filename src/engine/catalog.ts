@@ -57,7 +57,18 @@ export class Catalog {
   /** A workflow by name or workspace path (paths must stay in the workspace). */
   workflow(nameOrPath: string): LoadedWorkflow {
     if (/\.ya?ml$/.test(nameOrPath)) this.workspace.resolve(nameOrPath, "workflow path");
-    const file = findWorkflowFile(nameOrPath, this.workspace.root);
+    return this.workflowFile(findWorkflowFile(nameOrPath, this.workspace.root));
+  }
+
+  /**
+   * A workflow `workflows()` listed, without finding its file again: get_status lists every
+   * workflow's required inputs on each call, and a listing per workflow doubled its cost.
+   */
+  listed(entry: WorkflowEntry): LoadedWorkflow {
+    return this.workflowFile(entry.file);
+  }
+
+  private workflowFile(file: string): LoadedWorkflow {
     const library = this.roles();
     const stamp = `${fileStamp(file)}|${this.roleCache?.stamp}`;
     const cached = this.byFile.get(file);

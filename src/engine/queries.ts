@@ -34,7 +34,7 @@ export interface WorkflowStart {
 export function workflowStarts(ctx: EngineContext): WorkflowStart[] {
   return ctx.catalog.workflows().flatMap((entry) => {
     try {
-      const inputs = Object.entries(ctx.catalog.workflow(entry.name).spec.inputs);
+      const inputs = Object.entries(ctx.catalog.listed(entry).spec.inputs);
       return [
         {
           name: entry.name,
