@@ -22,7 +22,11 @@ export function writeFileAtomic(file: string, content: string): boolean {
   return true;
 }
 
+/** Temp names differ by process (pid) and, within one, by a counter from a random start: no random draw per file. */
+let tempCounter = randomBytes(4).readUInt32BE(0);
+
 /** A temp file beside `file`: `<file>.<pid>.<8 hex>.tmp`, the form recovery.ts cleans up after a crash. */
 export function tempFileFor(file: string): string {
-  return `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  tempCounter = (tempCounter + 1) >>> 0;
+  return `${file}.${process.pid}.${tempCounter.toString(16).padStart(8, "0")}.tmp`;
 }
