@@ -433,7 +433,7 @@ program
   .option("--inputs <pairs...>", "run inputs as name=value")
   .option(
     "--launcher <command>",
-    "agent command per assignment; {prompt} {assignment} {role} {iteration} {workspace} {model} are substituted and also set as BATON_* variables; it may write its usage as JSON to $BATON_USAGE_FILE",
+    "agent command per assignment; {prompt} {assignment} {role} {iteration} {workspace} {workdir} {model} are substituted and also set as BATON_* variables; it may write its usage as JSON to $BATON_USAGE_FILE",
   )
   .option(
     "--agent <cli>",
@@ -450,6 +450,10 @@ program
     "minutes without a deliverable change before an agent is stopped and re-queued",
   )
   .option("--json", "print the summary as JSON (progress lines go to stderr)")
+  .option(
+    "--isolate",
+    "each assignment in its own git worktree, merged into the current branch when it passes",
+  )
   .action(
     (
       workflow: string,
@@ -462,6 +466,7 @@ program
         interval: string;
         stallMinutes?: string;
         json?: boolean;
+        isolate?: boolean;
       },
       command: Command,
     ) =>
@@ -497,6 +502,7 @@ program
                 opts.stallMinutes === undefined
                   ? undefined
                   : positiveNumber(opts.stallMinutes, "--stall-minutes"),
+              isolate: opts.isolate === true,
               signal: controller.signal,
               tty: process.stdout.isTTY === true,
               json: opts.json,

@@ -33,9 +33,9 @@ function shellQuote(value: string): string {
 /**
  * A launcher from a command line, or from an agent CLI preset (`--agent`, its command built per
  * job with the job's model): `{prompt}`, `{assignment}`, `{role}`, `{iteration}`, `{workspace}`,
- * `{model}` are replaced (shell-quoted), and the same values are in the environment as
+ * `{workdir}`, `{model}` are replaced (shell-quoted), and the same values are in the environment as
  * BATON_PROMPT_FILE, BATON_ASSIGNMENT_ID, BATON_ROLE, BATON_ITERATION_ID, BATON_WORKSPACE,
- * BATON_MODEL, plus BATON_DELIVERABLES (JSON), BATON_ATTEMPT and BATON_USAGE_FILE (a fresh
+ * BATON_WORKDIR, BATON_MODEL, plus BATON_DELIVERABLES (JSON), BATON_ATTEMPT and BATON_USAGE_FILE (a fresh
  * .baton/usage/<assignment>.<attempt>.json the launcher may write its usage to). Output is
  * appended to .baton/logs/<assignment>.log; each attempt's usage is read from its usage file or,
  * for a preset, from what the CLI printed in this attempt's part of the log.
@@ -50,10 +50,12 @@ export function shellLauncher(launch: string | { preset: AgentPreset }): Launche
       role: job.role,
       iteration: job.iteration_id,
       workspace: job.workspace,
+      workdir: job.workdir,
       model: job.model ?? "",
     };
-    const line = command.replace(/\{(prompt|assignment|role|iteration|workspace|model)\}/g, (_, k: string) =>
-      shellQuote(values[k] ?? ""),
+    const line = command.replace(
+      /\{(prompt|assignment|role|iteration|workspace|workdir|model)\}/g,
+      (_, k: string) => shellQuote(values[k] ?? ""),
     );
     const name = job.assignment_id.replaceAll("/", "__");
     const logs = path.join(job.workspace, ".baton", "logs");
@@ -67,7 +69,8 @@ export function shellLauncher(launch: string | { preset: AgentPreset }): Launche
     rmSync(usageFile, { force: true });
     const log = openSync(logFile, "a");
     const child = spawn("/bin/sh", ["-c", line], {
-      cwd: job.workspace,
+      // The agent works in its workdir: its own git worktree under isolation.
+      cwd: job.workdir,
       detached: true,
       stdio: ["ignore", log, log],
       env: {
@@ -77,6 +80,7 @@ export function shellLauncher(launch: string | { preset: AgentPreset }): Launche
         BATON_ROLE: job.role,
         BATON_ITERATION_ID: job.iteration_id,
         BATON_WORKSPACE: job.workspace,
+        BATON_WORKDIR: job.workdir,
         BATON_DELIVERABLES: JSON.stringify(job.deliverables),
         BATON_ATTEMPT: String(job.attempt),
         [MODEL_ENV]: job.model ?? "",
@@ -117,6 +121,7 @@ export interface OrchestrateCommandOptions {
   parallel: number;
   intervalS: number;
   stallMinutes?: number;
+  isolate?: boolean;
   signal?: AbortSignal;
   /** Draw progress bars (a terminal) instead of plain lines only. */
   tty?: boolean;
@@ -148,6 +153,7 @@ export async function orchestrateCommand(
       parallel: options.parallel,
       intervalMs: options.intervalS * 1000,
       stallMinutes: options.stallMinutes,
+      isolate: options.isolate,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       log,
       signal: options.signal,

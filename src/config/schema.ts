@@ -151,6 +151,8 @@ export const iterationSchema = strictObject({
   update_in_place: z.boolean().default(false),
   /** `required`: passing the machine checks leaves the iteration awaiting a person's review_iteration. */
   approval: z.enum(["required"]).optional(),
+  /** `worktree`: each assignment works in its own git worktree, merged back when it passes. */
+  isolation: z.enum(["none", "worktree"]).default("none"),
 });
 export type IterationSpec = z.infer<typeof iterationSchema>;
 

@@ -11,7 +11,8 @@ import path from "node:path";
 
 const INCOMPLETE_ON_FIRST_ATTEMPT = new Set(["US-3", "US-7"]);
 
-const workspace = process.env.BATON_WORKSPACE ?? process.cwd();
+// Its working folder: the workspace, or its own git worktree under `--isolate`.
+const workspace = process.env.BATON_WORKDIR ?? process.env.BATON_WORKSPACE ?? process.cwd();
 const deliverables = JSON.parse(process.env.BATON_DELIVERABLES ?? "[]") as string[];
 const attempt = Number(process.env.BATON_ATTEMPT ?? "1");
 

@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import { promptUri } from "../uris.js";
+import { workdirOf } from "./code/isolation.js";
 import { LEASE_MS } from "./constants.js";
 import type { EngineContext } from "./engine.js";
 import { reworkPromptPath } from "./ids.js";
@@ -22,6 +23,8 @@ export interface ClaimResult {
   token_budget?: number;
   attempt?: number;
   lease_expires_at?: string;
+  /** The assignment's own git worktree, workspace-relative (`isolation: worktree`). */
+  workdir?: string;
 }
 
 /**
@@ -73,5 +76,6 @@ export function claimAssignment(engine: EngineContext, args: ClaimArgs): ClaimRe
     token_budget: workflow.roles.get(claimed.role)?.constraints.token_budget,
     attempt: claimed.attempts + 1,
     lease_expires_at: claimed.lease_expires_at ?? undefined,
+    workdir: workdirOf(iteration, claimed),
   };
 }

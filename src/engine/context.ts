@@ -25,6 +25,8 @@ export interface BaseContext {
     seq: number;
     goal: string;
     path: string;
+    /** Each assignment works in its own git worktree (`isolation: worktree`). */
+    isolated?: boolean;
     /** Outputs of the iterations this one depends on, as workspace paths. */
     upstream: string[];
   };
@@ -64,6 +66,7 @@ export function baseContext(
       seq: iteration.seq,
       goal: spec.goal,
       path: iteration.path,
+      isolated: iteration.isolation_branch !== null,
       upstream: upstream.flatMap((u) => u.deliverables).slice(0, LIST_LIMIT),
     },
     context: {
@@ -114,6 +117,8 @@ export interface PromptAssignment {
   task?: string;
   targets: { path: string; id: string; deliverables: string[] }[];
   deliverables: string[];
+  /** The assignment's own git worktree (workspace-relative) when its iteration is isolated. */
+  workdir?: string;
 }
 
 /**

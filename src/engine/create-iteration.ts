@@ -2,6 +2,7 @@ import type { IterationSpec } from "../config/schema.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import { quoteList, UserError } from "../errors.js";
 import type { IterationRecord, RunRecord } from "../store/records.js";
+import { isolationBase } from "./code/worktrees.js";
 import { splitCriteria } from "./criteria.js";
 import type { EngineContext } from "./engine.js";
 import { iterationFolder, iterationId } from "./ids.js";
@@ -20,6 +21,8 @@ export interface CreateIterationArgs {
   output?: string;
   /** Target globs replacing those of the workflow's agents that have targets (CLI `generate --targets`). */
   targets?: string[];
+  /** Each assignment in its own git worktree, whatever the workflow says (`baton orchestrate --isolate`). */
+  isolate?: boolean;
 }
 
 export interface CreateIterationResult {
@@ -105,6 +108,8 @@ async function materialize(
   const created = !iteration;
   if (!iteration) {
     const id = iterationId(run.id, seq);
+    const isolation =
+      spec.isolation === "worktree" || args.isolate ? await isolationBase(ctx.workspace.root) : null;
     ctx.store.insertIteration({
       id,
       run_id: run.id,
@@ -117,6 +122,8 @@ async function materialize(
       scope_baseline: splitCriteria(spec.completion_criteria).checks.some((c) => c.check === "scope")
         ? await (await import("./validate/scope.js")).takeScopeBaseline(ctx.workspace)
         : null,
+      isolation_branch: isolation?.branch ?? null,
+      isolation_commit: isolation?.commit ?? null,
     });
     iteration = ctx.store.getIteration(id) as IterationRecord;
     ctx.store.addEvent("iteration_created", { run_id: run.id, iteration_id: id }, { name: spec.name });

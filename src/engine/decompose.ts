@@ -41,6 +41,8 @@ export const planSchema = z.object({
           .min(1),
         completion_criteria: z.array(z.string().min(1)).default([]),
         approval: z.enum(["required"]).optional(),
+        /** `worktree`: each subtask in its own git worktree, merged back when it passes. */
+        isolation: z.enum(["none", "worktree"]).optional(),
       }),
     )
     .min(1),
@@ -225,6 +227,7 @@ function workflowYaml(name: string, args: DecomposeArgs, plan: Plan): string {
         })),
         completion_criteria: [...it.completion_criteria, ...it.subtasks.flatMap(subtaskCriteria)],
         approval: it.approval,
+        isolation: it.isolation,
       })),
     },
   };
@@ -322,7 +325,7 @@ function decompositionInstructions(
   const hint = readmeStart(engine);
   return `Decompose the task "${args.task}" into at most ${maxIterations} iterations for role-based agents.${hint}
 Each iteration has a kebab-case name, a goal, dependencies (names of earlier iterations; no cycles) and subtasks. Each subtask has a role from the catalog, a description, its deliverables (workspace-relative file paths, no leading / and no ..; put them under one folder such as tasks/<slug>/) and a complexity (1-13 points); optionally an output_format (what each deliverable must look like).
-Put work that can run in parallel in the same iteration; put work that needs another's output in a later iteration that depends on it. Add completion_criteria a reviewer can confirm.
+Put work that can run in parallel in the same iteration; put work that needs another's output in a later iteration that depends on it. Add completion_criteria a reviewer can confirm. Give an iteration isolation: "worktree" when its subtasks change code in parallel: each then works in its own git worktree, merged when it passes.
 ${PLAN_CHECKS_INSTRUCTIONS}
 Roles (${quoteList(catalog.map((r) => r.role))}):
 ${roles}`;

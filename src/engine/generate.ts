@@ -2,6 +2,7 @@ import path from "node:path";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import type { IterationRecord, RunRecord } from "../store/records.js";
 import { promptUri } from "../uris.js";
+import { createWorktrees, dropWorktrees } from "./code/isolation.js";
 import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./create-iteration.js";
 import type { EngineContext, Progress } from "./engine.js";
 import { learnedOutput } from "./estimate/output-history.js";
@@ -34,6 +35,8 @@ export interface GeneratedAssignment {
   risk: PlannedAssignment["risk"];
   prompt_path: string;
   prompt_uri: string;
+  /** The assignment's own git worktree, workspace-relative (`isolation: worktree`). */
+  workdir?: string;
 }
 
 export interface GeneratePromptsResult {
@@ -100,6 +103,8 @@ export async function previewIteration(
     forced: false,
     targets_override: args.targets ?? null,
     scope_baseline: null,
+    isolation_branch: null,
+    isolation_commit: null,
     created_at: at,
     updated_at: at,
   };
@@ -173,6 +178,7 @@ async function generateFor(
       risk: a.risk,
       prompt_path: `${promptDir}/${a.local_id}.md`,
       prompt_uri: promptUri(iteration.id, a.local_id),
+      workdir: a.workdir,
     }));
     const totals = {
       assignments: assignments.length,
@@ -189,6 +195,17 @@ async function generateFor(
         refuseUnplanned(missing, plannedIds);
         stager.commit(missing, false);
       } else {
+        // Worktrees before assignments: an assignment can be claimed only once its worktree exists.
+        // (With work in progress replaceAssignments refuses, and no worktree may change.)
+        const existing = ctx.store.listAssignments(iteration.id);
+        if (!existing.some((a) => a.state !== "pending" || a.attempts > 0)) {
+          await dropWorktrees(
+            ctx,
+            iteration,
+            existing.filter((a) => !plannedIds.has(a.local_id)),
+          );
+          await createWorktrees(ctx, iteration, planned);
+        }
         recordBaselines(
           ctx,
           iteration.id,

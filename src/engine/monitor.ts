@@ -1,5 +1,6 @@
 import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentProgressRow } from "../store/records.js";
+import { worktreeWorkspace } from "./code/isolation.js";
 import { splitCriteria } from "./criteria.js";
 import type { EngineContext } from "./engine.js";
 import { presenceIndex } from "./presence.js";
@@ -50,9 +51,13 @@ export function observeIteration(
   for (const a of assignments) {
     let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
     const exists: boolean[] = [];
+    // An isolated assignment writes in its own worktree until it is merged.
+    const own = worktreeWorkspace(engine, iteration, a);
+    const look = own ?? workspace;
+    const seen = own ? presenceIndex(own.root, a.deliverables) : present;
     const deliverables = a.deliverables.map((file, i): DeliverableProgress => {
       // A stat per file is the whole cost of monitoring; statFile adds a realpath only for links.
-      const stat = present(file) ? workspace.statFile(file) : undefined;
+      const stat = seen(file) ? look.statFile(file) : undefined;
       const size = stat?.size ?? 0;
       exists[i] = stat !== undefined;
       const mtime = stat ? Math.round(stat.mtimeMs) : null;

@@ -3,6 +3,7 @@ import { patternMatcher } from "../config/placeholders.js";
 import type { AssignmentRecord, IterationRecord, RunRecord } from "../store/records.js";
 import { resolveModel } from "./agents/model.js";
 import type { UsageResult } from "./agents/usage.js";
+import { workdirOf } from "./code/isolation.js";
 import { LEASE_MS } from "./constants.js";
 import { createIteration, startRun } from "./create-iteration.js";
 import type { EngineContext } from "./engine.js";
@@ -22,6 +23,8 @@ export interface LaunchJob {
   prompt_file: string;
   deliverables: string[];
   workspace: string;
+  /** Absolute folder the agent works in: its git worktree under isolation, else the workspace. */
+  workdir: string;
   /** 1 for the first attempt, 2 for the first rework, … */
   attempt: number;
   /** The model of the workflow agent or its role (resolveModel); none: the CLI's default. */
@@ -50,6 +53,8 @@ export interface OrchestrateOptions {
   log: (line: string) => void;
   /** Aborted on Ctrl-C: running agents are stopped and their assignments released. */
   signal?: AbortSignal;
+  /** Each assignment in its own git worktree, whatever the workflow says (`--isolate`). */
+  isolate?: boolean;
   /** Called after each look at an iteration's deliverables (the CLI draws progress bars from it). */
   onTick?: (iterationId: string) => void;
 }
@@ -144,7 +149,7 @@ export async function orchestrate(
         store.setRunStatus(run.id, "completed");
         return summary("completed", `run ${run.id} completed: every iteration passed validation`);
       }
-      const made = await createIteration(engine, { run_id: run.id });
+      const made = await createIteration(engine, { run_id: run.id, isolate: options.isolate });
       options.log(`iteration ${made.iteration} (${made.iteration_id}) → ${made.path}`);
       current = store.getIteration(made.iteration_id) as IterationRecord;
     }
@@ -258,6 +263,7 @@ async function runAgents(
           prompt_file: path.join(engine.workspace.root, rework ?? claimed.prompt_path),
           deliverables: claimed.deliverables,
           workspace: engine.workspace.root,
+          workdir: path.join(engine.workspace.root, workdirOf(iteration, claimed) ?? ""),
           attempt: claimed.attempts + 1,
           model: modelOf(bundle, claimed),
         };
@@ -381,7 +387,8 @@ async function waitForPerson(
   options.log("  no --launcher: give each prompt to an agent of its role (or do it yourself):");
   for (const a of open) {
     const prompt = reworkPromptPath(iteration.path, a) ?? a.prompt_path;
-    options.log(`    ${a.role}: ${prompt}`);
+    const workdir = workdirOf(iteration, a);
+    options.log(`    ${a.role}: ${prompt}${workdir ? ` (work in ${workdir})` : ""}`);
   }
   options.log("  waiting for the deliverables (Ctrl-C to stop; run again to resume)…");
   const monitor = new LiveMonitor(engine, options.stallMinutes);

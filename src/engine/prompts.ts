@@ -5,6 +5,8 @@ import type { LoadedWorkflow } from "../config/workflows.js";
 import type { Workspace } from "../config/workspace.js";
 import type { RiskScore, TokenEstimate } from "../store/records.js";
 import { allocate } from "./allocate.js";
+import { worktreeName } from "./code/isolation.js";
+import { worktreeDir } from "./code/worktrees.js";
 import { type BaseContext, type PromptAssignment, promptContext } from "./context.js";
 import { type OutputModel, type OutputSource, pointsOutput } from "./estimate/output-history.js";
 import type { IterationReading, Reading } from "./estimate/reading.js";
@@ -221,6 +223,9 @@ function withIds(
     task: agent.task && fillPattern(agent.task, { inputs: base.run.inputs }),
     targets,
     deliverables,
+    workdir: base.iteration.isolated
+      ? worktreeDir(base.run.id, worktreeName(base.iteration.seq, localId))
+      : undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import { patternMatcher } from "../config/placeholders.js";
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { promptUri } from "../uris.js";
+import { checkWorkspace, isIsolated, mergeAssignment } from "./code/isolation.js";
 import { LEASE_MS } from "./constants.js";
 import { describeCheck, splitCriteria } from "./criteria.js";
 import type { EngineContext, Progress } from "./engine.js";
@@ -89,7 +90,13 @@ export async function validateBundle(
   const notStarted = new Set<string>();
   for (const [i, a] of assignments.entries()) {
     progress(i, assignments.length, `checking ${a.local_id}`);
-    const freshness = freshnessOf(engine, a.deliverables, baselines);
+    // An isolated assignment is judged in its own worktree until it is merged.
+    const workdir = isIsolated(iteration) ? checkWorkspace(engine, iteration, a) : workspace;
+    const freshness = freshnessOf(
+      workdir === workspace ? engine : { ...engine, workspace: workdir },
+      a.deliverables,
+      baselines,
+    );
     const stale = staleResults(a.deliverables, freshness, baselines, inPlace);
     if (neverStarted(a) && !anyWorkOn(a.deliverables, freshness, inPlace)) {
       // Nobody worked on it yet: no checks, no attempt spent, no rework prompt.
@@ -97,8 +104,15 @@ export async function validateBundle(
       perAssignment.set(a.id, [notStartedResult(), ...stale]);
       continue;
     }
-    const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, ctx);
+    const checkCtx = workdir === workspace ? ctx : { ...ctx, workdir };
+    const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, checkCtx);
     results.push(...stale);
+    // A passed isolated assignment is merged now; a conflict fails it into rework (not while it is claimed).
+    const settles = only !== undefined || a.state !== "claimed";
+    if (workdir !== workspace && settles && results.every((r) => r.status !== "failed")) {
+      const conflict = await mergeAssignment(engine, iteration, a);
+      if (conflict) results.push(conflict);
+    }
     perAssignment.set(a.id, results);
   }
   const iterationWide = only ? [] : await runChecks(iterationChecks(checks, declared), [], ctx);

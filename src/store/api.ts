@@ -51,7 +51,16 @@ export interface Store {
   insertIteration(
     it: Pick<
       IterationRecord,
-      "id" | "run_id" | "seq" | "name" | "path" | "forced" | "targets_override" | "scope_baseline"
+      | "id"
+      | "run_id"
+      | "seq"
+      | "name"
+      | "path"
+      | "forced"
+      | "targets_override"
+      | "scope_baseline"
+      | "isolation_branch"
+      | "isolation_commit"
     >,
   ): void;
   getIteration(id: string): IterationRecord | undefined;

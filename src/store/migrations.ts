@@ -138,4 +138,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX output_samples_by_role ON output_samples(workflow, iteration, role, recorded_at);
   `,
+  // Worktree isolation: the branch and commit an isolated iteration's worktrees start from (null: none).
+  `
+  ALTER TABLE iterations ADD COLUMN isolation_branch TEXT;
+  ALTER TABLE iterations ADD COLUMN isolation_commit TEXT;
+  `,
 ];

@@ -25,6 +25,9 @@ export interface IterationRecord {
   /** Target globs that replace the workflow's for this iteration (`baton generate --targets`). */
   targets_override: string[] | null;
   scope_baseline: unknown;
+  /** Where an isolated iteration's worktrees start and merge back (`isolation: worktree`); null otherwise. */
+  isolation_branch: string | null;
+  isolation_commit: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -210,14 +210,23 @@ export class SqliteStore implements Store {
   insertIteration(
     it: Pick<
       IterationRecord,
-      "id" | "run_id" | "seq" | "name" | "path" | "forced" | "targets_override" | "scope_baseline"
+      | "id"
+      | "run_id"
+      | "seq"
+      | "name"
+      | "path"
+      | "forced"
+      | "targets_override"
+      | "scope_baseline"
+      | "isolation_branch"
+      | "isolation_commit"
     >,
   ): void {
     const at = this.stamp();
     this.db
       .prepare(
-        `INSERT INTO iterations (id, run_id, seq, name, path, state, forced, targets_override, scope_baseline, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'materialized', ?, ?, ?, ?, ?)`,
+        `INSERT INTO iterations (id, run_id, seq, name, path, state, forced, targets_override, scope_baseline, isolation_branch, isolation_commit, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'materialized', ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         it.id,
@@ -228,6 +237,8 @@ export class SqliteStore implements Store {
         it.forced ? 1 : 0,
         it.targets_override === null ? null : json(it.targets_override),
         json(it.scope_baseline),
+        it.isolation_branch,
+        it.isolation_commit,
         at,
         at,
       );

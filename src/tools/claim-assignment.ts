@@ -24,6 +24,7 @@ Example: {"agent": "worker-1", "role": "product_analyst"}`,
     token_budget: z.number().optional(),
     attempt: z.number().optional(),
     lease_expires_at: z.string().optional(),
+    workdir: z.string().optional(),
     next: z.string(),
   },
   handle: async (args, { engine }) => {
@@ -34,6 +35,6 @@ Example: {"agent": "worker-1", "role": "product_analyst"}`,
   links: linksOfClaim,
   summarize: (r) =>
     r.assignment_id
-      ? `Claimed ${r.assignment_id} (${r.role}), ${r.deliverables?.length ?? 0} deliverable(s), lease until ${r.lease_expires_at}. ${r.next}`
+      ? `Claimed ${r.assignment_id} (${r.role}), ${r.deliverables?.length ?? 0} deliverable(s)${r.workdir ? ` in worktree ${r.workdir}` : ""}, lease until ${r.lease_expires_at}. ${r.next}`
       : r.next,
 });

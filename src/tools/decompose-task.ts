@@ -15,7 +15,7 @@ export const decomposeTaskTool = defineTool({
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity? 1-13, checks?, output_format?), completion_criteria?, approval? (required)",
+        "iterations[]: name, goal, dependencies?, subtasks[] (role, description, deliverables, complexity? 1-13, checks?, output_format?), completion_criteria?, approval? (required), isolation? (worktree)",
       ),
     max_iterations: z.number().min(1).max(20).optional(),
     keep: z.boolean().optional().describe("save the plan as .baton/workflows/<name>.yaml to rerun"),

@@ -53,10 +53,16 @@ function promptLinks(list: readonly unknown[], describe: (r: Row) => string): Li
 
 // claim_assignment: the prompt itself, as the Markdown the agent reads.
 
-export function renderClaim(r: { prompt?: string; deliverables?: string[]; next: string }): string {
+export function renderClaim(r: {
+  prompt?: string;
+  deliverables?: string[];
+  workdir?: string;
+  next: string;
+}): string {
   if (r.prompt === undefined) return r.next;
   return [
     `Deliverables: ${(r.deliverables ?? []).map((d) => `\`${d}\``).join(", ")}`,
+    ...(r.workdir ? [`Workdir (your git worktree; the paths are relative to it): \`${r.workdir}\``] : []),
     "",
     "---",
     "",
@@ -72,11 +78,22 @@ export function linksOfClaim(r: { prompt_uri?: string; assignment_id: string | n
 
 export function renderGenerate(r: { assignments: readonly unknown[]; path: string }): string {
   const list = rows(r.assignments);
+  // Isolated iterations: each assignment's git worktree (its workdir) gets a column.
+  const isolated = list.some((a) => a.workdir !== undefined);
   return [
     `Folder: \`${r.path}\``,
     "",
     table(
-      ["assignment", "role", "targets", "est. tokens", "budget", "risk", "prompt"],
+      [
+        "assignment",
+        "role",
+        "targets",
+        "est. tokens",
+        "budget",
+        "risk",
+        "prompt",
+        ...(isolated ? ["workdir"] : []),
+      ],
       list.map((a) => [
         a.id,
         a.role,
@@ -85,6 +102,7 @@ export function renderGenerate(r: { assignments: readonly unknown[]; path: strin
         a.token_budget,
         (a.risk as Row | undefined)?.level,
         a.prompt_uri,
+        ...(isolated ? [a.workdir] : []),
       ]),
     ),
   ].join("\n");

@@ -69,6 +69,24 @@ const NOTES = markdownDoc(
   900,
 );
 
+/** A workflow whose developer delivers a Python module and a Go command. */
+const POLYGLOT = `workflow:
+  name: polyglot
+  description: A Python module and a Go command
+  iterations:
+    - name: implementation
+      goal: Write the totals in Python and in Go
+      agents:
+        - role: developer
+          deliverables: ["app/total.py", "cmd/total/main.go"]
+`;
+const pad = (text: string, comment: string) =>
+  `${text}${`${comment} padding so the file has a realistic size\n`.repeat(6)}`;
+const PYTHON_BROKEN = pad("def total(items):\n    return sum(items\n\nprint(total([1, 2]))\n", "#");
+const PYTHON_OK = pad("def total(items):\n    return sum(items)\n", "#");
+const GO_BROKEN = pad("package main\n\nfunc main() {\n\tx := \n}\n", "//");
+const GO_OK = pad('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println(3) }\n', "//");
+
 /** The server of these tests: traced (`trace` is the file it lists loaded modules in), allowed to run commands. */
 const test = base.extend<{ trace: string; server: StdioOptions }>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
@@ -155,5 +173,34 @@ describe("code deliverables of task-execution over stdio", () => {
     expect(right.skipped).toEqual([
       { check: "command", reason: "no command `typecheck` declared in .baton/config.yaml" },
     ]);
+  });
+  test("fails Python and Go syntax errors at line:col and passes them once fixed", async ({
+    dir,
+    trace,
+    stdio: { client },
+  }) => {
+    const traced = () => (existsSync(trace) ? readFileSync(trace, "utf8") : "");
+    writeFiles(dir, { ".baton/workflows/polyglot.yaml": POLYGLOT });
+    const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
+      workflow: "polyglot",
+    });
+    await callOk(client, "generate_prompts", { iteration_id });
+    expect(traced(), "no parser is loaded before a code file is checked").toBe("");
+    writeFiles(dir, { "app/total.py": PYTHON_BROKEN, "cmd/total/main.go": GO_BROKEN });
+
+    const broken = await callOk<Report>(client, "validate_iteration", { iteration_id });
+    expect(broken.passed).toBe(false);
+    const reasons = broken.failures.filter((f) => f.check === "implicit:syntax").map((f) => f.reason);
+    expect(reasons).toHaveLength(2);
+    expect(reasons.find((r) => r.startsWith("app/"))).toMatch(/^app\/total\.py:2:\d+: Python syntax error: /);
+    expect(reasons.find((r) => r.startsWith("cmd/"))).toMatch(
+      /^cmd\/total\/main\.go:4:\d+: Go syntax error: /,
+    );
+    expect(traced(), "the grammars load with the first Python or Go file").toContain("tree-sitter");
+
+    writeFiles(dir, { "app/total.py": PYTHON_OK, "cmd/total/main.go": GO_OK });
+    const fixed = await callOk<Report>(client, "validate_iteration", { iteration_id });
+    expect(fixed.failures).toEqual([]);
+    expect(fixed.passed).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile, openStore } from "../../src/store/index.js";
+import { gitRepo, git as runGit } from "../helpers/git.js";
 import { CLI, REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate` on the built CLI with a fake agent as launcher (test/fixtures/fake-agent.mjs):
@@ -47,6 +48,8 @@ interface Launch {
   prompt: string;
   prompt_exists: boolean;
   argv: string[];
+  workdir: string;
+  cwd: string;
   behaviour: "write" | "stall" | "incomplete" | "block";
 }
 
@@ -166,6 +169,39 @@ beforeAll(() => {
 });
 
 describe("baton orchestrate with a fake launcher", () => {
+  it("with --isolate runs each agent in its own git worktree and merges every passed assignment", async () => {
+    const s = setup();
+    writeFiles(s.workspace, { ".gitignore": ".baton/\niterations/\n" });
+    gitRepo(s.workspace);
+    const git = (...args: string[]) => runGit(s.workspace, ...args);
+
+    const { exited } = start(orchestrateArgs(s, ["--isolate"]), s.env);
+    const { code, stdout } = await exited;
+    expect(code, stdout).toBe(0);
+
+    // Three writers (one topic each), then one reviewer; each ran in its worktree, not the workspace.
+    const all = launches(s);
+    expect(all.map((l) => l.role).sort()).toEqual(["reviewer", "writer", "writer", "writer"]);
+    const root = realpathSync(s.workspace);
+    for (const l of all) {
+      const local = l.assignment.slice(l.assignment.indexOf("/") + 1);
+      const seq = l.role === "writer" ? "i01" : "i02";
+      expect(l.workdir).toMatch(new RegExp(`/\\.baton/worktrees/relay-[^/]+/${seq}/${local}$`));
+      // The worktree is gone after its merge; the agent ran inside it.
+      expect(l.cwd).toBe(path.join(root, l.workdir.slice(l.workdir.indexOf("/.baton/") + 1)));
+    }
+
+    // Every deliverable reached the workspace through a merge into main: committed, nothing left over.
+    for (const topic of ["alpha", "beta", "gamma"]) {
+      expect(readFileSync(path.join(s.workspace, "drafts", `${topic}.md`), "utf8")).toContain("## Result");
+      expect(readFileSync(path.join(s.workspace, "reviews", `${topic}.md`), "utf8")).toContain("## Result");
+    }
+    expect(git("status", "--porcelain", "--", "drafts", "reviews")).toBe("");
+    expect(git("log", "--merges", "--format=%s", "main").trim().split("\n")).toHaveLength(4);
+    expect(git("worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(1);
+    expect(git("branch", "--list", "baton/*")).toBe("");
+  });
+
   it("stops and re-queues a stalled agent, reworks a failed one, and completes", async () => {
     const s = setup();
     const env = {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { type CreateMessageRequest, CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -8,6 +8,7 @@ import { loadWorkflow } from "../../src/config/workflows.js";
 import type { ServerDeps } from "../../src/server.js";
 import type { Store } from "../../src/store/api.js";
 import { test } from "../helpers/fixtures.js";
+import { git, gitRepo } from "../helpers/git.js";
 import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
 
 // decompose_task through an in-memory MCP client: a host-given plan, invalid plans, no plan without
@@ -196,6 +197,38 @@ describe("decompose_task with a plan", () => {
     await callOk(client, "decompose_task", { task: TASK, plan, keep: true });
     const again = await callOk<Planned>(client, "decompose_task", { task: TASK, plan, keep: true });
     expect(again.workflow).toBe("plan-user-story-refinement-b");
+  });
+
+  test("gives a plan iteration with isolation: worktree a git worktree per subtask, and says so to sampling", async ({
+    mcp: client,
+  }) => {
+    const plan = oauthPlan();
+    const iterations = plan.iterations as Record<string, unknown>[];
+    iterations[0] = { ...iterations[0], isolation: "worktree" };
+    const planned = await callOk<Planned>(client, "decompose_task", { task: TASK, plan });
+    // Not a git repository yet: the isolated iteration is refused with what to do.
+    const refused = await callError(client, "create_iteration", { run_id: planned.run_id });
+    expect(refused).toContain(
+      "`isolation: worktree` needs the workspace to be the top folder of a git repository",
+    );
+
+    writeFileSync(path.join(dir, ".gitignore"), ".baton/\niterations/\n");
+    gitRepo(dir);
+    const created = await callOk<{ iteration_id: string }>(client, "create_iteration", {
+      run_id: planned.run_id,
+    });
+    const generated = await callOk<{ assignments: { workdir?: string }[] }>(client, "generate_prompts", {
+      iteration_id: created.iteration_id,
+    });
+    expect(generated.assignments.map((a) => a.workdir)).toEqual([
+      `.baton/worktrees/${planned.run_id}/i01/architect-01`,
+    ]);
+    expect(git(dir, "branch", "--list", "--format=%(refname:short)", "baton/*").trim()).toBe(
+      `baton/${planned.run_id}/i01/architect-01`,
+    );
+
+    const needsPlan = await callOk<{ instructions: string }>(client, "decompose_task", { task: TASK });
+    expect(needsPlan.instructions).toContain('isolation: "worktree"');
   });
 
   test("bounds a subtask's complexity to 1-13 points, as the instructions say", async ({ mcp: client }) => {

@@ -65,8 +65,8 @@ export interface CheckContext {
   /** Paths (workspace-relative prefixes) the scope check ignores: the iteration folder, .baton/. */
   scopeIgnore: readonly string[];
   /**
-   * The folder `command` checks run in: the assignment's working tree (a git worktree under
-   * isolation); the workspace itself when absent. The operator's .baton/config.yaml is always read
+   * The assignment's working tree (a git worktree under isolation): deliverables are read and
+   * `command` checks run there; the workspace itself when absent. The operator's .baton/config.yaml is always read
    * from `workspace`.
    */
   workdir?: Workspace;

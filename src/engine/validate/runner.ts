@@ -63,7 +63,8 @@ class Run {
   private readonly slicer: Slicer;
 
   constructor(private readonly ctx: CheckContext) {
-    this.files = new FileCache(ctx.workspace);
+    // Deliverables are read where the assignment wrote them (its worktree under isolation).
+    this.files = new FileCache(ctx.workdir ?? ctx.workspace);
     this.slicer = new Slicer(ctx.contentBudget);
     const memo = new Map<string, unknown>();
     this.env = {
