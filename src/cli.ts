@@ -10,7 +10,7 @@ import { createEngine, type EngineContext } from "./engine/engine.js";
 import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
-import { serveStdioWithRoots, workspaceError } from "./roots.js";
+import { serveStdioWithRoots, WorkspacePool, workspaceError } from "./roots.js";
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/api.js";
 import {
@@ -176,10 +176,24 @@ do set it before binding --host to anything but a loopback address.`,
         const host = opts.host ?? DEFAULT_HTTP_HOST;
         if (host.trim() === "") throw new UserError("--host needs an address, e.g. 127.0.0.1");
         const globals = command.optsWithGlobals<{ db?: string; workspace?: string }>();
-        if (!opts.http && globals.workspace === undefined && !process.env.BATON_WORKSPACE) {
-          await serveStdioWithRoots({
-            db: globals.db ?? process.env.BATON_DB,
-            allowCommands: opts.allowCommands === true,
+        if (globals.workspace === undefined && !process.env.BATON_WORKSPACE) {
+          // No workspace given: each client's first root is its workspace (src/roots.ts).
+          const db = globals.db ?? process.env.BATON_DB;
+          const allowCommands = commandsAllowed(opts.allowCommands);
+          if (!opts.http) {
+            await serveStdioWithRoots({ db, allowCommands });
+            return 0;
+          }
+          if (db !== undefined)
+            throw new UserError(
+              "--db (or BATON_DB) over HTTP needs --workspace: without one, sessions may offer different roots, and each workspace keeps its own .baton/baton.db",
+            );
+          const pool = new WorkspacePool({ allowCommands, log: (line) => process.stderr.write(`${line}\n`) });
+          await (await import("./transports/http.js")).serveHttp(pool, {
+            port,
+            host,
+            token: process.env.BATON_TOKEN || undefined,
+            ...limits,
           });
           return 0;
         }

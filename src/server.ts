@@ -39,6 +39,8 @@ export interface BuiltServer {
   engine: EngineContext;
   /** This client's resource subscriptions: `notifyUpdated(uri)` tells it when a watched resource changed. */
   subscriptions: Subscriptions;
+  /** Lists the role prompts of the engine's workspace anew (roots.ts: the workspace changed). */
+  refreshPrompts: () => void;
   /**
    * Closes this server (and its transport) only. The store is shared (several HTTP sessions use one)
    * and stays open: whoever opened it closes it.
@@ -83,13 +85,14 @@ export function createServer(
   for (const tool of TOOLS) registerTool(server, tool, { engine, sampler, elicit, ready: options.ready });
   for (const resource of RESOURCES) registerResource(server, resource, { engine, ready: options.ready });
   registerResourceList(server, RESOURCES, { engine, ready: options.ready });
-  registerPrompts(server, { engine });
+  const refreshPrompts = registerPrompts(server, { engine });
   const subscriptions = new Subscriptions(server);
   const leaveHub = options.hub?.add(subscriptions);
   return {
     server,
     engine,
     subscriptions,
+    refreshPrompts,
     close: async () => {
       leaveHub?.();
       subscriptions.close();

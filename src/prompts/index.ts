@@ -1,5 +1,5 @@
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer, RegisteredPrompt } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Role } from "../config/roles.js";
 import type { EngineContext } from "../engine/engine.js";
@@ -70,8 +70,11 @@ export function renderRolePrompt(
   });
 }
 
-/** Names of the prompts, for the README table: the orchestrator, then one per shipped role. */
-export function registerPrompts(server: McpServer, { engine }: PromptContext): void {
+/**
+ * The orchestrator prompt, then one prompt per role of the workspace. Returns the function that
+ * re-registers the role prompts: a workspace that arrives later (the client's roots) brings its roles.
+ */
+export function registerPrompts(server: McpServer, { engine }: PromptContext): () => void {
   server.registerPrompt(
     "master_orchestrator",
     {
@@ -89,19 +92,26 @@ export function registerPrompts(server: McpServer, { engine }: PromptContext): v
       messages: [{ role: "user", content: { type: "text", text: renderMasterPrompt(engine, args) } }],
     }),
   );
-  for (const role of rolesIfAny(engine)) {
-    server.registerPrompt(
-      role.key,
-      {
-        title: role.name,
-        description: `Work as the ${role.name} (${role.perspective}).`,
-        argsSchema: roleArgs,
-      },
-      (args) => ({
-        messages: [{ role: "user", content: { type: "text", text: renderRolePrompt(engine, role, args) } }],
-      }),
+  let roles: RegisteredPrompt[] = [];
+  const refreshRoles = () => {
+    // Removing and adding a prompt tells a connected client that the list changed.
+    for (const prompt of roles) prompt.remove();
+    roles = rolesIfAny(engine).map((role) =>
+      server.registerPrompt(
+        role.key,
+        {
+          title: role.name,
+          description: `Work as the ${role.name} (${role.perspective}).`,
+          argsSchema: roleArgs,
+        },
+        (args) => ({
+          messages: [{ role: "user", content: { type: "text", text: renderRolePrompt(engine, role, args) } }],
+        }),
+      ),
     );
-  }
+  };
+  refreshRoles();
+  return refreshRoles;
 }
 
 /** The roles to offer as prompts; none while the workspace is still unknown (it comes with the client's roots). */

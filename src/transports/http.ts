@@ -8,6 +8,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { NextFunction, Request, Response } from "express";
 import { UserError } from "../errors.js";
 import type { SubscriptionHub } from "../resources/subscriptions.js";
+import { createRootsServer, WorkspacePool } from "../roots.js";
 import { type BuiltServer, createServer, type ServerDeps } from "../server.js";
 
 import {
@@ -116,13 +117,18 @@ function sendJsonError(
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 }
 
+/** The dashboard shows one workspace; sessions following their clients' roots may each have another. */
+const DASHBOARD_NEEDS_WORKSPACE =
+  "Not found: the dashboard needs one workspace; start `baton serve --http --workspace <dir>` (without one, each MCP session works in its client's first root)";
+
 /**
  * Streamable HTTP: one MCP server per session (created at `initialize`, ended by DELETE, by idling
  * past the timeout, or by shutdown), all sessions over the one store and workspace in `deps`.
  * Built on the SDK's Express app, which checks the Host name against DNS rebinding; Baton adds
  * the port of that Host, the Origin, and then the SDK's bearer-token check when a token is set.
+ * Given a WorkspacePool instead of a workspace, each session works in its client's first root (roots.ts).
  */
-export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise<HttpHandle> {
+export async function startHttp(deps: ServerDeps | WorkspacePool, options: HttpOptions): Promise<HttpHandle> {
   const sessions = new Map<string, Session>();
   const now = options.now ?? Date.now;
   const allowedNames = [...new Set([...LOOPBACK_NAMES, urlHost(options.host)])];
@@ -241,7 +247,8 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
     // No session yet: only an initialize request may open one. The SDK transport checks that;
     // when it answered with an error no session was made, and the server is dropped again.
     opening++;
-    const built = createServer(deps, { hub: options.hub });
+    const built =
+      deps instanceof WorkspacePool ? createRootsServer(deps) : createServer(deps, { hub: options.hub });
     const session: Session = {
       built,
       busy: 0,
@@ -301,6 +308,10 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
   // The web dashboard at `/` (src/dashboard), loaded on its first request so MCP start-up stays lean.
   let dashboard: Promise<import("../dashboard/server.js").Dashboard> | undefined;
   app.use((req: Request, res: Response, next: NextFunction) => {
+    if (deps instanceof WorkspacePool) {
+      sendJsonError(res, 404, DASHBOARD_NEEDS_WORKSPACE);
+      return;
+    }
     dashboard ??= import("../dashboard/server.js").then((m) =>
       m.createDashboard(deps, { token: options.token, hostNames: [...allowedNames], port: () => port }),
     );
@@ -380,18 +391,21 @@ export async function startHttp(deps: ServerDeps, options: HttpOptions): Promise
  * `baton serve --http`: listens, prints the URL to stderr, and on SIGINT/SIGTERM closes every
  * session, the listener and the store (which this function owns from here on).
  */
-export async function serveHttp(deps: ServerDeps, options: HttpOptions): Promise<HttpHandle> {
+export async function serveHttp(deps: ServerDeps | WorkspacePool, options: HttpOptions): Promise<HttpHandle> {
+  const closeState = () => (deps instanceof WorkspacePool ? deps.closeAll() : deps.store.close());
   let handle: HttpHandle;
   try {
     handle = await startHttp(deps, options);
   } catch (error) {
-    deps.store.close();
+    closeState();
     throw error;
   }
   const auth = options.token ? "bearer token required" : "no token (set BATON_TOKEN to require one)";
-  process.stderr.write(
-    `baton: serving ${handle.url} for ${deps.workspace.root} (database ${deps.store.file}; ${auth})\n`,
-  );
+  const where =
+    deps instanceof WorkspacePool
+      ? `each session's first root (${auth})`
+      : `${deps.workspace.root} (database ${deps.store.file}; ${auth})`;
+  process.stderr.write(`baton: serving ${handle.url} for ${where}\n`);
   if (!LOOPBACK_NAMES.includes(urlHost(options.host)) && !options.token) {
     process.stderr.write(
       `baton: warning: ${options.host} is not a loopback address and no BATON_TOKEN is set; anyone who can reach it can drive Baton\n`,
@@ -403,7 +417,7 @@ export async function serveHttp(deps: ServerDeps, options: HttpOptions): Promise
     stopping = true;
     handle
       .close()
-      .finally(() => deps.store.close())
+      .finally(closeState)
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -25,15 +25,24 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
+/** `workspace` null: none given, each session works in its client's first root. */
 export async function spawnHttpServer(
-  workspace: string,
-  options: { env?: Record<string, string>; args?: string[] } = {},
+  workspace: string | null,
+  options: { env?: Record<string, string>; args?: string[]; cwd?: string } = {},
 ): Promise<SpawnedServer> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const child = spawn(
     process.execPath,
-    [CLI, "-w", workspace, "serve", "--http", "--port", "0", ...(options.args ?? [])],
-    { cwd: REPO_ROOT, env: cleanEnv(options.env), stdio: ["ignore", "ignore", "pipe"] },
+    [
+      CLI,
+      ...(workspace === null ? [] : ["-w", workspace]),
+      "serve",
+      "--http",
+      "--port",
+      "0",
+      ...(options.args ?? []),
+    ],
+    { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv(options.env), stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;

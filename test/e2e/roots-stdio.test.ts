@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -6,11 +6,10 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { lazyEngine, RootWorkspace } from "../../src/roots.js";
-import { createServer } from "../../src/server.js";
+import { createRootsServer, WorkspacePool } from "../../src/roots.js";
 import { runCli } from "../helpers/baton.js";
 import { callError, callOk } from "../helpers/mcp.js";
-import { CLI, tempDir } from "../helpers/temp.js";
+import { CLI, REPO_ROOT, tempDir } from "../helpers/temp.js";
 
 // `baton serve` with neither --workspace nor BATON_WORKSPACE: the workspace is the client's first
 // root; without one, nothing is created and calls say how to set a workspace.
@@ -83,9 +82,8 @@ describe("the workspace from the client's roots", () => {
   it("follows roots/list_changed to the client's new first root", async () => {
     const [first, second] = [folder(), folder()];
     let offered = first;
-    const roots = new RootWorkspace();
-    const built = createServer({ engine: lazyEngine(() => roots.engine()) }, { ready: () => roots.ready() });
-    roots.follow(built.server);
+    const pool = new WorkspacePool();
+    const built = createRootsServer(pool);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await built.server.connect(serverSide);
     const client = new Client(
@@ -107,9 +105,68 @@ describe("the workspace from the client's roots", () => {
     } finally {
       await client.close();
       await built.close();
-      roots.close();
+      expect(pool.roots).toEqual([]);
     }
   });
+
+  it("offers the role prompts of the root's workspace, and follows the root when it changes", async () => {
+    const [first, second] = [folder(), folder()];
+    addRole(first, "auditor", "Auditor");
+    let offered = first;
+    const pool = new WorkspacePool();
+    const built = createRootsServer(pool);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await built.server.connect(serverSide);
+    const client = new Client(
+      { name: "roots-test", version: "0.0.0" },
+      { capabilities: { roots: { listChanged: true } } },
+    );
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: [{ uri: pathToFileURL(offered).href }],
+    }));
+    await client.connect(clientSide);
+    try {
+      const names = async () => (await client.listPrompts()).prompts.map((p) => p.name);
+      expect(await names()).toEqual(expect.arrayContaining(["master_orchestrator", "auditor", "architect"]));
+      const prompt = await client.getPrompt({ name: "auditor", arguments: { task: "Audit the design" } });
+      const text = prompt.messages[0]?.content;
+      expect(text?.type === "text" && text.text).toContain("Auditor");
+      offered = second;
+      await client.sendRootsListChanged();
+      const after = await names();
+      expect(after).toContain("architect");
+      expect(after).not.toContain("auditor");
+    } finally {
+      await client.close();
+      await built.close();
+    }
+  });
+
+  it("a root whose .baton is a file: calls answer one clear line, and nothing is created", async () => {
+    const root = folder();
+    writeFileSync(path.join(root, ".baton"), "not a folder");
+    const client = await serveWithout(folder(), [root]);
+    const text = await callError(client, "get_status", {});
+    expect(text.trim().split("\n")).toHaveLength(1);
+    expect(text).toContain("`.baton` is a file, not a folder");
+    expect(text).not.toMatch(/\bat .*:\d+:\d+/);
+    await client.close();
+  });
+
+  // Root may write anywhere, so a read-only folder proves nothing when the tests run as root (CI does).
+  it.skipIf(process.getuid?.() === 0)(
+    "a root without write permission: one clear line (skipped as uid 0, which ignores permissions)",
+    async () => {
+      const root = folder();
+      chmodSync(root, 0o555);
+      cleanups.push(() => chmodSync(root, 0o755));
+      const client = await serveWithout(folder(), [root]);
+      const text = await callError(client, "create_iteration", { workflow: "user-story-refinement" });
+      expect(text.trim().split("\n")).toHaveLength(1);
+      expect(text).toContain("no permission to write it");
+      await client.close();
+    },
+  );
 
   it("a file where .baton should be is one clear line, not a stack", async () => {
     const dir = folder();
@@ -121,3 +178,11 @@ describe("the workspace from the client's roots", () => {
     ]);
   });
 });
+
+/** A workspace role `.baton/roles/<key>.yaml`: the shipped architect under another name. */
+function addRole(root: string, key: string, name: string): void {
+  mkdirSync(path.join(root, ".baton", "roles"), { recursive: true });
+  const file = path.join(root, ".baton", "roles", `${key}.yaml`);
+  copyFileSync(path.join(REPO_ROOT, "roles", "architect.yaml"), file);
+  writeFileSync(file, readFileSync(file, "utf8").replace(/^name: .*$/m, `name: ${name}`));
+}
