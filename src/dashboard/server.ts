@@ -5,7 +5,7 @@ import { createEngine } from "../engine/engine.js";
 import { ConfigError, UserError } from "../errors.js";
 import type { ServerDeps } from "../server.js";
 import { StoreError } from "../store/api.js";
-import { ChangeWatch, listRuns, revalidate, runView, setLearningEnabled } from "./state.js";
+import { ChangeWatch, listRuns, revalidate, review, runView, setLearningEnabled } from "./state.js";
 
 /** How often the dashboard looks for changes while a browser listens: well inside the 2 s promise. */
 export const DASHBOARD_POLL_MS = 1000;
@@ -82,6 +82,41 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new UserError("request body is not JSON");
   }
+}
+
+/** The body of POST /api/iterations/{id}/review, checked field by field: a bad one names what is valid. */
+function reviewBody(body: unknown): Parameters<typeof review>[2] {
+  const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  if (b.decision !== "approve" && b.decision !== "reject")
+    throw new UserError(
+      'send {"decision": "approve"} or {"decision": "reject"}, with optional reviewer, notes and criteria',
+    );
+  const text = (key: string): string | undefined => {
+    const value = b[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== "string") throw new UserError(`\`${key}\` must be a string`);
+    return value;
+  };
+  const criteria = b.criteria;
+  if (criteria !== undefined && !Array.isArray(criteria))
+    throw new UserError(
+      '`criteria` must be a list of {"criterion": "...", "ok": true|false, "note"?: "..."}',
+    );
+  return {
+    decision: b.decision,
+    reviewer: text("reviewer"),
+    notes: text("notes"),
+    criteria: criteria?.map((c: unknown) => {
+      const item = (typeof c === "object" && c !== null ? c : {}) as Record<string, unknown>;
+      if (typeof item.criterion !== "string" || typeof item.ok !== "boolean")
+        throw new UserError('each of `criteria` is {"criterion": "...", "ok": true|false, "note"?: "..."}');
+      return {
+        criterion: item.criterion,
+        ok: item.ok,
+        ...(typeof item.note === "string" ? { note: item.note } : {}),
+      };
+    }),
+  };
 }
 
 const SECURITY_HEADERS = {
@@ -183,6 +218,12 @@ export function createDashboard(deps: ServerDeps, options: DashboardOptions): Da
     if (method === "POST" && revalidateMatch?.[1]) {
       await readJson(req);
       const result = await revalidate(engine, decodeURIComponent(revalidateMatch[1]));
+      look();
+      return sendJson(res, 200, result);
+    }
+    const reviewMatch = /^\/api\/iterations\/([^/]+)\/review$/.exec(path);
+    if (method === "POST" && reviewMatch?.[1]) {
+      const result = review(engine, decodeURIComponent(reviewMatch[1]), reviewBody(await readJson(req)));
       look();
       return sendJson(res, 200, result);
     }

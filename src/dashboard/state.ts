@@ -13,12 +13,21 @@ import {
   listWorkflows,
 } from "../engine/queries.js";
 import { getRun } from "../engine/resolve.js";
+import {
+  type CriterionReview,
+  listReviews,
+  type ReviewDecision,
+  reviewCriteria,
+  reviewIteration,
+} from "../engine/review.js";
 import { getStatus } from "../engine/status.js";
 import { validateIteration } from "../engine/validation.js";
 import type { ValidationReport } from "../engine/validation-report.js";
 import { UserError } from "../errors.js";
 import type {
+  ApprovalView,
   AssignmentView,
+  IterationAction,
   IterationView,
   LearningView,
   RunSummary,
@@ -84,13 +93,14 @@ export function runView(engine: Engine, runId: string): RunView {
       state: record?.state ?? "not_created",
       dependencies: spec.dependencies,
       gate: waiting.length === 0 ? { open: true, waiting_on: [] } : { open: false, waiting_on: waiting },
-      // Approval gates are not part of the engine yet: null hides the field and its buttons.
-      approval: null,
+      approval: spec.approval === "required" ? approvalOf(engine, record) : null,
+      review_criteria:
+        record?.state === "awaiting_approval" ? reviewCriteria(engine, record.id).criteria : [],
       progress: seen?.progress ?? (record?.state === "passed" ? 1 : 0),
       path: record?.path ?? null,
       assignments,
       validation: record ? validationOf(engine, record.id) : null,
-      actions: record && record.state !== "materialized" ? ["revalidate"] : [],
+      actions: actionsOf(record?.state),
     };
   });
   return {
@@ -101,6 +111,24 @@ export function runView(engine: Engine, runId: string): RunView {
     inputs: run.inputs,
     iterations,
     learnings: learningsOf(engine, run.workflow),
+  };
+}
+
+function actionsOf(state: string | undefined): IterationAction[] {
+  if (state === undefined || state === "materialized") return [];
+  return state === "awaiting_approval" ? ["approve", "reject", "revalidate"] : ["revalidate"];
+}
+
+/** Where a gated iteration stands: awaiting a person now, else the last review (kept in the event log). */
+function approvalOf(engine: Engine, record: { id: string; state: string } | undefined): ApprovalView {
+  if (record?.state === "awaiting_approval") return { state: "awaiting" };
+  const last = record ? listReviews(engine, record.id).at(-1) : undefined;
+  if (!last) return { state: "required" };
+  return {
+    state: last.decision === "approve" ? "approved" : "rejected",
+    by: last.reviewer,
+    at: last.at,
+    ...(last.notes ? { notes: last.notes } : {}),
   };
 }
 
@@ -152,6 +180,24 @@ export async function revalidate(
 ): Promise<{ passed: boolean; failed: number }> {
   const report = await validateIteration(engine, { iteration_id: iterationId });
   return { passed: report.passed, failed: report.counts.failed };
+}
+
+/**
+ * A person's approval or rejection of an iteration awaiting approval: the operation behind the
+ * review_iteration tool and `baton review` (a rejection sends every assignment to rework).
+ */
+export function review(
+  engine: Engine,
+  iterationId: string,
+  args: { decision: ReviewDecision; reviewer?: string; notes?: string; criteria?: CriterionReview[] },
+): { decision: ReviewDecision; state: string; reviewer: string; rework: number } {
+  const result = reviewIteration(engine, { iteration_id: iterationId, ...args });
+  return {
+    decision: result.decision,
+    state: result.state,
+    reviewer: result.reviewer,
+    rework: result.rework.length,
+  };
 }
 
 /**

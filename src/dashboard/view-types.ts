@@ -33,8 +33,16 @@ export interface ValidationView {
   needs_review: string[];
 }
 
-/** Operations the view offers on an iteration; "approve" and "reject" join when approval gates exist. */
+/** Operations the view offers on an iteration; "approve" and "reject" only while it awaits approval. */
 export type IterationAction = "revalidate" | "approve" | "reject";
+
+/** An approval gate (`approval: required`): not reached yet, awaiting a person, or the last decision. */
+export interface ApprovalView {
+  state: "required" | "awaiting" | "approved" | "rejected";
+  by?: string;
+  at?: string;
+  notes?: string;
+}
 
 export interface IterationView {
   /** null while the workflow's iteration has not been created in this run. */
@@ -45,7 +53,9 @@ export interface IterationView {
   dependencies: string[];
   gate: { open: boolean; waiting_on: string[] };
   /** An approval gate's state; null where the iteration has none. */
-  approval: { state: "awaiting" | "approved" | "rejected"; by?: string } | null;
+  approval: ApprovalView | null;
+  /** The criteria a person confirms in a review (its human completion criteria), while it awaits approval. */
+  review_criteria: string[];
   progress: number;
   path: string | null;
   assignments: AssignmentView[];

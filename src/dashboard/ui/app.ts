@@ -37,6 +37,7 @@ function render(runs: StatusRun[], next: string[]): void {
             "section",
             { class: "iteration", "aria-label": it.name },
             h("h3", {}, `${it.name} `, stateBadge(it.state)),
+            it.state === "awaiting_approval" ? approvalNote(it.id) : null,
             progressBar(it.progress, `${it.name} progress`),
             assignmentTable(
               it.assignments.map((a) => ({ ...a, estimated_tokens: null, tokens_used: null })),
@@ -53,6 +54,18 @@ function render(runs: StatusRun[], next: string[]): void {
       ? [h("h3", {}, "Next"), h("ul", {}, ...next.map((n) => h("li", { class: "mono" }, n)))]
       : []),
     refreshButton(),
+  );
+}
+
+/** An approval gate holds this iteration: its dependents wait for a person's decision. */
+function approvalNote(id: string): HTMLElement {
+  return h(
+    "p",
+    { class: "approval", "data-approval": id },
+    h("strong", {}, "Awaiting a person's approval."),
+    " Its checks passed; its dependents wait. Decide with review_iteration, ",
+    h("span", { class: "mono" }, `baton review ${id} --approve|--reject`),
+    ", or the dashboard.",
   );
 }
 

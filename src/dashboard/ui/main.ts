@@ -108,6 +108,107 @@ function actionButton(it: IterationView, action: string): HTMLElement {
   return button;
 }
 
+/** What a person typed into a review form, kept across the re-renders live updates cause. */
+interface ReviewDraft {
+  reviewer: string;
+  notes: string;
+  unmet: Set<string>;
+}
+const drafts = new Map<string, ReviewDraft>();
+
+async function submitReview(it: IterationView, decision: "approve" | "reject", button: HTMLButtonElement) {
+  const id = it.id ?? "";
+  const draft = drafts.get(id);
+  button.setAttribute("aria-busy", "true");
+  button.disabled = true;
+  try {
+    const result = await post<{ rework: number; reviewer: string }>(
+      `/api/iterations/${encodeURIComponent(id)}/review`,
+      {
+        decision,
+        ...(draft?.reviewer.trim() ? { reviewer: draft.reviewer.trim() } : {}),
+        ...(draft?.notes.trim() ? { notes: draft.notes } : {}),
+        criteria: it.review_criteria.map((criterion) => ({ criterion, ok: !draft?.unmet.has(criterion) })),
+      },
+    );
+    drafts.delete(id);
+    say(
+      decision === "approve"
+        ? `${it.name}: approved by ${result.reviewer}`
+        : `${it.name}: rejected, ${result.rework} assignment(s) sent to rework`,
+    );
+  } catch (error) {
+    say(`${it.name}: ${(error as Error).message}`);
+  } finally {
+    await refresh();
+  }
+}
+
+/** Approve or reject an iteration awaiting approval: name, notes, a checkbox per human criterion. */
+function reviewForm(it: IterationView): HTMLElement {
+  const id = it.id ?? "";
+  const draft = drafts.get(id) ?? { reviewer: "", notes: "", unmet: new Set<string>() };
+  drafts.set(id, draft);
+  const field = (suffix: string) => `review-${it.name}-${suffix}`;
+  const reviewer = h("input", { type: "text", id: field("reviewer"), autocomplete: "name" });
+  reviewer.value = draft.reviewer;
+  reviewer.addEventListener("input", () => {
+    draft.reviewer = reviewer.value;
+  });
+  const notes = h("textarea", { id: field("notes"), rows: 3 });
+  notes.value = draft.notes;
+  notes.addEventListener("input", () => {
+    draft.notes = notes.value;
+  });
+  const criteria = it.review_criteria.map((criterion, i) => {
+    const box = h("input", {
+      type: "checkbox",
+      id: field(`criterion-${i}`),
+      checked: !draft.unmet.has(criterion),
+    });
+    box.addEventListener("change", () => {
+      if (box.checked) draft.unmet.delete(criterion);
+      else draft.unmet.add(criterion);
+    });
+    return h("div", { class: "criterion" }, box, h("label", { for: box.id }, criterion));
+  });
+  const button = (decision: "approve" | "reject", label: string) => {
+    const b = h(
+      "button",
+      { type: "button", class: `review-${decision}`, "data-action": decision, "data-iteration": id },
+      label,
+    );
+    b.addEventListener("click", () => void submitReview(it, decision, b));
+    return b;
+  };
+  return h(
+    "fieldset",
+    { class: "review" },
+    h("legend", {}, `Review ${it.name}`),
+    h(
+      "p",
+      { class: "muted" },
+      "Its machine checks passed; its dependents wait for a person. Rejecting sends its assignments back with your notes.",
+    ),
+    h("label", { for: reviewer.id }, "Your name (optional)"),
+    reviewer,
+    h("label", { for: notes.id }, "Notes (quoted in the rework prompt when you reject)"),
+    notes,
+    ...(criteria.length > 0
+      ? [h("p", { class: "criteria-h" }, "Criteria met (untick what is not):"), ...criteria]
+      : []),
+    h("div", { class: "actions" }, button("approve", "Approve"), button("reject", "Reject")),
+  );
+}
+
+function approvalText(it: IterationView): string {
+  const a = it.approval;
+  if (!a) return "";
+  if (a.state === "required") return " · Approval: required once its checks pass";
+  if (a.state === "awaiting") return " · Approval: awaiting a person";
+  return ` · Approval: ${a.state} by ${a.by ?? "someone"}${a.notes ? ` (“${a.notes}”)` : ""}`;
+}
+
 function validationSection(it: IterationView): HTMLElement | null {
   const v = it.validation;
   if (!v) return null;
@@ -168,17 +269,19 @@ function iterationSection(it: IterationView): HTMLElement {
     it.goal,
     h("br"),
     it.gate.open ? "Gate open" : `Gate: waiting on ${it.gate.waiting_on.join(", ")}`,
-    it.approval ? ` · Approval: ${it.approval.state}` : "",
+    approvalText(it),
     it.id ? h("span", { class: "mono" }, ` · ${it.id}`) : "",
   );
+  const others = it.actions.filter((a) => a !== "approve" && a !== "reject");
   const actions =
-    it.id && it.actions.length > 0
-      ? h("div", { class: "actions" }, ...it.actions.map((a) => actionButton(it, a)))
+    it.id && others.length > 0
+      ? h("div", { class: "actions" }, ...others.map((a) => actionButton(it, a)))
       : null;
   const body: (Node | null)[] = [heading, meta];
   if (it.state !== "not_created")
     body.push(progressBar(it.progress, `${it.name} progress`, { "data-iteration-progress": it.name }));
   body.push(actions);
+  if (it.id && it.actions.includes("approve")) body.push(reviewForm(it));
   if (it.assignments.length > 0) body.push(assignmentTable(it.assignments, `Assignments of ${it.name}`));
   body.push(validationSection(it));
   return h(
@@ -287,8 +390,20 @@ function keepingFocus(render: () => void): void {
         : data.node
           ? `[data-node="${data.node}"]`
           : null;
+  // A review's text fields keep the caret where the person was typing.
+  const caret =
+    active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement
+      ? [active.selectionStart, active.selectionEnd]
+      : null;
   render();
-  if (key) document.querySelector<HTMLElement | SVGElement>(key)?.focus();
+  const next = key ? document.querySelector<HTMLElement | SVGElement>(key) : null;
+  next?.focus();
+  if (
+    caret &&
+    (next instanceof HTMLInputElement || next instanceof HTMLTextAreaElement) &&
+    next.type !== "checkbox"
+  )
+    next.setSelectionRange(caret[0], caret[1]);
 }
 
 let pending: Promise<void> | null = null;
