@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
-import { CLI, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { CLI, roleYaml, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate` without --launcher: it prints the prompts to run by hand and waits in
 // monitor mode; when a person writes the deliverables it validates and goes on. The test waits for
@@ -21,33 +21,25 @@ const WORKFLOW = `workflow:
 
 const NOTE = `# Note\n\n## Result\n\n${"A person wrote this note by hand while Baton waited. ".repeat(6)}\n`;
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
 describe("baton orchestrate without a launcher", () => {
-  it("prints the prompt to run by hand, waits for the deliverable, then validates and completes", async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
+  test("prints the prompt to run by hand, waits for the deliverable, then validates and completes", async ({
+    dir,
+    spawnNode,
+  }) => {
     writeFiles(dir, {
       ".baton/workflows/manual.yaml": WORKFLOW,
       ".baton/roles/writer.yaml": roleYaml("writer"),
     });
-    const child = spawn(process.execPath, [CLI, "-w", dir, "orchestrate", "manual", "--interval", "0.05"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
+    const orchestrator = spawnNode([CLI, "-w", dir, "orchestrate", "manual", "--interval", "0.05"]);
+    orchestrator.child.stdin.end();
     let wrote = false;
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      stdout += chunk;
-      if (!wrote && stdout.includes("waiting for the deliverables")) {
+    orchestrator.child.stdout.on("data", () => {
+      if (!wrote && orchestrator.stdout().includes("waiting for the deliverables")) {
         wrote = true;
         writeFiles(dir, { "notes/note.md": NOTE });
       }
     });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code, stdout } = await orchestrator.done;
     expect(stdout).toContain("no --launcher: give each prompt to an agent of its role");
     expect(stdout).toMatch(/writer: iterations\/manual-1\/01-note\/agent-prompts\/writer-01\.md/);
     expect(stdout).toContain("validation PASSED");

@@ -1,11 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import type { Store } from "../../src/store/api.js";
 import { defaultStoreFile, openStore } from "../../src/store/index.js";
+import { test as base } from "../helpers/fixtures.js";
 import { gitRepo, git as runGit } from "../helpers/git.js";
-import { CLI, REPO_ROOT, roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import type { startNode } from "../helpers/processes.js";
+import { CLI, REPO_ROOT, roleYaml, writeFiles } from "../helpers/temp.js";
 
 // `baton orchestrate` on the built CLI with a fake agent as launcher (test/fixtures/fake-agent.mjs):
 // real processes, real SQLite, real files. Nothing here sleeps: it awaits process exits and
@@ -58,43 +60,36 @@ interface Setup {
   state: string;
   log: string;
   env: NodeJS.ProcessEnv;
-  cleanup: () => void;
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+/** The relay workspace; the fake agent's state and log outside it, a blocked agent released after the test. */
+const test = base.extend<{ s: Setup }>({
+  s: async ({ dir, outside }, use) => {
+    const log = path.join(outside, "launches.jsonl");
+    writeFileSync(log, "");
+    try {
+      await use({
+        workspace: dir,
+        state: outside,
+        log,
+        env: { ...process.env, FAKE_AGENT_LOG: log, FAKE_AGENT_STATE: outside },
+      });
+    } finally {
+      writeFileSync(path.join(outside, "release"), "");
+    }
+  },
 });
 
-/** A workspace with the relay workflow and three topics; the fake agent's state and log outside it. */
-function setup(): Setup {
-  const ws = tempDir("baton-orch-ws-");
-  const outside = tempDir("baton-orch-state-");
-  writeFiles(ws.dir, {
+test.override({
+  files: {
     ".baton/roles/writer.yaml": roleYaml("writer", 30000, 1),
     ".baton/roles/reviewer.yaml": roleYaml("reviewer", 30000, 5),
     ".baton/workflows/relay.yaml": workflowYaml,
     "topics/alpha.md": "# Alpha\n\nThe first topic.\n",
     "topics/beta.md": "# Beta\n\nThe second topic.\n",
     "topics/gamma.md": "# Gamma\n\nThe third topic.\n",
-  });
-  const log = path.join(outside.dir, "launches.jsonl");
-  writeFileSync(log, "");
-  const setupResult: Setup = {
-    workspace: ws.dir,
-    state: outside.dir,
-    log,
-    env: { ...process.env, FAKE_AGENT_LOG: log, FAKE_AGENT_STATE: outside.dir },
-    cleanup: () => {
-      // Let a blocked fake agent go before its files disappear.
-      writeFileSync(path.join(outside.dir, "release"), "");
-      ws.cleanup();
-      outside.cleanup();
-    },
-  };
-  cleanups.push(setupResult.cleanup);
-  return setupResult;
-}
+  },
+});
 
 const launches = (s: Setup): Launch[] =>
   readFileSync(s.log, "utf8")
@@ -119,31 +114,25 @@ function orchestrateArgs(s: Setup, extra: string[] = []): string[] {
   ];
 }
 
-/** Spawns the CLI; `lines` sees each stdout line as it arrives. */
+/** Spawns the CLI through the test's `spawnNode`; `onLine` sees each stdout line as it arrives. */
 function start(
+  spawnNode: typeof startNode,
   args: string[],
   env: NodeJS.ProcessEnv,
   onLine: (line: string, child: ChildProcess) => void = () => {},
 ): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; stdout: string }> } {
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
+  const { child, done } = spawnNode(args, { env });
+  child.stdin.end();
   let pending = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    pending += chunk.toString();
+  child.stdout.on("data", (chunk: string) => {
+    pending += chunk;
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines) onLine(line, child);
   });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) => {
-    child.on("close", (code, signal) => {
-      if (code !== 0 && stderr) process.stderr.write(stderr);
-      resolve({ code, signal, stdout });
-    });
+  const exited = done.then(({ code, signal, stdout, stderr }) => {
+    if (code !== 0 && stderr) process.stderr.write(stderr);
+    return { code, signal, stdout };
   });
   return { child, exited };
 }
@@ -169,13 +158,15 @@ beforeAll(() => {
 });
 
 describe("baton orchestrate with a fake launcher", () => {
-  it("with --isolate runs each agent in its own git worktree and merges every passed assignment", async () => {
-    const s = setup();
+  test("with --isolate runs each agent in its own git worktree and merges every passed assignment", async ({
+    s,
+    spawnNode,
+  }) => {
     writeFiles(s.workspace, { ".gitignore": ".baton/\niterations/\n" });
     gitRepo(s.workspace);
     const git = (...args: string[]) => runGit(s.workspace, ...args);
 
-    const { exited } = start(orchestrateArgs(s, ["--isolate"]), s.env);
+    const { exited } = start(spawnNode, orchestrateArgs(s, ["--isolate"]), s.env);
     const { code, stdout } = await exited;
     expect(code, stdout).toBe(0);
 
@@ -202,14 +193,16 @@ describe("baton orchestrate with a fake launcher", () => {
     expect(git("branch", "--list", "baton/*")).toBe("");
   });
 
-  it("stops and re-queues a stalled agent, reworks a failed one, and completes", async () => {
-    const s = setup();
+  test("stops and re-queues a stalled agent, reworks a failed one, and completes", async ({
+    s,
+    spawnNode,
+  }) => {
     const env = {
       ...s.env,
       FAKE_AGENT_STALL: "drafts/alpha.md",
       FAKE_AGENT_INCOMPLETE: "drafts/beta.md",
     };
-    const { exited } = start(orchestrateArgs(s, ["--stall-minutes", "0.08"]), env);
+    const { exited } = start(spawnNode, orchestrateArgs(s, ["--stall-minutes", "0.08"]), env);
     const { code, stdout } = await exited;
     expect(code, stdout).toBe(0);
 
@@ -274,19 +267,26 @@ describe("baton orchestrate with a fake launcher", () => {
     expect(readFileSync(path.join(prompts, `${localId}-rework-1.md`), "utf8")).toContain('"Result"');
   });
 
-  it("resumes the same run after a kill -9 without redoing the iteration that passed", async () => {
-    const s = setup();
+  test("resumes the same run after a kill -9 without redoing the iteration that passed", async ({
+    s,
+    spawnNode,
+  }) => {
     let runId = "";
     let sawReviewerLaunch = false;
-    const first = start(orchestrateArgs(s), { ...s.env, FAKE_AGENT_BLOCK: "i02" }, (line, child) => {
-      const started = /^started run (\S+) of relay$/.exec(line);
-      if (started) runId = started[1] as string;
-      // Iteration 2's agent was launched (it blocks): iteration 1 has passed by now.
-      if (/^\s+▶ reviewer-01 \(reviewer\)/.test(line) && !sawReviewerLaunch) {
-        sawReviewerLaunch = true;
-        child.kill("SIGKILL");
-      }
-    });
+    const first = start(
+      spawnNode,
+      orchestrateArgs(s),
+      { ...s.env, FAKE_AGENT_BLOCK: "i02" },
+      (line, child) => {
+        const started = /^started run (\S+) of relay$/.exec(line);
+        if (started) runId = started[1] as string;
+        // Iteration 2's agent was launched (it blocks): iteration 1 has passed by now.
+        if (/^\s+▶ reviewer-01 \(reviewer\)/.test(line) && !sawReviewerLaunch) {
+          sawReviewerLaunch = true;
+          child.kill("SIGKILL");
+        }
+      },
+    );
     const killed = await first.exited;
     expect(killed.signal).toBe("SIGKILL");
     expect(sawReviewerLaunch).toBe(true);
@@ -312,7 +312,7 @@ describe("baton orchestrate with a fake launcher", () => {
     const drafting = firstLaunches.filter((l) => l.iteration === `${runId}-i01`);
     expect(drafting).toHaveLength(3);
 
-    const second = start(orchestrateArgs(s), s.env);
+    const second = start(spawnNode, orchestrateArgs(s), s.env);
     const { code, stdout } = await second.exited;
     expect(code, stdout).toBe(0);
     expect(stdout).toContain(`resuming run ${runId}`);

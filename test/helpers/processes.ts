@@ -6,7 +6,7 @@ export interface Started {
   stdout: () => string;
   /** Resolves at the first stdout line `ready`, or when the process ends first (its exit code then fails the test). */
   ready: Promise<void>;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
 /** Starts `node <args>` with piped stdio. */
@@ -25,11 +25,11 @@ export function startNode(args: string[], options: { cwd?: string; env?: NodeJS.
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+  const done: Started["done"] = new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       signalReady(); // a process that died before "ready" must not hang the test
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
   return { child, stdout: () => stdout, ready, done };
