@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { UserError } from "../errors.js";
 import type { AssignmentRecord } from "../store/records.js";
 import { iterationUri, promptUri } from "../uris.js";
@@ -166,8 +164,12 @@ function quote(text: string): string[] {
 
 /** Rewrites VALIDATION.md's review section: the validation part stays as validation wrote it. */
 function appendToReport(ctx: EngineContext, { iteration }: IterationBundle): void {
-  const file = path.join(ctx.workspace.resolve(iteration.path), "VALIDATION.md");
-  const current = existsSync(file) ? readFileSync(file, "utf8") : `# Validation of ${iteration.id}\n`;
+  const report = `${iteration.path}/VALIDATION.md`;
+  const file = ctx.workspace.resolve(report);
+  // Read through the workspace guard like every other file: no link out of the workspace.
+  const current = ctx.workspace.statFile(report)
+    ? ctx.workspace.readText(report, { what: "validation report" })
+    : `# Validation of ${iteration.id}\n`;
   const base = current.replace(/\n## Reviews\n[\s\S]*$/, "").replace(/\n+$/, "\n");
   writeFileAtomic(file, `${base}${reviewsMarkdown(listReviews(ctx, iteration.id))}`);
 }
@@ -181,7 +183,6 @@ function sendBack(
 ): ReviewRework {
   const attempt = a.attempts + 1;
   const promptPath = `${iteration.path}/agent-prompts/${a.local_id}-rework-${attempt}.md`;
-  const original = ctx.workspace.resolve(a.prompt_path);
   const misses = review.criteria.filter((c) => !c.ok);
   const body = [
     `# Rework ${attempt} — ${a.local_id} (${a.role}): rejected in review`,
@@ -207,7 +208,7 @@ function sendBack(
     "",
     `## Your original assignment (\`${a.prompt_path}\`)`,
     "",
-    existsSync(original) ? readFileSync(original, "utf8") : "",
+    ctx.workspace.statFile(a.prompt_path) ? ctx.workspace.readText(a.prompt_path, { what: "prompt" }) : "",
   ].join("\n");
   writeFileAtomic(ctx.workspace.resolve(promptPath), body);
   ctx.store.setAssignmentState(a.id, "pending", { attempts: attempt });
