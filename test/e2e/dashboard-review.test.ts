@@ -1,40 +1,27 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIteration } from "../../src/engine/create-iteration.js";
-import { generatePrompts } from "../../src/engine/generate.js";
+import { describe, expect } from "vitest";
 import { validateIteration } from "../../src/engine/validation.js";
 import { openEngine, textOfSize } from "../helpers/baton.js";
 import { CHROMIUM } from "../helpers/browser.js";
-import { tempDir, writeFiles, writeRoleLibrary } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { gatedWorkflow, startIteration } from "../helpers/items.js";
+import { roleLibrary, writeFiles } from "../helpers/temp.js";
 import { spawnHttpServer } from "./http-server.js";
 
 // Approve and reject from the web dashboard (#18 with #17): the built `baton serve --http` over a
 // workspace whose first iteration waits for a person, driven by keyboard in headless Chromium.
 // The buttons act through the engine's reviewIteration, as review_iteration and `baton review` do.
 
-const GATED = `workflow:
-  name: gated
-  description: A draft a person signs off before it is published
-  iterations:
-    - name: draft
-      goal: Write the draft
-      approval: required
-      agents:
-        - role: developer
-          deliverables: ["docs/draft.md"]
-      completion_criteria:
-        - { check: min_bytes, deliverable: "docs/draft.md", bytes: 100 }
-        - The draft reads well to a person
-        - Every figure names its source
-    - name: publish
-      goal: Publish it
-      dependencies: [draft]
-      agents:
-        - role: developer
-          deliverables: ["docs/published.md"]
-`;
+test.override({
+  shared: {
+    files: {
+      ...roleLibrary(),
+      ".baton/workflows/gated.yaml": gatedWorkflow(["Every figure names its source"]),
+    },
+  },
+});
 
 /** Brings the draft to awaiting_approval by writing it and validating, as another process would. */
 async function passChecks(dir: string, iterationId: string, body: string): Promise<void> {
@@ -63,23 +50,17 @@ function stateOf(dir: string, iterationId: string): { iteration: string; assignm
 
 describe.skipIf(!CHROMIUM)("approve and reject in the dashboard", () => {
   let dir: string;
-  let cleanup: () => void;
   let iterationId: string;
   let runPath: string;
   let server: Awaited<ReturnType<typeof spawnHttpServer>>;
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir());
-    writeRoleLibrary(dir);
-    writeFiles(dir, { ".baton/workflows/gated.yaml": GATED });
+  test.beforeAll(async ({ sharedDir }) => {
+    dir = sharedDir;
     const { engine, close } = openEngine(dir);
     try {
-      const created = await createIteration(engine, { workflow: "gated" });
-      iterationId = created.iteration_id;
-      runPath = created.path;
-      await generatePrompts(engine, { iteration_id: iterationId });
+      ({ iterationId, path: runPath } = await startIteration(engine, "gated"));
     } finally {
       close();
     }
@@ -90,13 +71,12 @@ describe.skipIf(!CHROMIUM)("approve and reject in the dashboard", () => {
     await page.goto(`${new URL(server.url).origin}/#token=review-secret`);
     await page.locator('[data-node="draft"]').waitFor({ timeout: 15_000 });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    cleanup?.();
   });
 
-  it("shows Approve and Reject only for the iteration awaiting approval, with its criteria labelled", async () => {
+  test("shows Approve and Reject only for the iteration awaiting approval, with its criteria labelled", async () => {
     const review = page.getByRole("group", { name: "Review draft" });
     await review.waitFor({ timeout: 10_000 });
     expect(await review.getByRole("button", { name: "Approve" }).count()).toBe(1);
@@ -111,7 +91,7 @@ describe.skipIf(!CHROMIUM)("approve and reject in the dashboard", () => {
     );
   });
 
-  it("rejects by keyboard: notes and an unmet criterion reach the rework prompt through the engine", async () => {
+  test("rejects by keyboard: notes and an unmet criterion reach the rework prompt through the engine", async () => {
     const review = page.getByRole("group", { name: "Review draft" });
     await review.getByRole("textbox", { name: /Your name/ }).focus();
     await page.keyboard.type("Ana");
@@ -143,7 +123,7 @@ describe.skipIf(!CHROMIUM)("approve and reject in the dashboard", () => {
     await page.locator('button[data-action="approve"]').waitFor({ state: "detached", timeout: 10_000 });
   });
 
-  it("approves once the checks pass again; the run's next iteration may start", async () => {
+  test("approves once the checks pass again; the run's next iteration may start", async () => {
     await passChecks(dir, iterationId, "Draft with sources");
     const approve = page.locator(`button[data-action="approve"][data-iteration="${iterationId}"]`);
     await approve.waitFor({ timeout: 15_000 });
@@ -158,7 +138,7 @@ describe.skipIf(!CHROMIUM)("approve and reject in the dashboard", () => {
     expect(await page.getByText(/Approval: approved by unnamed reviewer/).count()).toBe(1);
   });
 
-  it("answers a bad review request with what is valid", async () => {
+  test("answers a bad review request with what is valid", async () => {
     const origin = new URL(server.url).origin;
     const res = await fetch(`${origin}/api/iterations/${encodeURIComponent(iterationId)}/review`, {
       method: "POST",

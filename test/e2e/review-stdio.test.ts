@@ -1,53 +1,30 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { runCli, textOfSize } from "../helpers/baton.js";
-import { callError, callOk, connectStdio } from "../helpers/mcp.js";
-import { tempDir, writeFiles, writeRoleLibrary } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { gatedWorkflow } from "../helpers/items.js";
+import { callError, callOk } from "../helpers/mcp.js";
+import { roleLibrary, writeFiles } from "../helpers/temp.js";
 
 // Approval gates over the built server: an iteration whose workflow says `approval: required`
 // holds its dependents after its machine checks pass, until a person approves it; a rejection
 // sends its work back with the reviewer's notes.
 
-const GATED = `workflow:
-  name: gated
-  description: A draft a person signs off before it is published
-  iterations:
-    - name: draft
-      goal: Write the draft
-      approval: required
-      agents:
-        - role: developer
-          deliverables: ["docs/draft.md"]
-      completion_criteria:
-        - { check: min_bytes, deliverable: "docs/draft.md", bytes: 100 }
-        - The draft reads well to a person
-    - name: publish
-      goal: Publish it
-      dependencies: [draft]
-      agents:
-        - role: developer
-          deliverables: ["docs/published.md"]
-`;
+test.override({ shared: { files: { ...roleLibrary(), ".baton/workflows/gated.yaml": gatedWorkflow() } } });
 
 describe("approval gates over stdio", () => {
   let dir: string;
-  let cleanup: () => void;
   let client: Client;
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir());
-    writeRoleLibrary(dir);
-    writeFiles(dir, { ".baton/workflows/gated.yaml": GATED });
-    ({ client } = await connectStdio(dir));
-  });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
+  // One server for the block.
+  test.beforeAll(({ sharedDir, sharedStdio }) => {
+    dir = sharedDir;
+    client = sharedStdio.client;
   });
 
-  it("holds the dependent until a person approves; a rejection reworks with the notes", async () => {
+  test("holds the dependent until a person approves; a rejection reworks with the notes", async () => {
     const { run_id, iteration_id } = await callOk<{ run_id: string; iteration_id: string }>(
       client,
       "create_iteration",
@@ -113,7 +90,7 @@ describe("approval gates over stdio", () => {
     expect(next.iteration).toBe("publish");
   });
 
-  it("refuses a review of an iteration that awaits none, and a decision-less review without elicitation", async () => {
+  test("refuses a review of an iteration that awaits none, and a decision-less review without elicitation", async () => {
     const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
       workflow: "gated",
     });

@@ -177,3 +177,27 @@ export function stories(folder: string, names: readonly string[]): Record<string
     names.map((n) => [`${folder}/${n}.md`, `# ${n[0]?.toUpperCase()}${n.slice(1)}\n\nA story.\n`]),
   );
 }
+
+/** A draft whose first iteration waits for a person's approval (`approval: required`), then a publish step. */
+export function gatedWorkflow(criteria: readonly string[] = []): string {
+  return `workflow:
+  name: gated
+  description: A draft a person signs off before it is published
+  iterations:
+    - name: draft
+      goal: Write the draft
+      approval: required
+      agents:
+        - role: developer
+          deliverables: ["docs/draft.md"]
+      completion_criteria:
+        - { check: min_bytes, deliverable: "docs/draft.md", bytes: 100 }
+        - The draft reads well to a person
+${criteria.map((c) => `        - ${c}\n`).join("")}    - name: publish
+      goal: Publish it
+      dependencies: [draft]
+      agents:
+        - role: developer
+          deliverables: ["docs/published.md"]
+`;
+}

@@ -45,10 +45,14 @@ output_format:
 `;
 }
 
-/** Writes a small role library of its own into `<root>/.baton/roles/`. */
-export function writeRoleLibrary(root: string, keys: readonly string[] = ["developer", "qa_lead"]): void {
-  writeFiles(
-    root,
-    Object.fromEntries(keys.map((key) => [`.baton/roles/${key}.yaml`, roleYaml(key.replaceAll("_", " "))])),
+/** The files of a small role library of its own, in `.baton/roles/`. */
+export function roleLibrary(keys: readonly string[] = ["developer", "qa_lead"]): Record<string, string> {
+  return Object.fromEntries(
+    keys.map((key) => [`.baton/roles/${key}.yaml`, roleYaml(key.replaceAll("_", " "))]),
   );
+}
+
+/** Writes a small role library of its own into `<root>/.baton/roles/`. */
+export function writeRoleLibrary(root: string, keys?: readonly string[]): void {
+  writeFiles(root, roleLibrary(keys));
 }
