@@ -75,26 +75,35 @@ export function recordBaselines(
   ctx.store.addBaselines(iterationId, baselines);
 }
 
-/** Freshness of deliverables against the iteration's baselines; only files with a baseline are hashed. */
+/**
+ * Freshness of deliverables against the iteration's baselines, looked up lazily and once per file:
+ * only files with a baseline are hashed, and a file without one is only `stat`ed when a caller asks
+ * (whether a never-started assignment was worked on); the checks open every deliverable anyway.
+ */
 export function freshnessOf(
   ctx: EngineContext,
-  files: readonly string[],
   baselines: ReadonlyMap<string, DeliverableBaseline>,
-): Map<string, Freshness> {
-  const out = new Map<string, Freshness>();
-  for (const file of files) {
-    if (out.has(file)) continue;
-    const baseline = baselines.get(file);
-    if (!baseline) {
-      out.set(file, isFile(ctx, file) ? "written" : "absent");
-      continue;
+): FreshnessOf {
+  const known = new Map<string, Freshness>();
+  return (file) => {
+    let state = known.get(file);
+    if (state === undefined) {
+      state = measure(ctx, file, baselines.get(file));
+      known.set(file, state);
     }
-    const print = fingerprint(ctx, file);
-    if (!print) out.set(file, "absent");
-    else if (print.hash !== baseline.hash) out.set(file, "written");
-    else out.set(file, print.mtime_ms === baseline.mtime_ms ? "unchanged" : "touched");
-  }
-  return out;
+    return state;
+  };
+}
+
+/** A deliverable's freshness, measured on first ask. */
+export type FreshnessOf = (file: string) => Freshness;
+
+function measure(ctx: EngineContext, file: string, baseline: DeliverableBaseline | undefined): Freshness {
+  if (!baseline) return isFile(ctx, file) ? "written" : "absent";
+  const print = fingerprint(ctx, file);
+  if (!print) return "absent";
+  if (print.hash !== baseline.hash) return "written";
+  return print.mtime_ms === baseline.mtime_ms ? "unchanged" : "touched";
 }
 
 /** Whether a deliverable may stay as it was: its agent, or its whole iteration, updates in place. */
@@ -112,11 +121,11 @@ export function inPlaceMatcher({ run, spec }: IterationBundle): (file: string) =
  */
 export function anyWorkOn(
   files: readonly string[],
-  freshness: ReadonlyMap<string, Freshness>,
+  freshness: FreshnessOf,
   inPlace: (file: string) => boolean,
 ): boolean {
   return files.some((file) => {
-    const state = freshness.get(file);
+    const state = freshness(file);
     return state === "written" || (state === "touched" && inPlace(file));
   });
 }
@@ -124,14 +133,15 @@ export function anyWorkOn(
 /** A failure for each deliverable that exists but was not written in this iteration. */
 export function staleResults(
   files: readonly string[],
-  freshness: ReadonlyMap<string, Freshness>,
+  freshness: FreshnessOf,
   baselines: ReadonlyMap<string, DeliverableBaseline>,
   inPlace: (file: string) => boolean,
 ): CheckResult[] {
   return [...new Set(files)].flatMap((file): CheckResult[] => {
     const baseline = baselines.get(file);
-    const state = freshness.get(file);
-    if (!baseline || (state !== "unchanged" && state !== "touched") || inPlace(file)) return [];
+    if (!baseline) return [];
+    const state = freshness(file);
+    if ((state !== "unchanged" && state !== "touched") || inPlace(file)) return [];
     return [
       {
         check: "implicit:fresh",

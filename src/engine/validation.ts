@@ -94,7 +94,6 @@ export async function validateBundle(
     const workdir = isIsolated(iteration) ? checkWorkspace(engine, iteration, a) : workspace;
     const freshness = freshnessOf(
       workdir === workspace ? engine : { ...engine, workspace: workdir },
-      a.deliverables,
       baselines,
     );
     const stale = staleResults(a.deliverables, freshness, baselines, inPlace);

@@ -529,12 +529,10 @@ export class SqliteStore implements Store {
 
   /** Records a new observation of a deliverable; `last_change_at` moves only when it changed. */
   recordDeliverable(assignmentId: string, file: string, size: number, mtimeMs: number | null): void {
-    this.db
-      .prepare(
-        `UPDATE deliverables SET size = ?, mtime_ms = ?, last_change_at = ?
+    this.sql(
+      `UPDATE deliverables SET size = ?, mtime_ms = ?, last_change_at = ?
          WHERE assignment_id = ? AND path = ? AND (size <> ? OR mtime_ms IS NOT ?)`,
-      )
-      .run(size, mtimeMs, this.stamp(), assignmentId, file, size, mtimeMs);
+    ).run(size, mtimeMs, this.stamp(), assignmentId, file, size, mtimeMs);
   }
 
   addBaselines(iterationId: string, baselines: readonly DeliverableBaseline[]): void {

@@ -51,7 +51,11 @@ export function recordOutputs(
 ): number {
   const units = assignments.flatMap((a) => unitsOf(a));
   const byRole = new Map<string, typeof units>();
-  for (const u of units) byRole.set(u.role, [...(byRole.get(u.role) ?? []), u]);
+  for (const u of units) {
+    const list = byRole.get(u.role);
+    if (list) list.push(u);
+    else byRole.set(u.role, [u]);
+  }
   const samples: OutputSample[] = [];
   for (const [role, roleUnits] of byRole) {
     for (const unit of spread(roleUnits, RECORD_UNITS_LIMIT)) {

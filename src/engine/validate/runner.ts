@@ -110,28 +110,24 @@ class Run {
         }
         continue;
       }
+      const code = hasSyntaxCheck(file);
       // The implicit minimum size measures content, so it reads the file too.
       const wantContent =
-        !explicitMin.has(file) ||
-        formatOf(file) !== undefined ||
-        hasSyntaxCheck(file) ||
-        mine.some((c) => needsContent(c));
+        !explicitMin.has(file) || formatOf(file) !== undefined || code || mine.some((c) => needsContent(c));
       const facts = this.files.get(file, wantContent);
       const exists = existsCheck("implicit:exists", facts);
       this.results.push(exists);
       if (exists.status === "failed") continue;
       // Code is judged by its syntax and its tests, not its size: a right module may be one line.
       if (!explicitMin.has(file))
-        this.results.push(
-          minBytesCheck("implicit:min_bytes", facts, hasSyntaxCheck(file) ? 1 : DEFAULT_MIN_BYTES),
-        );
+        this.results.push(minBytesCheck("implicit:min_bytes", facts, code ? 1 : DEFAULT_MIN_BYTES));
       let format = formatCheck(facts);
       if (format === "needs-parser") {
         await loadMarkdownParser();
         format = formatCheck(facts);
       }
       if (format && format !== "needs-parser") this.results.push(format);
-      if (hasSyntaxCheck(file)) {
+      if (code) {
         // The parsers (oxc, tree-sitter) load with the first code file (syntax.ts), not at start-up.
         const syntax = await syntaxCheck(facts);
         if (syntax) this.results.push(syntax);
