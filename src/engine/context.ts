@@ -122,6 +122,24 @@ export interface PromptAssignment {
 }
 
 /**
+ * The parts of a prompt that depend on the agent alone, not on its targets (output formats,
+ * placeholders, checks in words): computed once per agent and generation, not once per prompt.
+ */
+export function agentParts(
+  spec: IterationSpec,
+  role: Role,
+  agent: AgentSpec,
+  inputs: Record<string, string>,
+) {
+  const { human } = splitCriteria(spec.completion_criteria);
+  return {
+    formats: formatsFor(spec, agent, role, inputs).filter((f) => f.lines.length > 0),
+    placeholders: targetPlaceholders(agent.deliverables, inputs).map((p) => `{${p}}`),
+    criteria: { human, checks: checksForAgent(spec, agent, inputs) },
+  };
+}
+
+/**
  * Context for one agent prompt. It carries the budget but never the estimate (the estimate counts
  * this prompt). Upstream work, output formats and checks are this agent's own: its ancestors in the
  * workflow's graph, its deliverables, the checks on them.
@@ -134,9 +152,8 @@ export function promptContext(
   assignment: PromptAssignment,
   lessons: readonly string[] = [],
   upstream: readonly UpstreamWork[] = [],
+  parts: ReturnType<typeof agentParts> = agentParts(spec, role, agent, base.run.inputs),
 ) {
-  const { human } = splitCriteria(spec.completion_criteria);
-  const inputs = base.run.inputs;
   return {
     ...base,
     learnings: lessons,
@@ -144,9 +161,9 @@ export function promptContext(
     role,
     assignment,
     budget: { token_budget: role.constraints.token_budget },
-    formats: formatsFor(spec, agent, role, inputs).filter((f) => f.lines.length > 0),
+    formats: parts.formats,
     min_bytes: DEFAULT_MIN_BYTES,
-    placeholders: targetPlaceholders(agent.deliverables, inputs).map((p) => `{${p}}`),
-    criteria: { human, checks: checksForAgent(spec, agent, inputs) },
+    placeholders: parts.placeholders,
+    criteria: parts.criteria,
   };
 }

@@ -22,6 +22,8 @@ import { tempFileFor } from "./files.js";
 export class PromptStager {
   /** Local id → its temp file, or null when the prompt file already holds exactly this text. */
   private readonly staged = new Map<string, string | null>();
+  /** The prompt files there before this generation (listed once: most generations find none to compare). */
+  private existing: Set<string> | undefined;
 
   constructor(
     private readonly dir: string,
@@ -33,7 +35,7 @@ export class PromptStager {
     if (!this.wanted(localId)) return;
     this.unstage(localId); // a refit renders the same ids again
     const file = this.fileOf(localId);
-    if (sameText(file, prompt)) {
+    if (this.existed(localId) && sameText(file, prompt)) {
       // Unchanged prompts are not rewritten: regeneration is idempotent down to the mtime.
       this.staged.set(localId, null);
       return;
@@ -87,6 +89,17 @@ export class PromptStager {
     const temp = this.staged.get(localId);
     if (temp) rmSync(temp, { force: true });
     this.staged.delete(localId);
+  }
+
+  private existed(localId: string): boolean {
+    if (!this.existing) {
+      try {
+        this.existing = new Set(readdirSync(this.dir));
+      } catch {
+        this.existing = new Set(); // no prompts folder yet
+      }
+    }
+    return this.existing.has(`${localId}.md`);
   }
 
   private fileOf(localId: string): string {

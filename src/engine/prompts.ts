@@ -7,7 +7,7 @@ import type { RiskScore, TokenEstimate } from "../store/records.js";
 import { allocate } from "./allocate.js";
 import { worktreeName } from "./code/isolation.js";
 import { worktreeDir } from "./code/worktrees.js";
-import { type BaseContext, type PromptAssignment, promptContext } from "./context.js";
+import { agentParts, type BaseContext, type PromptAssignment, promptContext } from "./context.js";
 import { type OutputModel, type OutputSource, pointsOutput } from "./estimate/output-history.js";
 import type { IterationReading, Reading } from "./estimate/reading.js";
 import { assignmentId, localAssignmentId } from "./ids.js";
@@ -105,18 +105,12 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
       counters.set(agent.role, n);
       return localAssignmentId(agent.role, n);
     };
+    const parts = agentParts(spec, role, agent, base.run.inputs);
+    const lessons = input.lessons(agent.role, agent.deliverables);
     const render = (assignment: PromptAssignment, upstream = input.upstream(assignment.targets)) =>
       templates.renderFile(
         template,
-        promptContext(
-          base,
-          spec,
-          role,
-          agent,
-          assignment,
-          input.lessons(agent.role, agent.deliverables),
-          upstream,
-        ),
+        promptContext(base, spec, role, agent, assignment, lessons, upstream, parts),
       );
     const readingOf = (assignment: PromptAssignment, upstream: UpstreamWork[], tokens: number[]) =>
       reading.forAssignment({
