@@ -5,12 +5,14 @@ import { Command } from "commander";
 import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
 import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
+import type { ReviewOptions } from "./commands/review.js";
 import { commandsAllowed } from "./config/operator.js";
 import { createEngine, type EngineContext } from "./engine/engine.js";
 import { ConfigError, formatIssue, UserError } from "./errors.js";
 import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
-import { serveStdioWithRoots, WorkspacePool, workspaceError } from "./roots.js";
+import { WorkspacePool, workspaceError } from "./roots.js";
+
 import { openDeps } from "./server.js";
 import { StoreError } from "./store/api.js";
 import {
@@ -21,7 +23,7 @@ import {
   type HttpFlags,
   httpLimits,
 } from "./transports/http-defaults.js";
-import { serveStdio } from "./transports/stdio.js";
+import { serveStdio, serveStdioWithRoots } from "./transports/stdio.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -313,24 +315,12 @@ program
   .option("--reviewer <name>", "who decides (default: your login name)")
   .option("--assignments <ids...>", "reject only these assignments (default: all)")
   .option("--json", "print the result as JSON")
-  .action(
-    (
-      iteration: string,
-      opts: {
-        approve?: boolean;
-        reject?: boolean;
-        notes?: string;
-        reviewer?: string;
-        assignments?: string[];
-        json?: boolean;
-      },
-      command: Command,
-    ) =>
-      run(() =>
-        withEngine(command, async (engine) =>
-          (await import("./commands/review.js")).reviewCommand(engine, { iteration, ...opts }, consoleOutput),
-        ),
+  .action((iteration: string, opts: Omit<ReviewOptions, "iteration">, command: Command) =>
+    run(() =>
+      withEngine(command, async (engine) =>
+        (await import("./commands/review.js")).reviewCommand(engine, { iteration, ...opts }, consoleOutput),
       ),
+    ),
   );
 
 program

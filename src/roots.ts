@@ -12,7 +12,6 @@ import { LiveUpdates } from "./live.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
 import { type BuiltServer, createServer, type ServerDeps } from "./server.js";
 import { defaultStoreFile, openStore } from "./store/index.js";
-import { GuardedStdioTransport } from "./transports/stdio-transport.js";
 
 /**
  * The workspace when `baton serve` got neither `--workspace` nor `BATON_WORKSPACE`: each client's
@@ -262,31 +261,4 @@ export function createRootsServer(pool: WorkspacePool): BuiltServer {
       }
     },
   };
-}
-
-/**
- * `baton serve` over stdio without a configured workspace: the client's first root becomes the
- * workspace once the client answers roots/list; live updates follow it.
- */
-export async function serveStdioWithRoots(options: { db?: string; allowCommands?: boolean }): Promise<void> {
-  const pool = new WorkspacePool({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
-  const { server, close } = createRootsServer(pool);
-  // The guarded transport, as serveStdio uses: an oversized message is answered, not fatal.
-  const transport = new GuardedStdioTransport();
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    try {
-      await close();
-    } finally {
-      pool.closeAll();
-    }
-  };
-  transport.onclose = () => void shutdown();
-  process.stdin.on("end", () => void shutdown());
-  process.on("SIGINT", () => void shutdown().then(() => process.exit(0)));
-  process.on("SIGTERM", () => void shutdown().then(() => process.exit(0)));
-  await server.connect(transport);
-  process.stderr.write("baton: serving over stdio; the workspace is the client's first root\n");
 }

@@ -4,20 +4,18 @@ import { reviewIteration } from "../engine/review.js";
 import { UserError } from "../errors.js";
 import type { Output } from "./output.js";
 
+export interface ReviewOptions {
+  iteration: string;
+  approve?: boolean;
+  reject?: boolean;
+  notes?: string;
+  reviewer?: string;
+  assignments?: string[];
+  json?: boolean;
+}
+
 /** `baton review <iteration> --approve|--reject`: a person's sign-off from the terminal. */
-export function reviewCommand(
-  engine: EngineContext,
-  options: {
-    iteration: string;
-    approve?: boolean;
-    reject?: boolean;
-    notes?: string;
-    reviewer?: string;
-    assignments?: string[];
-    json?: boolean;
-  },
-  out: Output,
-): number {
+export function reviewCommand(engine: EngineContext, options: ReviewOptions, out: Output): number {
   if (options.approve === options.reject) throw new UserError("give exactly one of --approve and --reject");
   const result = reviewIteration(engine, {
     iteration_id: options.iteration,

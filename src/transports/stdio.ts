@@ -1,5 +1,6 @@
 import type { SubscriptionHub } from "../resources/subscriptions.js";
-import { createServer, type ServerDeps } from "../server.js";
+import { createRootsServer, WorkspacePool } from "../roots.js";
+import { type BuiltServer, createServer, type ServerDeps } from "../server.js";
 import { GuardedStdioTransport } from "./stdio-transport.js";
 
 export interface StdioOptions {
@@ -12,7 +13,22 @@ export interface StdioOptions {
  * the protocol: diagnostics go to stderr. Owns `deps.store` and closes it on the way out.
  */
 export async function serveStdio(deps: ServerDeps, options: StdioOptions = {}): Promise<void> {
-  const { server, close } = createServer(deps, { hub: options.hub });
+  await serveOverStdio(createServer(deps, { hub: options.hub }), () => deps.store.close());
+  process.stderr.write(`baton: serving ${deps.workspace.root} over stdio (database ${deps.store.file})\n`);
+}
+
+/**
+ * `baton serve` over stdio without a configured workspace: the client's first root becomes the
+ * workspace once the client answers roots/list; live updates follow it.
+ */
+export async function serveStdioWithRoots(options: { db?: string; allowCommands?: boolean }): Promise<void> {
+  const pool = new WorkspacePool({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+  await serveOverStdio(createRootsServer(pool), () => pool.closeAll());
+  process.stderr.write("baton: serving over stdio; the workspace is the client's first root\n");
+}
+
+/** Connects `built` to stdin/stdout; on end of input or a signal, closes it, then `release`s. */
+async function serveOverStdio({ server, close }: BuiltServer, release: () => void): Promise<void> {
   // Not the SDK's transport: it closes on an oversized message instead of answering it.
   const transport = new GuardedStdioTransport();
   let closing = false;
@@ -22,7 +38,7 @@ export async function serveStdio(deps: ServerDeps, options: StdioOptions = {}): 
     try {
       await close();
     } finally {
-      deps.store.close();
+      release();
     }
   };
   transport.onclose = () => void shutdown();
@@ -30,5 +46,4 @@ export async function serveStdio(deps: ServerDeps, options: StdioOptions = {}): 
   process.on("SIGINT", () => void shutdown().then(() => process.exit(0)));
   process.on("SIGTERM", () => void shutdown().then(() => process.exit(0)));
   await server.connect(transport);
-  process.stderr.write(`baton: serving ${deps.workspace.root} over stdio (database ${deps.store.file})\n`);
 }
