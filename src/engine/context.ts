@@ -146,13 +146,11 @@ export function agentParts(
  */
 export function promptContext(
   base: BaseContext,
-  spec: IterationSpec,
   role: Role,
-  agent: AgentSpec,
   assignment: PromptAssignment,
-  lessons: readonly string[] = [],
-  upstream: readonly UpstreamWork[] = [],
-  parts: ReturnType<typeof agentParts> = agentParts(spec, role, agent, base.run.inputs),
+  lessons: readonly string[],
+  upstream: readonly UpstreamWork[],
+  parts: ReturnType<typeof agentParts>,
 ) {
   return {
     ...base,

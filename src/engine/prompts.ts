@@ -108,10 +108,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const parts = agentParts(spec, role, agent, base.run.inputs);
     const lessons = input.lessons(agent.role, agent.deliverables);
     const render = (assignment: PromptAssignment, upstream = input.upstream(assignment.targets)) =>
-      templates.renderFile(
-        template,
-        promptContext(base, spec, role, agent, assignment, lessons, upstream, parts),
-      );
+      templates.renderFile(template, promptContext(base, role, assignment, lessons, upstream, parts));
     const readingOf = (assignment: PromptAssignment, upstream: UpstreamWork[], tokens: number[]) =>
       reading.forAssignment({
         targets: assignment.targets.map((t, i) => ({ path: t.path, tokens: tokens[i] ?? 0 })),
