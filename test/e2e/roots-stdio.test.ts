@@ -47,6 +47,27 @@ async function serveWithout(cwd: string, roots?: string[]): Promise<Client> {
   return client;
 }
 
+/** An in-process roots server and a client whose one root is `rootOf()`, asked again on list_changed. */
+async function inProcess(rootOf: () => string) {
+  const pool = new WorkspacePool();
+  const built = createRootsServer(pool);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await built.server.connect(serverSide);
+  const client = new Client(
+    { name: "roots-test", version: "0.0.0" },
+    { capabilities: { roots: { listChanged: true } } },
+  );
+  client.setRequestHandler(ListRootsRequestSchema, () => ({
+    roots: [{ uri: pathToFileURL(rootOf()).href }],
+  }));
+  await client.connect(clientSide);
+  const close = async () => {
+    await client.close();
+    await built.close();
+  };
+  return { client, pool, close };
+}
+
 describe("the workspace from the client's roots", () => {
   it("uses the first root the client offers", async () => {
     const cwd = folder();
@@ -82,18 +103,7 @@ describe("the workspace from the client's roots", () => {
   it("follows roots/list_changed to the client's new first root", async () => {
     const [first, second] = [folder(), folder()];
     let offered = first;
-    const pool = new WorkspacePool();
-    const built = createRootsServer(pool);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await built.server.connect(serverSide);
-    const client = new Client(
-      { name: "roots-test", version: "0.0.0" },
-      { capabilities: { roots: { listChanged: true } } },
-    );
-    client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: [{ uri: pathToFileURL(offered).href }],
-    }));
-    await client.connect(clientSide);
+    const { client, pool, close } = await inProcess(() => offered);
     try {
       await callOk(client, "create_iteration", { workflow: "user-story-refinement" });
       offered = second;
@@ -103,8 +113,7 @@ describe("the workspace from the client's roots", () => {
       expect(existsSync(path.join(first, ".baton", "baton.db"))).toBe(true);
       expect(existsSync(path.join(second, ".baton", "baton.db"))).toBe(true);
     } finally {
-      await client.close();
-      await built.close();
+      await close();
       expect(pool.roots).toEqual([]);
     }
   });
@@ -113,18 +122,7 @@ describe("the workspace from the client's roots", () => {
     const [first, second] = [folder(), folder()];
     addRole(first, "auditor", "Auditor");
     let offered = first;
-    const pool = new WorkspacePool();
-    const built = createRootsServer(pool);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await built.server.connect(serverSide);
-    const client = new Client(
-      { name: "roots-test", version: "0.0.0" },
-      { capabilities: { roots: { listChanged: true } } },
-    );
-    client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: [{ uri: pathToFileURL(offered).href }],
-    }));
-    await client.connect(clientSide);
+    const { client, close } = await inProcess(() => offered);
     try {
       const names = async () => (await client.listPrompts()).prompts.map((p) => p.name);
       expect(await names()).toEqual(expect.arrayContaining(["master_orchestrator", "auditor", "architect"]));
@@ -137,8 +135,7 @@ describe("the workspace from the client's roots", () => {
       expect(after).toContain("architect");
       expect(after).not.toContain("auditor");
     } finally {
-      await client.close();
-      await built.close();
+      await close();
     }
   });
 
