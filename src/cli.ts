@@ -2,8 +2,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { checkCommand, initCommand, rolesCommand, workflowsCommand } from "./commands/config-commands.js";
-import { generateCommand } from "./commands/generate.js";
 import { consoleOutput } from "./commands/output.js";
 import type { ReviewOptions } from "./commands/review.js";
 import { commandsAllowed } from "./config/operator.js";
@@ -108,7 +106,13 @@ program
   .description("list shipped and workspace workflows")
   .option("--json", "print the list as JSON")
   .action((opts: { json?: boolean }, command: Command) =>
-    run(() => workflowsCommand(workspaceOf(command), consoleOutput, opts.json)),
+    run(async () =>
+      (await import("./commands/config-commands.js")).workflowsCommand(
+        workspaceOf(command),
+        consoleOutput,
+        opts.json,
+      ),
+    ),
   );
 
 program
@@ -116,7 +120,13 @@ program
   .description("list the role library (shipped roles/ plus the workspace's .baton/roles/)")
   .option("--json", "print the roles as JSON")
   .action((opts: { json?: boolean }, command: Command) =>
-    run(() => rolesCommand(workspaceOf(command), consoleOutput, opts.json)),
+    run(async () =>
+      (await import("./commands/config-commands.js")).rolesCommand(
+        workspaceOf(command),
+        consoleOutput,
+        opts.json,
+      ),
+    ),
   );
 
 program
@@ -124,13 +134,23 @@ program
   .description("validate workflow files; prints every error with file:line:col and exits 1 if any")
   .argument("<files...>", "workflow YAML files")
   .action((files: string[], _opts, command: Command) =>
-    run(() => checkCommand(files, workspaceOf(command), consoleOutput)),
+    run(async () =>
+      (await import("./commands/config-commands.js")).checkCommand(
+        files,
+        workspaceOf(command),
+        consoleOutput,
+      ),
+    ),
   );
 
 program
   .command("init")
   .description("scaffold .baton/ (workflows, roles, templates) with an example workflow in the workspace")
-  .action((_opts, command: Command) => run(() => initCommand(workspaceOf(command), consoleOutput)));
+  .action((_opts, command: Command) =>
+    run(async () =>
+      (await import("./commands/config-commands.js")).initCommand(workspaceOf(command), consoleOutput),
+    ),
+  );
 
 program
   .command("serve")
@@ -275,8 +295,8 @@ program
       run(() => {
         if (!opts.workflow && !opts.config && !opts.run)
           throw new UserError("give --workflow, --config or --run");
-        return withEngine(command, (engine) =>
-          generateCommand(
+        return withEngine(command, async (engine) =>
+          (await import("./commands/generate.js")).generateCommand(
             engine,
             { ...opts, runId: opts.run, inputs: parseInputs(opts.inputs) },
             consoleOutput,

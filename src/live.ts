@@ -1,5 +1,5 @@
 import { createEngine, type EngineContext } from "./engine/engine.js";
-import { LiveMonitor, type MonitorEvent } from "./engine/monitor.js";
+import type { LiveMonitor, MonitorEvent } from "./engine/monitor.js";
 import { eventsAfter, lastEventId } from "./engine/queries.js";
 import type { SubscriptionHub } from "./resources/subscriptions.js";
 import type { ServerDeps } from "./server.js";
@@ -44,7 +44,7 @@ const LIST_CHANGES = new Set([
  */
 export class LiveUpdates {
   private readonly engine: EngineContext;
-  private readonly monitor: LiveMonitor;
+  private monitor: LiveMonitor | undefined;
   private lastEvent: number;
   private timer: NodeJS.Timeout | undefined;
 
@@ -53,7 +53,6 @@ export class LiveUpdates {
     private readonly hub: SubscriptionHub,
   ) {
     this.engine = createEngine(deps);
-    this.monitor = new LiveMonitor(this.engine);
     this.lastEvent = lastEventId(this.engine);
   }
 
@@ -62,6 +61,10 @@ export class LiveUpdates {
     const sends: Promise<unknown>[] = [];
     // Several changes in one look often touch the same resource: each is announced once.
     const updated = new Set<string>();
+    // The monitor and the checks it runs load on the first look, not while the server starts.
+    this.monitor ??= new (await import("./engine/monitor.js")).LiveMonitor(this.engine);
+    // The store may have closed with its server while the module loaded.
+    if (!this.engine.store.isOpen) return [];
     const changes = this.monitor.tick();
     for (const event of changes) {
       updated.add(runUri(event.run_id));

@@ -1,4 +1,3 @@
-import { estimatesReport } from "../engine/estimates-report.js";
 import { listRuns } from "../engine/queries.js";
 import { runEstimatesUri, URI_TEMPLATES } from "../uris.js";
 import { defineResource } from "./resource.js";
@@ -16,5 +15,8 @@ export const estimatesResource = defineResource({
       name: `${r.id} estimates`,
       description: `estimates versus usage of run ${r.id}`,
     })),
-  read: ({ run_id }, { engine }) => JSON.stringify(estimatesReport(engine, run_id ?? ""), null, 2),
+  read: async ({ run_id }, { engine }) => {
+    const { estimatesReport } = await import("../engine/estimates-report.js");
+    return JSON.stringify(estimatesReport(engine, run_id ?? ""), null, 2);
+  },
 });

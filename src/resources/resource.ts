@@ -32,7 +32,8 @@ export interface ResourceDefinition {
   mimeType: string;
   /** For templates: the concrete resources that exist now. */
   list?(ctx: ResourceContext): ResourceEntry[];
-  read(vars: Record<string, string>, ctx: ResourceContext): string;
+  /** Async when it loads its engine module on first read (start-up stays small). */
+  read(vars: Record<string, string>, ctx: ResourceContext): string | Promise<string>;
 }
 
 export function defineResource(resource: ResourceDefinition): ResourceDefinition {
@@ -40,14 +41,15 @@ export function defineResource(resource: ResourceDefinition): ResourceDefinition
 }
 
 /** Unknown names and similar caller mistakes answer with -32602 and the valid choices. */
-function wrapRead(
+async function wrapRead(
   resource: ResourceDefinition,
   uri: URL,
   vars: Record<string, string>,
   ctx: ResourceContext,
-): ReadResourceResult {
+): Promise<ReadResourceResult> {
   try {
-    return { contents: [{ uri: uri.href, mimeType: resource.mimeType, text: resource.read(vars, ctx) }] };
+    const text = await resource.read(vars, ctx);
+    return { contents: [{ uri: uri.href, mimeType: resource.mimeType, text }] };
   } catch (error) {
     if (error instanceof UserError || error instanceof ConfigError) {
       throw new McpError(ErrorCode.InvalidParams, `${uri.href}: ${error.message}`);

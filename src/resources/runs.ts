@@ -1,5 +1,4 @@
 import { listRuns, workflowStarts } from "../engine/queries.js";
-import { getStatus } from "../engine/status.js";
 import { afterStatus } from "../tools/hints.js";
 import { runUri, URI_TEMPLATES } from "../uris.js";
 import { defineResource } from "./resource.js";
@@ -13,10 +12,12 @@ export const runResource = defineResource({
   mimeType: "application/json",
   list: ({ engine }) =>
     listRuns(engine).map((r) => ({ uri: runUri(r.id), name: r.id, description: `run of ${r.workflow}` })),
-  read: ({ run_id }, { engine }) =>
-    JSON.stringify(
+  read: async ({ run_id }, { engine }) => {
+    const { getStatus } = await import("../engine/status.js");
+    return JSON.stringify(
       afterStatus(getStatus(engine, { run_id: run_id ?? "" }), () => workflowStarts(engine)),
       null,
       2,
-    ),
+    );
+  },
 });

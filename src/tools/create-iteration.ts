@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
-import { createIteration, missingInputs } from "../engine/create-iteration.js";
 import type { EngineContext } from "../engine/engine.js";
 import { quoteList, UserError } from "../errors.js";
 import { afterCreate } from "./hints.js";
@@ -33,6 +32,7 @@ Example: {"workflow": "incident-response", "inputs": {"id": "INC-42"}}`,
   },
   handle: async (args, { engine, elicit }) => {
     // Missing references reach the model through `next` (the output schema stays as small as it is).
+    const { createIteration } = await import("../engine/create-iteration.js");
     const created = await createIteration(engine, await askMissingInputs(engine, args, elicit));
     const { missing_references: _inNext, ...result } = created;
     return { ...result, next: afterCreate(created) };
@@ -53,6 +53,7 @@ async function askMissingInputs<A extends { workflow?: string; inputs?: Record<s
   elicit: Elicitor | undefined,
 ): Promise<A> {
   if (!elicit || !args.workflow) return args;
+  const { missingInputs } = await import("../engine/create-iteration.js");
   const missing = missingInputs(engine, args.workflow, args.inputs ?? {});
   if (missing.length === 0) return args;
   const answer = await elicit({

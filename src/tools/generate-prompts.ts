@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { generatePrompts } from "../engine/generate.js";
 import { boundGenerate } from "./bounded.js";
 import { afterGenerate } from "./hints.js";
 import { linksOfGenerate, renderGenerate } from "./render.js";
@@ -31,6 +30,7 @@ Give each prompt_uri to a sub-agent of its role.`,
     next: z.string(),
   },
   handle: async (args, { engine, progress }) => {
+    const { generatePrompts } = await import("../engine/generate.js");
     const result = await generatePrompts(engine, args, progress);
     return { ...boundGenerate(result), next: afterGenerate(result) };
   },

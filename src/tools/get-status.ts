@@ -1,7 +1,5 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
-import { workflowStarts } from "../engine/queries.js";
-import { getStatus } from "../engine/status.js";
 import { boundStatus, STATUS_ASSIGNMENTS } from "./bounded.js";
 import { afterStatus } from "./hints.js";
 import { renderStatus } from "./render.js";
@@ -26,11 +24,16 @@ Example: {} or {"run_id": "wf-1"}`,
     runs_omitted: z.number().optional(),
     next: z.array(z.string()),
   },
-  handle: async (args, { engine }) =>
-    boundStatus(
+  handle: async (args, { engine }) => {
+    const [{ getStatus }, { workflowStarts }] = await Promise.all([
+      import("../engine/status.js"),
+      import("../engine/queries.js"),
+    ]);
+    return boundStatus(
       afterStatus(getStatus(engine, { ...args, recent: RECENT_RUNS }), () => workflowStarts(engine)),
       args.run_id || args.iteration_id ? STATUS_ASSIGNMENTS.run : STATUS_ASSIGNMENTS.workspace,
-    ),
+    );
+  },
   render: renderStatus,
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { CriterionReview, ReviewDecision } from "../engine/review.js";
-import { runProgress } from "../engine/run-progress.js";
 import { UserError } from "../errors.js";
 import { afterReview } from "./hints.js";
 import { linksOfReview, renderReview } from "./render.js";
@@ -60,7 +59,9 @@ export const reviewIterationTool = defineTool({
       rework: result.rework,
       next: afterReview(
         result,
-        result.decision === "approve" ? runProgress(engine, result.iteration_id) : undefined,
+        result.decision === "approve"
+          ? (await import("../engine/run-progress.js")).runProgress(engine, result.iteration_id)
+          : undefined,
       ),
     };
   },

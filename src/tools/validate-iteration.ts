@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
-import { runProgress } from "../engine/run-progress.js";
 import { boundValidation, validationOmitted } from "./bounded.js";
 import { afterValidate } from "./hints.js";
 import { linksOfValidate, renderValidate } from "./render.js";
@@ -49,7 +48,9 @@ Writes VALIDATION.md; rework[] has a prompt_uri per failing assignment (attempts
     const full = await validateIteration(engine, args, progress);
     const { assignments: _a, report_path: _p, new_learnings: _l, ...report } = full;
     const run =
-      full.passed && full.assignment_id === null ? runProgress(engine, full.iteration_id) : undefined;
+      full.passed && full.assignment_id === null
+        ? (await import("../engine/run-progress.js")).runProgress(engine, full.iteration_id)
+        : undefined;
     return { ...boundValidation(report), next: afterValidate(full, run) + validationOmitted(full) };
   },
   render: renderValidate,
