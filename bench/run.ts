@@ -27,12 +27,12 @@ import { createIteration } from "../src/engine/create-iteration.js";
 import { createEngine } from "../src/engine/engine.js";
 import { generatePrompts } from "../src/engine/generate.js";
 import { loadFastGlob } from "../src/engine/lazy.js";
-import { getStatus } from "../src/engine/status.js";
 import { loadTokenizer } from "../src/engine/tokens.js";
 import { validateIteration } from "../src/engine/validation.js";
 import type { Store } from "../src/store/api.js";
 import { openConnection } from "../src/store/driver.js";
 import { defaultStoreFile, openStore } from "../src/store/index.js";
+import { statusResult } from "../src/tools/get-status.js";
 import { writeBenchWorkflow, writeDeliverables, writeStories } from "./fixtures.js";
 import { scaleRows } from "./scale.js";
 
@@ -354,11 +354,12 @@ async function status(): Promise<void> {
   const engine = createEngine({ workspace: new Workspace(dir), store });
   const created = await createIteration(engine, { workflow: "bench" });
   const generated = await generatePrompts(engine, { iteration_id: created.iteration_id });
-  getStatus(engine, { run_id: created.run_id });
+  // What get_status {run_id} computes: the report within its row budget, and next[].
+  await statusResult(engine, { run_id: created.run_id });
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    getStatus(engine, { run_id: created.run_id });
+    await statusResult(engine, { run_id: created.run_id });
     times.push(performance.now() - t);
   }
   rows.push({

@@ -36,18 +36,35 @@ export function observeIteration(
   bundle: IterationBundle,
   stallMinutes?: number,
 ): { assignments: AssignmentProgressRow[]; progress: Map<string, AssignmentProgress> } {
-  const { store, workspace } = engine;
-  const { workflow, iteration } = bundle;
-  const assignments = store.listAssignmentProgress(iteration.id);
+  const assignments = engine.store.listAssignmentProgress(bundle.iteration.id);
+  const present = presenceIndex(
+    engine.workspace.root,
+    assignments.flatMap((a) => a.deliverables),
+  );
   const expectedOf = expectedSizes(engine, bundle);
+  return {
+    assignments,
+    progress: observeAssignments(engine, bundle, assignments, present, expectedOf, stallMinutes),
+  };
+}
+
+/**
+ * observeIteration for some of an iteration's assignments: `present` answers for their deliverables
+ * (built over these or more), `expectedOf` is expectedSizes of the iteration.
+ */
+export function observeAssignments(
+  engine: EngineContext,
+  { workflow, iteration }: IterationBundle,
+  assignments: readonly AssignmentProgressRow[],
+  present: (file: string) => boolean,
+  expectedOf: (file: string) => number,
+  stallMinutes?: number,
+): Map<string, AssignmentProgress> {
+  const { store, workspace } = engine;
   const now = engine.clock.now().getTime();
   const stallMs = (stallMinutes ?? workflow.spec.stall_minutes) * 60_000;
   const result = new Map<string, AssignmentProgress>();
   const changes: [string, string, number, number | null][] = [];
-  const present = presenceIndex(
-    workspace.root,
-    assignments.flatMap((a) => a.deliverables),
-  );
   for (const a of assignments) {
     let lastChange = a.claimed_at ? Date.parse(a.claimed_at) : 0;
     const exists: boolean[] = [];
@@ -98,7 +115,7 @@ export function observeIteration(
       for (const [id, file, size, mtime] of changes) store.recordDeliverable(id, file, size, mtime);
     });
   }
-  return { assignments, progress: result };
+  return result;
 }
 
 /** Progress to three decimals: enough for a bar, short in JSON. */
@@ -110,10 +127,10 @@ export function roundProgress(value: number): number {
  * Expected size per deliverable: its minimum (an explicit `min_bytes` check, else the implicit
  * default), raised to the median size of passed deliverables of the same pattern in earlier runs.
  */
-function expectedSizes(
+export function expectedSizes(
   engine: EngineContext,
   { run, workflow, iteration, spec }: IterationBundle,
-): (file: string) => number {
+): ExpectedSizes {
   const minimums = splitCriteria(spec.completion_criteria)
     .checks.filter((c) => c.check === "min_bytes" && c.deliverable !== undefined)
     .map((c) => ({ matches: patternMatcher(c.deliverable as string, run.inputs), bytes: c.bytes ?? 0 }));
@@ -128,7 +145,7 @@ function expectedSizes(
       return { matches: patternMatcher(pattern, run.inputs), size: median(sizes) };
     });
   const cache = new Map<string, number>();
-  return (file) => {
+  const of = (file: string) => {
     let expected = cache.get(file);
     if (expected === undefined) {
       const min = minimums.find((m) => m.matches(file))?.bytes ?? DEFAULT_MIN_BYTES;
@@ -137,7 +154,14 @@ function expectedSizes(
     }
     return expected;
   };
+  return Object.assign(of, { positive: minimums.every((m) => m.bytes > 0) });
 }
+
+/** Expected size per deliverable, and whether it is above 0 for every file (DEFAULT_MIN_BYTES is). */
+export type ExpectedSizes = ((file: string) => number) & {
+  /** No missing file counts as finished: one with no recorded observation has progress 0. */
+  positive: boolean;
+};
 
 function median(values: number[]): number {
   if (values.length === 0) return 0;

@@ -10,14 +10,14 @@ import path from "node:path";
  * `true` means "may exist": the caller's own guarded stat or open decides. Lives for one look.
  */
 export function presenceIndex(root: string, files: Iterable<string>): (file: string) => boolean {
+  // Folders by slicing at each `/` (paths are relative and normalized): a get_status of 10,000
+  // deliverables spends its time here and in the lookups below, so no dirname or split per file.
   const below = new Map<string, number>();
   for (const file of files) {
-    let dir = path.posix.dirname(file);
-    for (;;) {
-      const key = dir === "." ? "" : dir;
+    for (let end = file.lastIndexOf("/"); ; end = file.lastIndexOf("/", end - 1)) {
+      const key = end <= 0 ? "" : file.slice(0, end);
       below.set(key, (below.get(key) ?? 0) + 1);
-      if (key === "") break;
-      dir = path.posix.dirname(dir);
+      if (end <= 0) break;
     }
   }
   const listings = new Map<string, Set<string> | null>();
@@ -35,11 +35,13 @@ export function presenceIndex(root: string, files: Iterable<string>): (file: str
   };
   return (file) => {
     let dir = "";
-    for (const part of file.split("/")) {
+    for (let start = 0; ; ) {
       if ((below.get(dir) ?? 0) < 2) return true;
-      if (!list(dir)?.has(part)) return false;
-      dir = dir ? `${dir}/${part}` : part;
+      const end = file.indexOf("/", start);
+      if (!list(dir)?.has(end < 0 ? file.slice(start) : file.slice(start, end))) return false;
+      if (end < 0) return true;
+      dir = file.slice(0, end);
+      start = end + 1;
     }
-    return true;
   };
 }

@@ -71,7 +71,17 @@ export interface Store {
   replaceAssignments(iterationId: string, assignments: readonly NewAssignment[]): void;
   getAssignment(id: string): AssignmentRecord | undefined;
   listAssignments(iterationId: string): AssignmentRecord[];
-  listAssignmentProgress(iterationId: string): AssignmentProgressRow[];
+  /**
+   * What monitoring needs of an iteration's assignments, in local id order; with `pendingIds`, of
+   * just those pending ones and every assignment in another state.
+   */
+  listAssignmentProgress(iterationId: string, pendingIds?: readonly string[]): AssignmentProgressRow[];
+  /** How many assignments are in each state, states in the order of their first local id. */
+  stateCounts(iterationId: string): { state: AssignmentState; count: number }[];
+  /** The deliverable paths of the assignments whose id starts with `idPrefix` (an iteration's: ids.ts). */
+  deliverablePaths(idPrefix: string): string[];
+  /** Those of them with a deliverable among `paths` or one an observation recorded anything of. */
+  observedOrAmong(idPrefix: string, paths: readonly string[]): string[];
   setAssignmentState(id: string, state: AssignmentState, extra?: { attempts?: number }): void;
   /** Claims the oldest pending assignment matching the filter, first returning expired leases to pending. */
   claimNext(filter: { agent: string; role?: string; iteration_id?: string; leaseMs: number }): {

@@ -56,6 +56,11 @@ function toAssignment(row: Row): AssignmentRecord {
 
 /** The first column of a row read with `raw()`. */
 const first = (row: unknown): unknown => (row as unknown[] | undefined)?.[0];
+/** The bounds of the ids that start with `prefix`, for a range of an index. */
+const prefixRange = (prefix: string): [string, string] => [
+  prefix,
+  prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
+];
 
 const STATES: readonly AssignmentState[] = ["pending", "claimed", "submitted", "passed", "failed"];
 /** A state filter over the (iteration_id, state, local_id) index: one range per state asked for. */
@@ -331,15 +336,21 @@ export class SqliteStore implements Store {
    * What monitoring needs of an iteration's assignments and their last observed deliverables, in
    * one query and without decoding JSON columns: status calls on large runs come here every time.
    */
-  listAssignmentProgress(iterationId: string): AssignmentProgressRow[] {
-    const rows = this.sql(
-      `SELECT a.id, a.local_id, a.role, a.state, a.agent, a.attempts, a.claimed_at,
-              d.path, d.size, d.mtime_ms, d.last_change_at
-       FROM assignments a LEFT JOIN deliverables d ON d.assignment_id = a.id
-       WHERE a.iteration_id = ? ORDER BY a.local_id, d.rowid`,
-    )
-      .raw()
-      .all(iterationId) as unknown[][];
+  listAssignmentProgress(iterationId: string, pendingIds?: readonly string[]): AssignmentProgressRow[] {
+    const columns = `SELECT a.id, a.local_id, a.role, a.state, a.agent, a.attempts, a.claimed_at,
+                            d.path, d.size, d.mtime_ms, d.last_change_at
+                     FROM assignments a LEFT JOIN deliverables d ON d.assignment_id = a.id`;
+    const rows = (
+      pendingIds === undefined
+        ? this.sql(`${columns} WHERE a.iteration_id = ? ORDER BY a.local_id, d.rowid`).raw().all(iterationId)
+        : this.sql(
+            `${columns} WHERE a.iteration_id = ?
+               AND (a.state <> 'pending' OR a.id IN (SELECT value FROM json_each(?)))
+             ORDER BY a.local_id, d.rowid`,
+          )
+            .raw()
+            .all(iterationId, JSON.stringify(pendingIds))
+    ) as unknown[][];
     const out: AssignmentProgressRow[] = [];
     let current: AssignmentProgressRow | undefined;
     for (const [id, local_id, role, state, agent, attempts, claimed_at, file, size, mtime, changed] of rows) {
@@ -441,6 +452,37 @@ export class SqliteStore implements Store {
       | Row
       | undefined;
     return row && toAssignment(row);
+  }
+
+  stateCounts(iterationId: string): { state: AssignmentState; count: number }[] {
+    return this.sql(
+      `SELECT state, COUNT(*) AS count FROM assignments WHERE iteration_id = ?
+       GROUP BY state ORDER BY MIN(local_id)`,
+    ).all(iterationId) as { state: AssignmentState; count: number }[];
+  }
+
+  deliverablePaths(idPrefix: string): string[] {
+    // A range of the primary key (assignment_id, path), which holds the paths: no table row read;
+    // one string for them all (no path holds a NUL) costs half of 10,000 rows of one column.
+    const joined = first(
+      this.sql(
+        "SELECT group_concat(path, char(0)) FROM deliverables WHERE assignment_id >= ? AND assignment_id < ?",
+      )
+        .raw()
+        .get(...prefixRange(idPrefix)),
+    ) as string | null;
+    return joined === null ? [] : joined.split("\0");
+  }
+
+  observedOrAmong(idPrefix: string, paths: readonly string[]): string[] {
+    return this.sql(
+      `SELECT DISTINCT assignment_id FROM deliverables WHERE assignment_id >= ? AND assignment_id < ?
+         AND (size <> 0 OR mtime_ms IS NOT NULL OR last_change_at IS NOT NULL
+              OR path IN (SELECT value FROM json_each(?)))`,
+    )
+      .raw()
+      .all(...prefixRange(idPrefix), JSON.stringify(paths))
+      .map(first) as string[];
   }
 
   /** The first `limit` local ids of an iteration's assignments in the given states. */

@@ -1,5 +1,4 @@
 import type { GeneratePromptsResult } from "../engine/generate.js";
-import type { AssignmentStatus, StatusReport } from "../engine/status.js";
 import type { ValidationReport } from "../engine/validation-report.js";
 import { iterationUri } from "../uris.js";
 
@@ -65,42 +64,4 @@ export function validationOmitted(report: ValidationReport): string {
   ].filter(([n]) => (n as number) > 0);
   if (cut.length === 0) return "";
   return ` Listed here are the first entries; ${cut.map(([n, what]) => `${n} more ${what}`).join(", ")} are in ${iterationUri(report.iteration_id, "validation")}.`;
-}
-
-/** What needs attention first: stalled and active work, then failures, pending, and passed last. */
-const ORDER: Record<AssignmentStatus["state"], number> = {
-  claimed: 0,
-  submitted: 1,
-  failed: 2,
-  pending: 3,
-  passed: 4,
-};
-
-/**
- * get_status: per iteration, counts of its assignments per state and the rows that need
- * attention first, within one budget of rows for the whole result.
- */
-export function boundStatus<R extends StatusReport>(report: R, rows: number = STATUS_ASSIGNMENTS.run): R {
-  const iterations = report.runs.reduce((n, run) => n + run.iterations.length, 0);
-  const perIteration = Math.max(1, Math.floor(rows / Math.max(1, iterations)));
-  return {
-    ...report,
-    runs: report.runs.map((run) => ({
-      ...run,
-      iterations: run.iterations.map((it) => {
-        if (it.assignments.length <= perIteration) return it;
-        const counts: Partial<Record<AssignmentStatus["state"], number>> = {};
-        for (const a of it.assignments) counts[a.state] = (counts[a.state] ?? 0) + 1;
-        const first = [...it.assignments]
-          .sort((a, b) => Number(b.stalled) - Number(a.stalled) || ORDER[a.state] - ORDER[b.state])
-          .slice(0, perIteration);
-        return {
-          ...it,
-          assignments: first,
-          assignment_counts: counts,
-          assignments_omitted: it.assignments.length - first.length,
-        };
-      }),
-    })),
-  };
 }

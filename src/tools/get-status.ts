@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RUN_VIEW_META } from "../dashboard/mcp-app.js";
-import { boundStatus, STATUS_ASSIGNMENTS } from "./bounded.js";
+import type { EngineContext } from "../engine/engine.js";
+import { STATUS_ASSIGNMENTS } from "./bounded.js";
 import { afterStatus } from "./hints.js";
 import { renderStatus } from "./render.js";
 import { defineTool, objectList } from "./tool.js";
@@ -24,16 +25,17 @@ Example: {} or {"run_id": "wf-1"}`,
     runs_omitted: z.number().optional(),
     next: z.array(z.string()),
   },
-  handle: async (args, { engine }) => {
-    const [{ getStatus }, { workflowStarts }] = await Promise.all([
-      import("../engine/status.js"),
-      import("../engine/queries.js"),
-    ]);
-    return boundStatus(
-      afterStatus(getStatus(engine, { ...args, recent: RECENT_RUNS }), () => workflowStarts(engine)),
-      args.run_id || args.iteration_id ? STATUS_ASSIGNMENTS.run : STATUS_ASSIGNMENTS.workspace,
-    );
-  },
+  handle: async (args, { engine }) => statusResult(engine, args),
   render: renderStatus,
   summarize: (r) => `${r.runs.length} run(s). Next: ${r.next.join("; ") || "nothing to do"}`,
 });
+
+/** get_status's result: the report within its budget of assignment rows, and the next calls. */
+export async function statusResult(engine: EngineContext, args: { run_id?: string; iteration_id?: string }) {
+  const [{ getStatus }, { workflowStarts }] = await Promise.all([
+    import("../engine/status.js"),
+    import("../engine/queries.js"),
+  ]);
+  const rows = args.run_id || args.iteration_id ? STATUS_ASSIGNMENTS.run : STATUS_ASSIGNMENTS.workspace;
+  return afterStatus(getStatus(engine, { ...args, recent: RECENT_RUNS, rows }), () => workflowStarts(engine));
+}

@@ -6,7 +6,7 @@ import type { GeneratePromptsResult } from "../engine/generate.js";
 import type { WorkflowStart } from "../engine/queries.js";
 import type { ReviewResult } from "../engine/review.js";
 import type { RunProgress } from "../engine/run-progress.js";
-import type { RunStatusReport, StatusReport } from "../engine/status.js";
+import type { IterationAttention, RunStatusReport, StatusReport } from "../engine/status.js";
 import type { SubmitResult } from "../engine/submit.js";
 import type { ValidationReport } from "../engine/validation-report.js";
 import { quoteList } from "../errors.js";
@@ -104,6 +104,7 @@ export function afterDecompose(r: DecomposeResult): string {
 export function statusNext(
   runs: readonly RunStatusReport[],
   workflows: () => readonly WorkflowStart[],
+  attention?: ReadonlyMap<string, IterationAttention>,
 ): string[] {
   const next: string[] = [];
   for (const run of runs) {
@@ -112,13 +113,16 @@ export function statusNext(
     for (const it of run.iterations) {
       if (it.state === "materialized") next.push(`generate_prompts {"iteration_id": "${it.id}"}`);
       else if (it.state === "generated") {
-        const pending = it.assignments.filter((a) => a.state === "pending").length;
-        const stalled = it.assignments.filter((a) => a.stalled).map((a) => a.id);
+        const { pending, stalled, all_done } = attention?.get(it.id) ?? {
+          pending: it.assignments.filter((a) => a.state === "pending").length,
+          stalled: it.assignments.filter((a) => a.stalled).map((a) => a.id),
+          all_done: it.assignments.every((a) => a.deliverables_done === a.deliverables_total),
+        };
         if (stalled.length > 0)
           next.push(
             `check on stalled assignment(s) ${stalled.slice(0, 5).join(", ")}${stalled.length > 5 ? ` and ${stalled.length - 5} more` : ""} of ${it.id}`,
           );
-        if (it.assignments.every((a) => a.deliverables_done === a.deliverables_total)) {
+        if (all_done) {
           next.push(`validate_iteration {"iteration_id": "${it.id}"}`);
         } else if (pending > 0) {
           next.push(
@@ -177,8 +181,8 @@ export function statusNext(
  * workflows are listed only when there is no run to suggest anything about.
  */
 export function afterStatus(
-  report: StatusReport,
+  { attention, ...report }: StatusReport,
   workflows: () => readonly WorkflowStart[],
-): StatusReport & { next: string[] } {
-  return { ...report, next: statusNext(report.runs, workflows) };
+): Omit<StatusReport, "attention"> & { next: string[] } {
+  return { ...report, next: statusNext(report.runs, workflows, attention) };
 }
