@@ -86,7 +86,7 @@ export class TemplateSet {
   renderFile(file: string, context: object): string {
     let template = this.cache.get(file);
     if (!template) {
-      template = this.hbs.compile(this.read(file), { noEscape: true });
+      template = this.hbs.template(compiledSpec(this.hbs, this.read(file)));
       this.cache.set(file, template);
     }
     return normalize(template(context));
@@ -105,6 +105,39 @@ export class TemplateSet {
   sources(files: readonly string[]): string {
     return files.map((f) => this.read(f)).join("\0");
   }
+}
+
+/** What Handlebars compiles a template's text to, by text: the same for every template set. */
+const SPECS = new Map<string, TemplateSpecification>();
+/** Distinct template texts kept compiled (a workspace's edited templates add new ones). */
+const SPECS_LIMIT = 64;
+
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+interface HandlebarsCompilers {
+  Compiler: new () => { compile(ast: unknown, options: object): unknown };
+  JavaScriptCompiler: new () => {
+    compile(environment: unknown, options: object, context: undefined, asObject: true): TemplateSpecification;
+  };
+}
+
+/**
+ * A template's compiled form, what `Handlebars.compile` builds on first render, shared by every
+ * engine of the process: each engine (each workspace, each bench run) has its own template set,
+ * and compiling the validation report's template again cost more than rendering it. The form
+ * holds no helpers or partials; `template()` binds them from the set's own Handlebars instance.
+ */
+function compiledSpec(hbs: typeof Handlebars, source: string): TemplateSpecification {
+  let spec = SPECS.get(source);
+  if (!spec) {
+    // Handlebars.compile's own steps, with its defaults (`data: true`) and Baton's `noEscape`.
+    const options = { noEscape: true, data: true };
+    const { Compiler, JavaScriptCompiler } = hbs as unknown as HandlebarsCompilers;
+    const environment = new Compiler().compile(hbs.parse(source), options);
+    spec = new JavaScriptCompiler().compile(environment, options, undefined, true);
+    if (SPECS.size >= SPECS_LIMIT) SPECS.clear();
+    SPECS.set(source, spec);
+  }
+  return spec;
 }
 
 /** Collapses the blank-line runs that conditional blocks leave behind; ends with one newline. */

@@ -59,6 +59,9 @@ export function syntaxLanguageOf(relPath: string): CodeLanguage | undefined {
 }
 
 function infoOf(relPath: string): LanguageInfo | undefined {
+  // Asked of every deliverable a validation checks: most have an extension no parser handles.
+  const last = relPath.lastIndexOf(".");
+  if (last === -1 || !(relPath.slice(last + 1).toLowerCase() in BY_EXTENSION)) return undefined;
   const base = path.posix.basename(relPath.replaceAll("\\", "/")).toLowerCase();
   if (base.endsWith(".d.ts") || base.endsWith(".d.mts") || base.endsWith(".d.cts")) {
     return { language: "TypeScript", oxc: "dts" };

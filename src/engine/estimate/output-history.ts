@@ -49,16 +49,15 @@ export function recordOutputs(
   iteration: { id: string; name: string; workflow: string },
   assignments: readonly AssignmentRecord[],
 ): number {
-  const units = assignments.flatMap((a) => unitsOf(a));
-  const byRole = new Map<string, typeof units>();
-  for (const u of units) {
-    const list = byRole.get(u.role);
-    if (list) list.push(u);
-    else byRole.set(u.role, [u]);
+  const byRole = new Map<string, AssignmentRecord[]>();
+  for (const a of assignments) {
+    const list = byRole.get(a.role);
+    if (list) list.push(a);
+    else byRole.set(a.role, [a]);
   }
   const samples: OutputSample[] = [];
-  for (const [role, roleUnits] of byRole) {
-    for (const unit of spread(roleUnits, RECORD_UNITS_LIMIT)) {
+  for (const [role, roleAssignments] of byRole) {
+    for (const unit of sampledUnits(roleAssignments, RECORD_UNITS_LIMIT)) {
       const target = unit.target === null ? undefined : countWorkspaceFile(workspace, unit.target, countText);
       const targetTokens = target === undefined || "missing" in target ? null : target.tokens;
       for (const deliverable of unit.deliverables) {
@@ -88,23 +87,49 @@ interface Unit {
   deliverables: string[];
 }
 
-function unitsOf(a: AssignmentRecord): Unit[] {
-  const base = { role: a.role, assignment: a.id };
-  if (a.targets.length === 0) return [{ ...base, target: null, deliverables: a.deliverables }];
+/** Deliverables per target when they come in one block per target, else undefined (one unit). */
+function blockSize(a: AssignmentRecord): number | undefined {
+  if (a.targets.length === 0) return undefined;
   const per = a.deliverables.length / a.targets.length;
   // Not one block per target: the files cannot be told apart, so the assignment is one unit.
-  if (!Number.isInteger(per) || per < 1) return [{ ...base, target: null, deliverables: a.deliverables }];
-  return a.targets.map((target, i) => ({
-    ...base,
-    target,
-    deliverables: a.deliverables.slice(i * per, (i + 1) * per),
-  }));
+  return Number.isInteger(per) && per >= 1 ? per : undefined;
 }
 
-/** At most `limit` items, evenly spread over the list. */
-function spread<T>(items: readonly T[], limit: number): T[] {
-  if (items.length <= limit) return [...items];
-  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)] as T);
+function unitCount(a: AssignmentRecord): number {
+  return blockSize(a) === undefined ? 1 : a.targets.length;
+}
+
+/** The `i`-th unit of an assignment: a target with its block of deliverables, or the whole assignment. */
+function unitAt(a: AssignmentRecord, i: number): Unit {
+  const base = { role: a.role, assignment: a.id };
+  const per = blockSize(a);
+  if (per === undefined) return { ...base, target: null, deliverables: a.deliverables };
+  return {
+    ...base,
+    target: a.targets[i] as string,
+    deliverables: a.deliverables.slice(i * per, (i + 1) * per),
+  };
+}
+
+/**
+ * At most `limit` of the assignments' units (in order), evenly spread over them; only the chosen
+ * units are built, so a large iteration costs no more than a small one.
+ */
+function sampledUnits(assignments: readonly AssignmentRecord[], limit: number): Unit[] {
+  const counts = assignments.map(unitCount);
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  const picks =
+    total <= limit
+      ? Array.from({ length: total }, (_, i) => i)
+      : Array.from({ length: limit }, (_, i) => Math.floor((i * total) / limit));
+  const units: Unit[] = [];
+  let a = 0;
+  let first = 0; // index of assignment a's first unit
+  for (const pick of picks) {
+    while (pick >= first + (counts[a] as number)) first += counts[a++] as number;
+    units.push(unitAt(assignments[a] as AssignmentRecord, pick - first));
+  }
+  return units;
 }
 
 /**

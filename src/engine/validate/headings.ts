@@ -20,11 +20,28 @@ export function headingsOf(facts: FileFacts): string[] {
 
 /** Compared case-insensitively, whitespace collapsed; a required `## Title` means `Title`. */
 function normalize(heading: string): string {
-  return heading
-    .trim()
+  const trimmed = heading.trim();
+  // Most headings have nothing to strip or collapse: no `#` in front, single spaces only.
+  if (trimmed.charCodeAt(0) !== 0x23 && !UNUSUAL_SPACE.test(trimmed)) return trimmed.toLowerCase();
+  return trimmed
     .replace(/^#{1,6}\s+/, "")
     .replace(/\s+/g, " ")
     .toLowerCase();
+}
+
+/** Whitespace other than one plain space between words. */
+const UNUSUAL_SPACE = /[^\S ]|\s\s/;
+
+/** The required headings of a check, normalized once per list (the same list serves every file). */
+const normalizedRequired = new WeakMap<readonly string[], string[]>();
+
+function requiredOf(required: readonly string[]): string[] {
+  let normalized = normalizedRequired.get(required);
+  if (!normalized) {
+    normalized = required.map(normalize);
+    normalizedRequired.set(required, normalized);
+  }
+  return normalized;
 }
 
 const SHOWN = 20;
@@ -34,7 +51,8 @@ export function headingsCheck(facts: FileFacts, required: readonly string[]): Ch
   const file = facts.file;
   const found = headingsOf(facts);
   const have = new Set(found.map(normalize));
-  const missing = required.filter((h) => !have.has(normalize(h)));
+  const wanted = requiredOf(required);
+  const missing = required.filter((_, i) => !have.has(wanted[i] as string));
   if (missing.length === 0) {
     return { check: "headings", file, status: "passed", reason: `${file}: has headings ${list(required)}` };
   }

@@ -131,6 +131,7 @@ const QUOTE_OR_HTML = /^ {0,3}[><]/;
  */
 export function simpleHeadings(text: string): string[] | undefined {
   if (scanFences(text) !== "closed") return undefined;
+  const fenced = text.includes("```") || text.includes("~~~");
   const headings: string[] = [];
   let open: { char: string; length: number } | undefined;
   let afterText = false;
@@ -138,6 +139,12 @@ export function simpleHeadings(text: string): string[] | undefined {
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
+    if (!fenced && startsPlainLine(text.charCodeAt(start))) {
+      // Most lines are prose: not a heading, fence, blank line, container or setext underline.
+      afterText = true;
+      start = end + 1;
+      continue;
+    }
     let line = text.slice(start, end);
     start = end + 1;
     if (line.endsWith("\r")) line = line.slice(0, -1);
@@ -175,4 +182,13 @@ export function simpleHeadings(text: string): string[] | undefined {
     afterText = true;
   }
   return headings;
+}
+
+/**
+ * Whether a line starting with this character is prose to the scan above, whatever follows: printable
+ * ASCII other than `#` (ATX heading), `>` and `<` (quote, HTML), `=` and `-` (setext underline); a
+ * space, tab, line end or non-ASCII character takes the full path.
+ */
+function startsPlainLine(c: number): boolean {
+  return c > 0x20 && c < 0x7f && c !== 0x23 && c !== 0x3c && c !== 0x3d && c !== 0x3e && c !== 0x2d;
 }

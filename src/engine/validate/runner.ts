@@ -2,7 +2,7 @@ import { hasSyntaxCheck, syntaxCheck } from "../code/syntax-check.js";
 import { FileCache } from "./files.js";
 import { formatCheck, formatOf } from "./implicit.js";
 import { CHECK_KINDS, kindNamed } from "./kinds/index.js";
-import type { FileEnv, FileKind, Params, Pending, WorkspaceKind } from "./kinds/kind.js";
+import type { CheckKindDef, FileEnv, FileKind, Params, Pending, WorkspaceKind } from "./kinds/kind.js";
 import { loadMarkdownParser } from "./markdown-tree.js";
 import { REGEX_TIMEOUT_MS, type RegexJob, runRegexJobs } from "./regex.js";
 import type { CheckContext, CheckResult, Outcome } from "./results.js";
@@ -19,10 +19,26 @@ function fileOf(check: ConcreteCheck): string | undefined {
   return check.file ?? check.path;
 }
 
-/** Loads the libraries the kinds of these checks need (ajv, markdownlint, the Markdown parser), once. */
-async function loadLibraries(checks: readonly ConcreteCheck[]): Promise<void> {
-  const kinds = new Set(checks.map((c) => kindNamed(c.check)));
-  await Promise.all([...kinds].map((kind) => kind?.load?.()));
+/** Kinds whose libraries are loaded: a validation calls runChecks once per assignment. */
+const loaded = new Set<CheckKindDef>();
+
+/**
+ * Loads the libraries the kinds of these checks need (ajv, markdownlint, the Markdown parser), once;
+ * nothing to wait for (undefined) when they are loaded already.
+ */
+function loadLibraries(checks: readonly ConcreteCheck[]): Promise<void> | undefined {
+  const kinds = new Set<CheckKindDef>();
+  for (const check of checks) {
+    const kind = kindNamed(check.check);
+    if (kind?.load && !loaded.has(kind)) kinds.add(kind);
+  }
+  if (kinds.size === 0) return undefined;
+  return Promise.all(
+    [...kinds].map(async (kind) => {
+      await kind.load?.();
+      loaded.add(kind);
+    }),
+  ).then(() => undefined);
 }
 
 /**
@@ -40,7 +56,8 @@ export async function runChecks(
   deliverables: readonly string[],
   ctx: CheckContext,
 ): Promise<CheckResult[]> {
-  await loadLibraries(checks);
+  const loading = loadLibraries(checks);
+  if (loading) await loading;
   return new Run(ctx).run(checks, deliverables);
 }
 
@@ -97,7 +114,7 @@ class Run {
 
     for (const file of unique) {
       const mine = own.get(file) ?? [];
-      await this.slicer.pause();
+      if (this.slicer.due) await this.slicer.pause();
       if (this.slicer.expired) {
         // Out of time: the file's checks fail with the reason, unread (a missing file still says so).
         const facts = this.files.get(file, false);
@@ -132,10 +149,16 @@ class Run {
         const syntax = await syntaxCheck(facts);
         if (syntax) this.results.push(syntax);
       }
-      for (const check of mine) await this.explicit(check);
+      for (const check of mine) {
+        const wait = this.explicit(check);
+        if (wait) await wait;
+      }
       facts.release();
     }
-    for (const check of other) await this.explicit(check);
+    for (const check of other) {
+      const wait = this.explicit(check);
+      if (wait) await wait;
+    }
     await this.flushRegex();
 
     for (const { slot, check, kind } of this.workspaceWide) {
@@ -144,9 +167,19 @@ class Run {
     return this.results;
   }
 
-  /** Runs a check now, or queues it (a regex test, a workspace-wide check) in its place in the results. */
-  private async explicit(check: ConcreteCheck): Promise<void> {
+  /**
+   * Runs a check now, or queues it (a regex test, a workspace-wide check) in its place in the
+   * results. Returns a promise only when there is something to wait for (a turn of the event loop
+   * before a content check, a full regex batch): most checks of a large run complete synchronously.
+   */
+  private explicit(check: ConcreteCheck): Promise<void> | undefined {
     const kind = kindNamed(check.check);
+    if (kind?.target === "file" && kind.content && fileOf(check) !== undefined && this.slicer.due)
+      return this.slicer.pause().then(() => this.evaluate(check, kind));
+    return this.evaluate(check, kind);
+  }
+
+  private evaluate(check: ConcreteCheck, kind: CheckKindDef | undefined): Promise<void> | undefined {
     if (!kind) {
       this.results.push(
         resultOf(check, undefined, {
@@ -176,7 +209,6 @@ class Run {
       );
       return;
     }
-    if (kind.content) await this.slicer.pause();
     if (kind.content && this.slicer.expired) {
       this.results.push(resultOf(check, file, this.slicer.timedOut()));
       return;
@@ -192,7 +224,8 @@ class Run {
     this.evaluating = undefined;
     if (!isPending(outcome)) this.results.push(resultOf(check, file, outcome));
     else if (this.regexJobs.length >= REGEX_BATCH || this.pendingChars >= REGEX_BATCH_CHARS)
-      await this.flushRegex();
+      return this.flushRegex();
+    return undefined;
   }
 
   /**

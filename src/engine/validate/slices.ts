@@ -38,9 +38,14 @@ export class Slicer {
     return Date.now() >= this.deadline;
   }
 
+  /** Whether this slice ran long enough that `pause` gives the event loop a turn. */
+  get due(): boolean {
+    return Date.now() - this.lastTurn >= SLICE_MS;
+  }
+
   /** Gives the event loop a turn if this slice ran long enough. */
   async pause(): Promise<void> {
-    if (Date.now() - this.lastTurn < SLICE_MS) return;
+    if (!this.due) return;
     await nextTurn();
     this.lastTurn = Date.now();
   }

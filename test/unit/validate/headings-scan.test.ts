@@ -33,6 +33,8 @@ const SAMPLES = [
   "# Unclosed\n```\n# swallowed\n",
   "\tcode\n# Top\n",
   "text\n    # lazy continuation\n",
+  "Prose line\nsecond line\n-----\n\n# After\n",
+  "plain *text* and 1. more\n[link](x) text\n\n# Heading\nmore prose\n",
 ];
 
 describe("the heading line scan agrees with the CommonMark parser", () => {
