@@ -22,9 +22,12 @@ import { PACKAGE_ROOT } from "./package-paths.js";
 export class Workspace {
   readonly root: string;
   private readonly realRoot: string;
+  /** `root` with one trailing separator. */
+  private readonly rootSlash: string;
 
   constructor(root: string) {
     this.root = path.resolve(root);
+    this.rootSlash = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
     if (!existsSync(this.root)) throw new UserError(`workspace ${this.root} does not exist`);
     this.realRoot = realpathSync.native(this.root);
   }
@@ -40,6 +43,8 @@ export class Workspace {
 
   /** The absolute path of a workspace-relative one, checked without touching the disk (no `..`, not absolute). */
   private lexical(relative: string, what: string): string {
+    // Most paths are plain (validation asks once per deliverable): nothing to resolve or reject.
+    if (path.sep === "/" && PLAIN_RELATIVE.test(relative)) return this.rootSlash + relative;
     checkRelativePattern(relative, what);
     const absolute = path.resolve(this.root, relative);
     if (!isInside(this.root, absolute)) {
@@ -93,7 +98,10 @@ export class Workspace {
    * plain files (monitoring stats every deliverable); folders were confined when paths were resolved.
    */
   statFile(relative: string): Stats | undefined {
-    const absolute = path.join(this.root, relative);
+    const absolute =
+      path.sep === "/" && PLAIN_RELATIVE.test(relative)
+        ? this.rootSlash + relative
+        : path.join(this.root, relative);
     const stat = lstatSync(absolute, { throwIfNoEntry: false });
     if (!stat?.isSymbolicLink()) return stat?.isFile() ? stat : undefined;
     try {
@@ -178,6 +186,12 @@ export class FileTooLargeError extends UserError {
     this.name = "FileTooLargeError";
   }
 }
+
+/**
+ * A relative path that `path.resolve` leaves as it is and `unsafePathReason` accepts: segments
+ * separated by single `/`, none starting with `.` (so no `.` or `..`), and no `\\`, `:` or leading `~`.
+ */
+const PLAIN_RELATIVE = /^[^/\\:.~\s][^/\\:]*(?:\/[^/\\:.][^/\\:]*)*$/;
 
 /** Non-blocking, so a FIFO planted where a file should be fails to read instead of hanging the server. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
