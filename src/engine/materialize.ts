@@ -5,6 +5,7 @@ import type { LoadedWorkflow } from "../config/workflows.js";
 import { type BaseContext, baseContext, iterationFilesContext, type UpstreamIteration } from "./context.js";
 import type { EngineContext } from "./engine.js";
 import { missingFiles } from "./estimate/reading.js";
+import { prepareCounting } from "./estimate/target-counts.js";
 import { writeFileAtomic } from "./files.js";
 import { type AppliedLearnings, applyLearnings, readLearnings } from "./learnings.js";
 import { ancestorsOf, perTarget, type UpstreamWork, upstreamFor } from "./prompt-parts.js";
@@ -32,6 +33,8 @@ export async function prepareIteration(
 ): Promise<PreparedIteration> {
   const { run, workflow, iteration, spec } = bundle;
   const targetsByAgent = await resolveAgentTargets(ctx, bundle);
+  // Counting threads start loading now: prompts are generated next (or in the following call).
+  prepareCounting(Math.max(0, ...targetsByAgent.map((t) => t.length)));
   const upstream = upstreamOf(ctx, bundle);
   const learnings = learningsFor(ctx, workflow, spec);
   const base = baseContext(workflow, run, iteration, spec, upstream, learnings);

@@ -10,6 +10,7 @@ import { worktreeDir } from "./code/worktrees.js";
 import { agentParts, type BaseContext, type PromptAssignment, promptContext } from "./context.js";
 import { type OutputModel, type OutputSource, pointsOutput } from "./estimate/output-history.js";
 import type { IterationReading, Reading } from "./estimate/reading.js";
+import { countTargets, type TargetCount } from "./estimate/target-counts.js";
 import { assignmentId, localAssignmentId } from "./ids.js";
 import type { UpstreamWork } from "./prompt-parts.js";
 import type { TemplateSet } from "./render.js";
@@ -83,12 +84,15 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const output =
       input.output(agent.role) ??
       pointsOutput(agent.complexity_per_target, role.constraints.tokens_per_point, !!agent.targets?.length);
-    const targetInfo = targets.map((target) => {
-      // resolveTargets already confined every target to the workspace.
-      const content = input.workspace.readText(target.path, { what: "target" });
+    const counts = await countTargets(
+      input.workspace,
+      targets.map((t) => t.path),
+      countText,
+    );
+    const targetInfo = targets.map((target, i) => {
+      const { tokens: inputTokens, empty } = counts[i] as TargetCount;
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));
       const line = `- \`${target.path}\` (id \`${target.id}\`)\n${deliverables.map((d) => `  - write \`${d}\`\n`).join("")}`;
-      const inputTokens = countText(content);
       return {
         target,
         deliverables,
@@ -96,7 +100,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
         outputTokens: output.predict(inputTokens),
         upstreamTokens: reading.upstreamTokens(target.path, input.upstream([target])),
         lineTokens: count(line),
-        empty: content.trim() === "",
+        empty,
       };
     });
     const median = medianOf(targetInfo.map((t) => t.inputTokens));
