@@ -10,6 +10,7 @@ export const URI_TEMPLATES = {
   learnings: "baton://learnings/{workflow}",
   run: "baton://runs/{run_id}",
   runEstimates: "baton://runs/{run_id}/estimates",
+  runEstimatesPage: "baton://runs/{run_id}/estimates/{page}",
   iterationFile: (part: IterationPart) => `baton://iterations/{iteration_id}/${part}`,
   prompt: "baton://iterations/{iteration_id}/prompts/{assignment}",
 } as const;
@@ -18,8 +19,9 @@ export function runUri(runId: string): string {
   return `baton://runs/${runId}`;
 }
 
-export function runEstimatesUri(runId: string): string {
-  return `baton://runs/${runId}/estimates`;
+/** A run's estimates: the summary with the first page of assignments, or page `page` (from 2). */
+export function runEstimatesUri(runId: string, page?: number): string {
+  return page === undefined ? `baton://runs/${runId}/estimates` : `baton://runs/${runId}/estimates/${page}`;
 }
 
 /** An iteration's folder files as resources (`prompts` is the prefix of the prompt resources). */

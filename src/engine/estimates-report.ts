@@ -1,3 +1,4 @@
+import type { AssignmentRecord, RunRecord } from "../store/records.js";
 import type { AgentUsage } from "./agents/usage.js";
 import type { EngineContext } from "./engine.js";
 import { getRun } from "./resolve.js";
@@ -47,37 +48,10 @@ export interface EstimatesReport {
 export function estimatesReport(ctx: EngineContext, runId?: string): EstimatesReport {
   const run = runId ? getRun(ctx, runId) : ctx.store.listRuns().at(-1);
   if (!run) return { run_id: "", workflow: "", assignments: [], roles: [], risk: [] };
-  const budgets = roleBudgets(ctx, run.workflow);
-  // Orchestrate books one `usage` event per attempt; the latest one describes the latest attempt.
-  const measured = new Map<string, Record<string, unknown>>();
-  for (const e of ctx.store.listEvents({ run_id: run.id }))
-    if (e.kind === "usage" && e.assignment_id) measured.set(e.assignment_id, e.data);
-  const assignments: AssignmentEstimate[] = ctx.store.listIterations(run.id).flatMap((it) =>
-    ctx.store.listAssignments(it.id).map((a) => {
-      const estimated = a.estimate.prompt_tokens + a.estimate.input_tokens + a.estimate.output_tokens;
-      const { attempt: _attempt, reason, ...usage } = measured.get(a.id) ?? {};
-      return {
-        id: a.id,
-        iteration: it.name,
-        role: a.role,
-        state: a.state,
-        risk: a.risk.level,
-        reworks: a.attempts,
-        estimated_tokens: estimated,
-        token_budget: budgets.get(a.role) ?? null,
-        actual_tokens: a.tokens_used,
-        error_pct:
-          a.tokens_used === null || estimated === 0
-            ? null
-            : Math.round(((a.tokens_used - estimated) / estimated) * 1000) / 10,
-        ...(typeof reason === "string"
-          ? { no_usage: reason }
-          : "input_tokens" in usage
-            ? { usage: usage as unknown as AgentUsage }
-            : {}),
-      };
-    }),
-  );
+  const estimate = estimator(ctx, run);
+  const assignments: AssignmentEstimate[] = ctx.store
+    .listIterations(run.id)
+    .flatMap((it) => ctx.store.listAssignments(it.id).map(estimate));
   const roles = [...new Set(assignments.map((a) => a.role))].map((role) => {
     const of = assignments.filter((a) => a.role === role);
     const errors = of.flatMap((a) => (a.error_pct !== null ? [a.error_pct] : []));
@@ -105,6 +79,57 @@ export function estimatesReport(ctx: EngineContext, runId?: string): EstimatesRe
     };
   });
   return { run_id: run.id, workflow: run.workflow, assignments, roles, risk };
+}
+
+/**
+ * One page of a run's assignment estimates: `limit` of them from `offset`, in iteration order then
+ * by local id (the order of `estimatesReport`), reading only those rows; and how many there are.
+ */
+export function estimatesPage(
+  ctx: EngineContext,
+  runId: string,
+  offset: number,
+  limit: number,
+): { assignments: AssignmentEstimate[]; total: number } {
+  const run = getRun(ctx, runId);
+  return {
+    assignments: ctx.store.listRunAssignments(run.id, offset, limit).map(estimator(ctx, run)),
+    total: ctx.store.countRunAssignments(run.id),
+  };
+}
+
+/** Maps an assignment of `run` to its estimate versus usage. */
+function estimator(ctx: EngineContext, run: RunRecord): (a: AssignmentRecord) => AssignmentEstimate {
+  const budgets = roleBudgets(ctx, run.workflow);
+  const iterations = new Map(ctx.store.listIterations(run.id).map((it) => [it.id, it.name]));
+  // Orchestrate books one `usage` event per attempt; the latest one describes the latest attempt.
+  const measured = new Map<string, Record<string, unknown>>();
+  for (const e of ctx.store.listEvents({ run_id: run.id }))
+    if (e.kind === "usage" && e.assignment_id) measured.set(e.assignment_id, e.data);
+  return (a) => {
+    const estimated = a.estimate.prompt_tokens + a.estimate.input_tokens + a.estimate.output_tokens;
+    const { attempt: _attempt, reason, ...usage } = measured.get(a.id) ?? {};
+    return {
+      id: a.id,
+      iteration: iterations.get(a.iteration_id) ?? "",
+      role: a.role,
+      state: a.state,
+      risk: a.risk.level,
+      reworks: a.attempts,
+      estimated_tokens: estimated,
+      token_budget: budgets.get(a.role) ?? null,
+      actual_tokens: a.tokens_used,
+      error_pct:
+        a.tokens_used === null || estimated === 0
+          ? null
+          : Math.round(((a.tokens_used - estimated) / estimated) * 1000) / 10,
+      ...(typeof reason === "string"
+        ? { no_usage: reason }
+        : "input_tokens" in usage
+          ? { usage: usage as unknown as AgentUsage }
+          : {}),
+    };
+  };
 }
 
 /** Each role's token budget in the run's workflow; none when the workflow can no longer be loaded. */

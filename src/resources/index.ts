@@ -1,4 +1,4 @@
-import { estimatesResource } from "./estimates.js";
+import { estimatesPageResource, estimatesResource } from "./estimates.js";
 import { iterationFileResources, promptResource } from "./iteration-files.js";
 import { learningsResource } from "./learnings.js";
 import type { ResourceDefinition } from "./resource.js";
@@ -14,6 +14,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   roleResource,
   runResource,
   estimatesResource,
+  estimatesPageResource,
   ...iterationFileResources,
   promptResource,
   learningsResource,

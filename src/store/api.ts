@@ -71,6 +71,9 @@ export interface Store {
   replaceAssignments(iterationId: string, assignments: readonly NewAssignment[]): void;
   getAssignment(id: string): AssignmentRecord | undefined;
   listAssignments(iterationId: string): AssignmentRecord[];
+  /** A run's assignments from `offset`, at most `limit`: by iteration, then local id. */
+  listRunAssignments(runId: string, offset: number, limit: number): AssignmentRecord[];
+  countRunAssignments(runId: string): number;
   /**
    * What monitoring needs of an iteration's assignments, in local id order; with `pendingIds`, of
    * just those pending ones and every assignment in another state.

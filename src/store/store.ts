@@ -332,6 +332,25 @@ export class SqliteStore implements Store {
     ).map(toAssignment);
   }
 
+  listRunAssignments(runId: string, offset: number, limit: number): AssignmentRecord[] {
+    return (
+      this.sql(
+        `SELECT a.* FROM iterations i JOIN assignments a ON a.iteration_id = i.id
+         WHERE i.run_id = ? ORDER BY i.seq, a.local_id LIMIT ? OFFSET ?`,
+      ).all(runId, limit, offset) as Row[]
+    ).map(toAssignment);
+  }
+
+  countRunAssignments(runId: string): number {
+    return first(
+      this.sql(
+        "SELECT COUNT(*) FROM iterations i JOIN assignments a ON a.iteration_id = i.id WHERE i.run_id = ?",
+      )
+        .raw()
+        .get(runId),
+    ) as number;
+  }
+
   /**
    * What monitoring needs of an iteration's assignments and their last observed deliverables, in
    * one query and without decoding JSON columns: status calls on large runs come here every time.

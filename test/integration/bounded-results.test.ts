@@ -81,6 +81,38 @@ describe(`tool results at ${SIZE} assignments`, () => {
     expect(size(submitted)).toBeLessThan(LIMIT);
   }, 300_000);
 
+  test("the estimates resource has totals and a first page; its next_page links cover every assignment", async ({
+    sharedMcp: client,
+  }) => {
+    interface Page {
+      assignments: { id: string }[];
+      assignments_total: number;
+      pages: number;
+      next_page?: string;
+      risk?: { assignments: number }[];
+    }
+    const read = async (uri: string): Promise<Page> => {
+      const text = ((await client.readResource({ uri })).contents[0] as { text: string }).text;
+      expect(Buffer.byteLength(text)).toBeLessThan(LIMIT);
+      return JSON.parse(text) as Page;
+    };
+    const summary = await read(`baton://runs/${runId}/estimates`);
+    expect(summary.assignments_total).toBe(SIZE);
+    expect(summary.risk?.reduce((n, r) => n + r.assignments, 0)).toBe(SIZE);
+    const ids = summary.assignments.map((a) => a.id);
+    for (let next = summary.next_page; next !== undefined; ) {
+      const page = await read(next);
+      ids.push(...page.assignments.map((a) => a.id));
+      next = page.next_page;
+    }
+    expect(ids).toHaveLength(SIZE);
+    expect(new Set(ids).size).toBe(SIZE);
+    expect([ids[0], ids.at(-1)]).toEqual([seededId(iterationId, 1), seededId(iterationId, SIZE)]);
+    await expect(
+      client.readResource({ uri: `baton://runs/${runId}/estimates/${summary.pages + 1}` }),
+    ).rejects.toThrow(`have pages 1 to ${summary.pages}`);
+  }, 120_000);
+
   test("generate_prompts keeps the first assignments and links the manifest for the rest", () => {
     const assignments = Array.from({ length: SIZE }, (_, i) => ({
       id: `many-1-i01/developer-${i}`,

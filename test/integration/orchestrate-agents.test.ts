@@ -230,7 +230,7 @@ store.close();
       expect(listed.resources.map((r) => r.uri)).toContain("baton://runs/notes-1/estimates");
       const read = await mcp.client.readResource({ uri: "baton://runs/notes-1/estimates" });
       const text = (read.contents[0] as { text: string }).text;
-      expect(JSON.parse(text)).toEqual(report);
+      expect(JSON.parse(text)).toEqual({ ...report, assignments_total: 2, page: 1, pages: 1 });
     } finally {
       await mcp.close();
     }
