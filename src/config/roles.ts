@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, type ConfigIssue, formatIssue } from "../errors.js";
 import { PACKAGE_ROOT, SHIPPED_ROLES_DIR } from "./package-paths.js";
 import { type RoleFile, type RoleOverride, roleFileSchema } from "./schema.js";
-import { loadYaml, validateWith } from "./yaml.js";
+import { loadYaml, readConfigText, validateWith } from "./yaml.js";
 
 export const DEFAULT_TOKENS_PER_POINT = 500;
 
@@ -93,6 +94,12 @@ interface ParsedRole {
   role: RoleFile;
 }
 
+/** A shipped role as the build parsed it, keyed by content: installed files carry the tarball's mtime, not the build's. */
+interface ShippedRole {
+  sha1: string;
+  role: RoleFile;
+}
+
 /** Parsed role files of this process, reused while a file's size and mtime stay the same. */
 const parsed = new Map<string, ParsedRole>();
 /** Role files that failed to load, likewise until they change. */
@@ -100,12 +107,12 @@ const failed = new Map<string, { size: number; mtimeMs: number; error: ConfigErr
 
 /** The shipped roles, parsed at build time (`npm run build` writes it): YAML parsing is slow cold. */
 export const SHIPPED_ROLE_CACHE = path.join(PACKAGE_ROOT, "dist", "roles.cache.json");
-let shipped: Record<string, ParsedRole> | undefined;
+let shipped: Record<string, ShippedRole> | undefined;
 
-function shippedCache(): Record<string, ParsedRole> {
+function shippedCache(): Record<string, ShippedRole> {
   if (!shipped) {
     try {
-      shipped = JSON.parse(readFileSync(SHIPPED_ROLE_CACHE, "utf8")) as Record<string, ParsedRole>;
+      shipped = JSON.parse(readFileSync(SHIPPED_ROLE_CACHE, "utf8")) as Record<string, ShippedRole>;
     } catch {
       shipped = {};
     }
@@ -116,9 +123,7 @@ function shippedCache(): Record<string, ParsedRole> {
 function readRoleFile(file: string, display: string, workspaceRoot?: string): RoleFile {
   // A dangling link has no stat; the guarded read then reports it as a located problem.
   const { size, mtimeMs } = statSync(file, { throwIfNoEntry: false }) ?? { size: -1, mtimeMs: 0 };
-  const known =
-    parsed.get(file) ??
-    (path.dirname(file) === SHIPPED_ROLES_DIR ? shippedCache()[path.basename(file)] : undefined);
+  const known = parsed.get(file) ?? fromShippedCache(file, display, size, mtimeMs);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.role;
   const failure = failed.get(file);
   if (failure && failure.size === size && failure.mtimeMs === mtimeMs) throw failure.error;
@@ -134,14 +139,36 @@ function readRoleFile(file: string, display: string, workspaceRoot?: string): Ro
   }
 }
 
+/** A shipped role file whose text is the one the build parsed, without parsing it again. */
+function fromShippedCache(
+  file: string,
+  display: string,
+  size: number,
+  mtimeMs: number,
+): ParsedRole | undefined {
+  if (path.dirname(file) !== SHIPPED_ROLES_DIR) return undefined;
+  const cached = shippedCache()[path.basename(file)];
+  if (!cached || cached.sha1 !== sha1(readConfigText(file, display))) return undefined;
+  const known = { size, mtimeMs, role: cached.role };
+  parsed.set(file, known);
+  return known;
+}
+
+function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
 /** The shipped role files parsed, keyed by file name: what the build writes to SHIPPED_ROLE_CACHE. */
-export function parseShippedRoles(): Record<string, ParsedRole> {
-  const out: Record<string, ParsedRole> = {};
+export function parseShippedRoles(): Record<string, ShippedRole> {
+  const out: Record<string, ShippedRole> = {};
   for (const entry of readdirSync(SHIPPED_ROLES_DIR).sort()) {
     if (!/\.ya?ml$/.test(entry)) continue;
     const file = path.join(SHIPPED_ROLES_DIR, entry);
-    const { size, mtimeMs } = statSync(file);
-    out[entry] = { size, mtimeMs, role: validateWith(loadYaml(file, `roles/${entry}`), roleFileSchema) };
+    const display = `roles/${entry}`;
+    out[entry] = {
+      sha1: sha1(readConfigText(file, display)),
+      role: validateWith(loadYaml(file, display), roleFileSchema),
+    };
   }
   return out;
 }

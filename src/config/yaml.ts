@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
+import { loadYamlLibrary } from "../engine/lazy.js";
 import { ConfigError, type ConfigIssue, UserError } from "../errors.js";
 import { FileTooLargeError, packageRealPath, readGuarded } from "./workspace.js";
 
@@ -37,6 +38,7 @@ export class YamlSource {
       const prefix = path.slice(0, depth);
       if (atKey && depth === path.length && depth > 0) {
         const parent = this.doc.getIn(prefix.slice(0, -1), true);
+        const { isMap, isNode, isPair, isScalar } = loadYamlLibrary();
         if (isMap(parent)) {
           const pair = parent.items.find(
             (p) => isPair(p) && isScalar(p.key) && p.key.value === prefix.at(-1),
@@ -45,7 +47,7 @@ export class YamlSource {
         }
       }
       const node = depth === 0 ? this.doc.contents : this.doc.getIn(prefix, true);
-      if (isNode(node) && node.range) return node.range[0];
+      if (loadYamlLibrary().isNode(node) && node.range) return node.range[0];
     }
     return 0;
   }
@@ -121,6 +123,7 @@ function checkCheapBounds(text: string, displayName: string): void {
 
 export function parseYaml(text: string, displayName: string): YamlSource {
   checkCheapBounds(text, displayName);
+  const { LineCounter, parseDocument, visit } = loadYamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,

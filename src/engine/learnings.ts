@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { stringify } from "yaml";
 import { z } from "zod";
 import { patternMatcher } from "../config/placeholders.js";
 import type { Role } from "../config/roles.js";
 import type { LoadedWorkflow } from "../config/workflows.js";
 import { loadYaml, validateWith } from "../config/yaml.js";
 import { writeFileAtomic } from "./files.js";
+import { loadYamlLibrary } from "./lazy.js";
 
 export const LEARNING_KINDS = [
   "reminder",
@@ -68,7 +68,7 @@ export function writeLearnings(
   // No anchors for shared arrays: config files allow few, and people edit this file by hand.
   writeFileAtomic(
     file,
-    `${header}${stringify({ learnings }, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+    `${header}${loadYamlLibrary().stringify({ learnings }, { lineWidth: 0, aliasDuplicateObjects: false })}`,
   );
   return file;
 }

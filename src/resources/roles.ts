@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { loadYamlLibrary } from "../engine/lazy.js";
 import { brokenRoleReason, listRoles } from "../engine/queries.js";
 import { quoteList, UserError } from "../errors.js";
 import { roleUri, URI_TEMPLATES } from "../uris.js";
@@ -25,6 +25,6 @@ export const roleResource = defineResource({
     const role = roles.find((r) => r.key === name);
     if (!role) throw new UserError(`unknown role \`${name}\`; roles: ${quoteList(roles.map((r) => r.key))}`);
     const { source: _source, key: _key, ...rest } = role;
-    return stringify(rest, { lineWidth: 0 });
+    return loadYamlLibrary().stringify(rest, { lineWidth: 0 });
   },
 });

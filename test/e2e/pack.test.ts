@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { cpSync, existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { cpSync, existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -119,6 +119,38 @@ describe("the packed package", () => {
       await client.close();
     }
     expect(stderr).not.toMatch(/Error|node:sqlite/);
+  });
+
+  test("answers initialize without loading the YAML library: the shipped roles come parsed", async ({
+    dir,
+  }) => {
+    // The tarball gives every file one fixed mtime, so the build's parse of the roles is matched by content.
+    const preload = path.join(dir, "loaded.mjs");
+    writeFileSync(
+      preload,
+      `import { createRequire } from "node:module";
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (...args) => {
+  process.stderr.write("LOADED " + JSON.stringify(Object.keys(createRequire(import.meta.url).cache)) + "\\n");
+  process.stdout.write = write;
+  return write(...args);
+};`,
+    );
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "test", version: "1" } },
+    };
+    const started = spawnSync(
+      process.execPath,
+      ["--import", preload, path.join(installed, "dist", "cli.js"), "serve", "--workspace", dir],
+      { input: `${JSON.stringify(initialize)}\n`, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(started.stdout).toContain('"serverInfo"');
+    const loaded = JSON.parse(/^LOADED (.*)$/m.exec(started.stderr)?.[1] ?? "null") as string[];
+    expect(loaded.some((file) => file.includes(`${path.sep}better-sqlite3${path.sep}`))).toBe(true);
+    expect(loaded.filter((file) => file.includes(`${path.sep}yaml${path.sep}`))).toEqual([]);
   });
 
   test("exports the library API with its types", async () => {

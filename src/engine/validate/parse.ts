@@ -1,4 +1,5 @@
-import { Composer, type Document, isScalar, Parser, visit } from "yaml";
+import type { Document } from "yaml";
+import { loadYamlLibrary } from "../lazy.js";
 import type { FileFacts, Parsed } from "./files.js";
 import { lineCol, locateJsonError } from "./json-error.js";
 import type { CheckResult } from "./results.js";
@@ -38,6 +39,7 @@ export function parseYaml(text: string): Parsed & { documents?: number } {
   // Parser and Composer are generators: a file with too many documents stops being read at the cap.
   // The library's own duplicate-key check compares every key with every other (a map of 20,000 keys
   // took 24 s); duplicateKey() does it in one pass.
+  const { Composer, Parser, visit } = loadYamlLibrary();
   const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   const values: unknown[] = [];
   let count = 0;
@@ -79,6 +81,7 @@ export function parseYaml(text: string): Parsed & { documents?: number } {
 /** The first key repeated in a map of the document (scalar keys, compared by value), in one pass. */
 function duplicateKey(doc: Document.Parsed): { offset: number } | undefined {
   let found: { offset: number } | undefined;
+  const { isScalar, visit } = loadYamlLibrary();
   visit(doc, {
     Map: (_, map) => {
       const seen = new Set<unknown>();
