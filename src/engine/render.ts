@@ -50,7 +50,10 @@ export class TemplateSet {
       if (!existsSync(partials)) continue;
       for (const file of readdirSync(partials)) {
         if (file.endsWith(".md.hbs")) {
-          this.hbs.registerPartial(file.replace(/\.md\.hbs$/, ""), this.read(path.join(partials, file)));
+          this.hbs.registerPartial(
+            file.replace(/\.md\.hbs$/, ""),
+            partialOf(this.hbs, this.read(path.join(partials, file))),
+          );
         }
       }
     }
@@ -138,6 +141,19 @@ function compiledSpec(hbs: typeof Handlebars, source: string): TemplateSpecifica
     SPECS.set(source, spec);
   }
   return spec;
+}
+
+/**
+ * A partial from the shared compiled form, bound on its first use as Handlebars binds a partial
+ * registered as text (so a broken partial no template uses stays harmless). Registered as text,
+ * each template set compiled every partial again.
+ */
+function partialOf(hbs: typeof Handlebars, source: string): Handlebars.TemplateDelegate {
+  let bound: Handlebars.TemplateDelegate | undefined;
+  return (context, options) => {
+    bound ??= hbs.template(compiledSpec(hbs, source));
+    return bound(context, options);
+  };
 }
 
 /** Collapses the blank-line runs that conditional blocks leave behind; ends with one newline. */
