@@ -105,7 +105,31 @@ const natural = new Intl.Collator("en", { numeric: true });
 
 /** `US-2` before `US-10`: people number their stories. */
 export function compareNatural(a: string, b: string): number {
-  return natural.compare(a, b);
+  return compareNumbered(a, b) ?? natural.compare(a, b);
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * The collator's answer without asking it (sorting 10,000 targets asked it some 130,000 times),
+ * for the usual pair of target paths: equal up to a run of ASCII digits whose numbers differ
+ * (`stories/US-7.md`, `stories/US-12.md`). With everything before the run equal, the collator's
+ * first difference is those numbers. Anything else (no digits there, equal numbers such as `07`
+ * and `7`, runs too long for a double) is left to the collator: undefined.
+ */
+function compareNumbered(a: string, b: string): number | undefined {
+  const shorter = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < shorter && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
+  let endA = start;
+  while (isDigit(a.charCodeAt(endA))) endA++;
+  let endB = start;
+  while (isDigit(b.charCodeAt(endB))) endB++;
+  if (endA === start || endB === start || endA - start > 15 || endB - start > 15) return undefined;
+  const x = Number(a.slice(start, endA));
+  const y = Number(b.slice(start, endB));
+  return x === y ? undefined : x < y ? -1 : 1;
 }
 
 /** A function giving the text the pattern's first wildcard matched in a path the pattern matched. */
