@@ -7,6 +7,7 @@ import { type CreateIterationArgs, findSpec, nextReady, resolveInputs } from "./
 import type { EngineContext, Progress } from "./engine.js";
 import { learnedOutput } from "./estimate/output-history.js";
 import { type IterationReading, iterationReading } from "./estimate/reading.js";
+import { startCounting } from "./estimate/target-counts.js";
 import { faultPoint } from "./fault.js";
 import { writeFileAtomic } from "./files.js";
 import { recordBaselines } from "./freshness.js";
@@ -125,6 +126,15 @@ async function generateFor(
   // Prompts stream to temp files while they are planned (none is held); a dry run only counts them.
   let stager: PromptStager | undefined;
   let missing: Set<string> | undefined;
+  // Worker threads count the targets (when there are thousands) while the files are written.
+  const countText = await loadTokenizer();
+  const counting = targetsByAgent.map((targets) =>
+    startCounting(
+      ctx.workspace,
+      targets.map((t) => t.path),
+      countText,
+    ),
+  );
   const files = renderIterationFiles(ctx, prepared);
   if (!dryRun) {
     writeIterationFiles(ctx, prepared, files);
@@ -137,7 +147,7 @@ async function generateFor(
   }
   try {
     progress(1, 3, "allocating targets and counting tokens");
-    const reading = await iterationReading(ctx.workspace, base, files.context, await loadTokenizer());
+    const reading = await iterationReading(ctx.workspace, base, files.context, countText);
     const planned = await planAssignments({
       workspace: ctx.workspace,
       workflow: { ...workflow, roles: learnings.roles },
@@ -165,6 +175,7 @@ async function generateFor(
         ),
       ),
       stage: (localId, prompt) => stager?.stage(localId, prompt),
+      targetCounts: (agent) => counting[agent]?.() ?? Promise.resolve([]),
     });
     const assignments: GeneratedAssignment[] = planned.map((a) => ({
       id: a.id,

@@ -10,13 +10,13 @@ import { worktreeDir } from "./code/worktrees.js";
 import { agentParts, type BaseContext, type PromptAssignment, promptContext } from "./context.js";
 import { type OutputModel, type OutputSource, pointsOutput } from "./estimate/output-history.js";
 import type { IterationReading, Reading } from "./estimate/reading.js";
-import { countTargets, type TargetCount } from "./estimate/target-counts.js";
+import type { TargetCount } from "./estimate/target-counts.js";
 import { assignmentId, localAssignmentId } from "./ids.js";
 import type { UpstreamWork } from "./prompt-parts.js";
 import type { TemplateSet } from "./render.js";
 import { scoreRisk } from "./risk.js";
 import type { Target } from "./targets.js";
-import { loadPromptCounter, loadTokenizer } from "./tokens.js";
+import { loadPromptCounter } from "./tokens.js";
 
 export interface PlannedAssignment extends PromptAssignment {
   role: string;
@@ -56,6 +56,11 @@ export interface PlanInput {
    * overshot the allocation) hands the same local ids again with new text.
    */
   stage: (localId: string, prompt: string) => void;
+  /**
+   * The tokens of each agent's targets, in their order (target-counts.ts): the caller starts the
+   * counting early, so worker threads count while it writes the iteration's files.
+   */
+  targetCounts: (agentIndex: number) => Promise<TargetCount[]>;
   /** Output learned from earlier runs of this iteration for a role; undefined without history. */
   output: (role: string) => OutputModel | undefined;
 }
@@ -69,7 +74,6 @@ const MAX_REFITS = 8;
  * complexity × tokens-per-point. Each prompt goes to `stage` as soon as it is counted and is not kept.
  */
 export async function planAssignments(input: PlanInput): Promise<PlannedAssignment[]> {
-  const countText = await loadTokenizer();
   const count = await loadPromptCounter();
   const { workflow, spec, base, templates } = input;
   const counters = new Map<string, number>();
@@ -84,11 +88,7 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const output =
       input.output(agent.role) ??
       pointsOutput(agent.complexity_per_target, role.constraints.tokens_per_point, !!agent.targets?.length);
-    const counts = await countTargets(
-      input.workspace,
-      targets.map((t) => t.path),
-      countText,
-    );
+    const counts = await input.targetCounts(index);
     const targetInfo = targets.map((target, i) => {
       const { tokens: inputTokens, empty } = counts[i] as TargetCount;
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));

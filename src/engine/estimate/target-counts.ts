@@ -58,14 +58,29 @@ export function countOne(workspace: Workspace, path: string, count: CountText): 
  * Each target's tokens, in the order given. A target that cannot be read fails the whole count
  * with the error of the first such target, as counting one by one would.
  */
-export async function countTargets(
+export function countTargets(
   workspace: Workspace,
   paths: readonly string[],
   count: CountText,
   parallelFrom = PARALLEL_FROM,
 ): Promise<TargetCount[]> {
+  return startCounting(workspace, paths, count, parallelFrom)();
+}
+
+/**
+ * `countTargets` in two steps: the workers start on the targets now, while this thread does other
+ * work; the function returned takes this thread's share and gives the counts (or the first
+ * error). Without workers, all counting happens in that call. A count nobody waits for still
+ * finishes in the workers and is dropped.
+ */
+export function startCounting(
+  workspace: Workspace,
+  paths: readonly string[],
+  count: CountText,
+  parallelFrom = PARALLEL_FROM,
+): () => Promise<TargetCount[]> {
   const workers = paths.length >= parallelFrom ? startWorkers() : [];
-  if (workers.length === 0) return paths.map((p) => countOne(workspace, p, count));
+  if (workers.length === 0) return async () => paths.map((p) => countOne(workspace, p, count));
 
   const id = ++lastJob;
   const claim = new SharedArrayBuffer(4);
@@ -89,7 +104,10 @@ export async function countTargets(
     for (const i of r.empty) empty[i] = true;
     for (const e of r.errors)
       failures.push({ index: e.index, error: e.user ? new UserError(e.message) : new Error(e.message) });
-    if (left === 0) wake?.();
+    if (left > 0) return;
+    jobs.delete(id);
+    idleLater();
+    wake?.();
   };
   /** Counts a chunk here: one this thread claimed, or one a failed worker may have left. */
   const countHere = (chunk: number) => {
@@ -113,21 +131,19 @@ export async function countTargets(
       for (let chunk = 0; chunk < chunks; chunk++) if (!done[chunk]) countHere(chunk);
     },
   });
-  try {
-    const job: CountJob = { id, root: workspace.root, paths, chunk: CHUNK, claim };
-    for (const worker of workers) worker.postMessage(job);
+  const job: CountJob = { id, root: workspace.root, paths, chunk: CHUNK, claim };
+  for (const worker of workers) worker.postMessage(job);
+
+  return async () => {
     for (let chunk = Atomics.add(claimed, 0, 1); chunk < chunks; chunk = Atomics.add(claimed, 0, 1))
       countHere(chunk);
     if (left > 0) await new Promise<void>((resolve) => (wake = resolve));
-  } finally {
-    jobs.delete(id);
-    idleLater();
-  }
-  if (failures.length > 0) {
-    failures.sort((a, b) => a.index - b.index);
-    throw failures[0]?.error;
-  }
-  return tokens.map((t, i) => ({ tokens: t, empty: empty[i] ?? false }));
+    if (failures.length > 0) {
+      failures.sort((a, b) => a.index - b.index);
+      throw failures[0]?.error;
+    }
+    return tokens.map((t, i) => ({ tokens: t, empty: empty[i] ?? false }));
+  };
 }
 
 let lastJob = 0;
