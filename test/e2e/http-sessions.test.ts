@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { describe, expect } from "vitest";
 import { openDeps, type ServerDeps } from "../../src/server.js";
 import { type HttpHandle, startHttp } from "../../src/transports/http.js";
 import { test } from "../helpers/fixtures.js";
+import { connectHttp } from "../helpers/mcp.js";
 import { CLI, REPO_ROOT } from "../helpers/temp.js";
 import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
@@ -21,13 +21,6 @@ const initialize = (id: number) =>
     method: "initialize",
     params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "raw", version: "0" } },
   });
-
-async function connect(url: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const transport = new StreamableHTTPClientTransport(new URL(url));
-  const client = new Client({ name: "baton-sessions-e2e", version: "0.0.0" });
-  await client.connect(transport);
-  return { client, transport };
-}
 
 describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
   let deps: ServerDeps;
@@ -80,8 +73,8 @@ describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
   });
 
   test("counts idle time from the last request, so a session in use stays open", async () => {
-    const busy = await connect(http.url);
-    const idle = await connect(http.url);
+    const busy = await connectHttp(http.url);
+    const idle = await connectHttp(http.url);
     clients.push(busy.client, idle.client);
     clock += 50_000;
     await busy.client.ping();
@@ -103,7 +96,7 @@ describe("HTTP sessions in process (real HTTP, a clock the test moves)", () => {
       jsonrpc: "2.0",
       error: { message: expect.stringContaining("100 KB") },
     });
-    const { client } = await connect(http.url);
+    const { client } = await connectHttp(http.url);
     clients.push(client);
     await expect(client.ping()).resolves.toEqual({});
   });
@@ -124,8 +117,8 @@ describe("baton serve --http --max-sessions 2 --allow-origin http://localhost:51
   test("refuses a third session with 503 until one of the two ends", async () => {
     const post = (id: number) =>
       fetch(server.url, { method: "POST", headers: JSON_HEADERS, body: initialize(id) });
-    const first = await connect(server.url);
-    const second = await connect(server.url);
+    const first = await connectHttp(server.url);
+    const second = await connectHttp(server.url);
     const third = await post(3);
     expect(third.status).toBe(503);
     expect(await third.text()).toContain("2 sessions are open");

@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { TextResourceContents } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect } from "vitest";
 import { test } from "../helpers/fixtures.js";
+import { connectHttp } from "../helpers/mcp.js";
 import { CLI, REPO_ROOT } from "../helpers/temp.js";
 import { cleanEnv, type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
@@ -39,18 +39,6 @@ function rawRequest(
 }
 
 const JSON_HEADERS = { "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
-
-async function connect(
-  url: string,
-  token?: string,
-): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), {
-    requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : undefined,
-  });
-  const client = new Client({ name: "baton-http-e2e", version: "0.0.0" });
-  await client.connect(transport);
-  return { client, transport };
-}
 
 /** Runs `node dist/cli.js …`; resolves with the exit code and stderr instead of throwing on exit 1. */
 async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
@@ -88,7 +76,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
     const res = await fetch(server.url, { method: "POST", headers: JSON_HEADERS, body: INITIALIZE });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
-    await expect(connect(server.url)).rejects.toMatchObject({
+    await expect(connectHttp(server.url)).rejects.toMatchObject({
       code: 401,
       message: expect.stringContaining("Missing Authorization header"),
     });
@@ -102,14 +90,14 @@ describe("baton serve --http with BATON_TOKEN", () => {
     });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain('error="invalid_token"');
-    await expect(connect(server.url, "wrong")).rejects.toMatchObject({
+    await expect(connectHttp(server.url, { token: "wrong" })).rejects.toMatchObject({
       code: 401,
       message: expect.stringContaining("BATON_TOKEN"),
     });
   });
 
   test("serves a client that sends Authorization: Bearer <token>", async () => {
-    const { client } = await connect(server.url, token);
+    const { client } = await connectHttp(server.url, { token });
     clients.push(client);
     expect(client.getServerVersion()?.name).toBe("baton");
     expect(client.getServerCapabilities()?.resources).toMatchObject({ subscribe: true, listChanged: true });
@@ -161,7 +149,10 @@ describe("baton serve --http with BATON_TOKEN", () => {
   });
 
   test("serves two clients at once on one workspace, each in its own session", async () => {
-    const [a, b] = await Promise.all([connect(server.url, token), connect(server.url, token)]);
+    const [a, b] = await Promise.all([
+      connectHttp(server.url, { token }),
+      connectHttp(server.url, { token }),
+    ]);
     clients.push(a.client, b.client);
     expect(a.transport.sessionId).toBeDefined();
     expect(b.transport.sessionId).toBeDefined();
@@ -186,9 +177,9 @@ describe("baton serve --http with BATON_TOKEN", () => {
   });
 
   test("ends a session on DELETE; the session id is then unknown and other sessions go on", async () => {
-    const other = await connect(server.url, token);
+    const other = await connectHttp(server.url, { token });
     clients.push(other.client);
-    const { client, transport } = await connect(server.url, token);
+    const { client, transport } = await connectHttp(server.url, { token });
     const sessionId = transport.sessionId;
     expect(sessionId).toBeDefined();
     await transport.terminateSession();
@@ -222,7 +213,7 @@ describe("baton serve --http with BATON_TOKEN", () => {
 describe("baton serve --http lifecycle", () => {
   test("closes its sessions and exits 0 on SIGTERM", async ({ dir }) => {
     const server = await spawnHttpServer(dir);
-    const { client } = await connect(server.url);
+    const { client } = await connectHttp(server.url);
     await client.listTools();
     expect(await server.stop()).toBe(0);
     await client.close();

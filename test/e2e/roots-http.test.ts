@@ -1,24 +1,15 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callError, callOk } from "../helpers/mcp.js";
-import { REPO_ROOT, tempDir } from "../helpers/temp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { callError, callOk, connectHttp, offeringRoots } from "../helpers/mcp.js";
+import { REPO_ROOT } from "../helpers/temp.js";
 import { type SpawnedServer, spawnHttpServer } from "./http-server.js";
 
 // `baton serve --http` without --workspace: every session works in its own client's first root.
 // Sessions offering the same root share its workspace; sessions offering different roots never
 // see each other's runs (docs/design.md, "Roots").
-
-const cleanups: (() => void)[] = [];
-function folder(): string {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  return dir;
-}
 
 /** A workspace role `.baton/roles/<key>.yaml`: the shipped architect under another name. */
 function addRole(root: string, key: string, name: string): void {
@@ -37,36 +28,30 @@ describe("roots over HTTP: each session's client roots", () => {
 
   /** A session whose client offers `root` as its only root (none: no roots capability). */
   async function session(root?: string): Promise<Client> {
-    const client = new Client(
-      { name: "roots-http", version: "0.0.0" },
-      root ? { capabilities: { roots: { listChanged: true } } } : {},
-    );
-    if (root) {
-      client.setRequestHandler(ListRootsRequestSchema, () => ({
-        roots: [{ uri: pathToFileURL(root).href, name: path.basename(root) }],
-      }));
-    }
-    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    const { client } = await connectHttp(server.url, root ? offeringRoots(() => [root]) : {});
     clients.push(client);
     return client;
   }
 
-  beforeAll(async () => {
-    [cwd, first, second] = [folder(), folder(), folder()];
+  // One server for the file; where it runs and the two roots are sibling folders of one temp dir.
+  test.beforeAll(async ({ sharedDir }) => {
+    cwd = path.join(sharedDir, "cwd");
+    first = path.join(sharedDir, "first");
+    second = path.join(sharedDir, "second");
+    for (const folder of [cwd, first, second]) mkdirSync(folder);
     addRole(first, "auditor", "Auditor");
     server = await spawnHttpServer(null, { cwd });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     for (const client of clients) await client.close();
     await server?.stop();
-    for (const cleanup of cleanups.splice(0)) cleanup();
   });
 
-  it("says at start that sessions bring their workspaces", () => {
+  test("says at start that sessions bring their workspaces", () => {
     expect(server.stderr()).toContain("for each session's first root");
   });
 
-  it("works in each session's first root: the same root is shared, another root is separate", async () => {
+  test("works in each session's first root: the same root is shared, another root is separate", async () => {
     const a = await session(first);
     const b = await session(second);
     const c = await session(first);
@@ -83,7 +68,7 @@ describe("roots over HTTP: each session's client roots", () => {
     expect(existsSync(path.join(cwd, ".baton"))).toBe(false);
   });
 
-  it("offers each session the role prompts of its own workspace", async () => {
+  test("offers each session the role prompts of its own workspace", async () => {
     const a = await session(first);
     const b = await session(second);
     const names = async (client: Client) => (await client.listPrompts()).prompts.map((p) => p.name);
@@ -94,7 +79,7 @@ describe("roots over HTTP: each session's client roots", () => {
     expect(content?.type === "text" && content.text).toContain("Auditor");
   });
 
-  it("a session without roots creates nothing and hears the three ways to set a workspace", async () => {
+  test("a session without roots creates nothing and hears the three ways to set a workspace", async () => {
     const none = await session();
     const text = await callError(none, "get_status", {});
     expect(text).toContain("--workspace");
@@ -103,7 +88,7 @@ describe("roots over HTTP: each session's client roots", () => {
     expect(existsSync(path.join(cwd, ".baton"))).toBe(false);
   });
 
-  it("answers the dashboard path with the one line that says it needs a workspace", async () => {
+  test("answers the dashboard path with the one line that says it needs a workspace", async () => {
     const origin = new URL(server.url).origin;
     const res = await fetch(`${origin}/`);
     expect(res.status).toBe(404);

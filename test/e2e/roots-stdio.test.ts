@@ -1,77 +1,39 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { describe, expect, onTestFinished } from "vitest";
 import { createRootsServer, WorkspacePool } from "../../src/roots.js";
 import { runCli } from "../helpers/baton.js";
-import { callError, callOk } from "../helpers/mcp.js";
-import { CLI, REPO_ROOT, tempDir } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { callError, callOk, connectBuilt, connectStdio, offeringRoots } from "../helpers/mcp.js";
+import { REPO_ROOT } from "../helpers/temp.js";
 
 // `baton serve` with neither --workspace nor BATON_WORKSPACE: the workspace is the client's first
 // root; without one, nothing is created and calls say how to set a workspace.
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function folder(): string {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  return dir;
-}
-
 /** The built server started in `cwd` without a workspace; the client offers `roots` if given. */
 async function serveWithout(cwd: string, roots?: string[]): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "serve"],
+  const { client } = await connectStdio(cwd, {
+    args: ["serve"],
     cwd,
-    stderr: "pipe",
+    ...(roots ? offeringRoots(() => roots) : {}),
   });
-  const client = new Client(
-    { name: "roots-test", version: "0.0.0" },
-    roots ? { capabilities: { roots: { listChanged: true } } } : {},
-  );
-  if (roots) {
-    client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: path.basename(r) })),
-    }));
-  }
-  await client.connect(transport);
-  cleanups.push(() => void client.close());
+  onTestFinished(() => client.close());
   return client;
 }
 
 /** An in-process roots server and a client whose one root is `rootOf()`, asked again on list_changed. */
 async function inProcess(rootOf: () => string) {
   const pool = new WorkspacePool();
-  const built = createRootsServer(pool);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await built.server.connect(serverSide);
-  const client = new Client(
-    { name: "roots-test", version: "0.0.0" },
-    { capabilities: { roots: { listChanged: true } } },
+  const { client, close } = await connectBuilt(
+    createRootsServer(pool),
+    offeringRoots(() => [rootOf()]),
   );
-  client.setRequestHandler(ListRootsRequestSchema, () => ({
-    roots: [{ uri: pathToFileURL(rootOf()).href }],
-  }));
-  await client.connect(clientSide);
-  const close = async () => {
-    await client.close();
-    await built.close();
-  };
   return { client, pool, close };
 }
 
 describe("the workspace from the client's roots", () => {
-  it("uses the first root the client offers", async () => {
-    const cwd = folder();
-    const root = folder();
+  test("uses the first root the client offers", async ({ dir: cwd, outside: root }) => {
     const client = await serveWithout(cwd, [root]);
     const created = await callOk<{ path: string }>(client, "create_iteration", {
       workflow: "user-story-refinement",
@@ -79,11 +41,9 @@ describe("the workspace from the client's roots", () => {
     expect(existsSync(path.join(root, created.path, "CONTEXT.md"))).toBe(true);
     expect(existsSync(path.join(root, ".baton", "baton.db"))).toBe(true);
     expect(existsSync(path.join(cwd, ".baton"))).toBe(false);
-    await client.close();
   });
 
-  it("without roots creates nothing and names the three ways to set a workspace", async () => {
-    const cwd = folder();
+  test("without roots creates nothing and names the three ways to set a workspace", async ({ dir: cwd }) => {
     const client = await serveWithout(cwd);
     const read = await callError(client, "get_status", {});
     const write = await callError(client, "create_iteration", { workflow: "user-story-refinement" });
@@ -97,11 +57,12 @@ describe("the workspace from the client's roots", () => {
     expect(uris).toContain("baton://workflows");
     expect(uris.filter((u) => /^baton:\/\/(runs|iterations|roles|learnings)\//.test(u))).toEqual([]);
     expect(existsSync(path.join(cwd, ".baton"))).toBe(false);
-    await client.close();
   });
 
-  it("follows roots/list_changed to the client's new first root", async () => {
-    const [first, second] = [folder(), folder()];
+  test("follows roots/list_changed to the client's new first root", async ({
+    dir: first,
+    outside: second,
+  }) => {
     let offered = first;
     const { client, pool, close } = await inProcess(() => offered);
     try {
@@ -118,8 +79,10 @@ describe("the workspace from the client's roots", () => {
     }
   });
 
-  it("offers the role prompts of the root's workspace, and follows the root when it changes", async () => {
-    const [first, second] = [folder(), folder()];
+  test("offers the role prompts of the root's workspace, and follows the root when it changes", async ({
+    dir: first,
+    outside: second,
+  }) => {
     addRole(first, "auditor", "Auditor");
     let offered = first;
     const { client, close } = await inProcess(() => offered);
@@ -139,34 +102,32 @@ describe("the workspace from the client's roots", () => {
     }
   });
 
-  it("a root whose .baton is a file: calls answer one clear line, and nothing is created", async () => {
-    const root = folder();
+  test("a root whose .baton is a file: calls answer one clear line, and nothing is created", async ({
+    dir: root,
+    outside,
+  }) => {
     writeFileSync(path.join(root, ".baton"), "not a folder");
-    const client = await serveWithout(folder(), [root]);
+    const client = await serveWithout(outside, [root]);
     const text = await callError(client, "get_status", {});
     expect(text.trim().split("\n")).toHaveLength(1);
     expect(text).toContain("`.baton` is a file, not a folder");
     expect(text).not.toMatch(/\bat .*:\d+:\d+/);
-    await client.close();
   });
 
   // Root may write anywhere, so a read-only folder proves nothing when the tests run as root (CI does).
-  it.skipIf(process.getuid?.() === 0)(
+  test.skipIf(process.getuid?.() === 0)(
     "a root without write permission: one clear line (skipped as uid 0, which ignores permissions)",
-    async () => {
-      const root = folder();
+    async ({ dir: root, outside }) => {
       chmodSync(root, 0o555);
-      cleanups.push(() => chmodSync(root, 0o755));
-      const client = await serveWithout(folder(), [root]);
+      onTestFinished(() => chmodSync(root, 0o755));
+      const client = await serveWithout(outside, [root]);
       const text = await callError(client, "create_iteration", { workflow: "user-story-refinement" });
       expect(text.trim().split("\n")).toHaveLength(1);
       expect(text).toContain("no permission to write it");
-      await client.close();
     },
   );
 
-  it("a file where .baton should be is one clear line, not a stack", async () => {
-    const dir = folder();
+  test("a file where .baton should be is one clear line, not a stack", async ({ dir }) => {
     writeFileSync(path.join(dir, ".baton"), "not a folder");
     const result = await runCli(["-w", dir, "validate", "x"], dir);
     expect(result.code).toBe(1);

@@ -1,15 +1,43 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { type CallToolResult, ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
 import type { SubscriptionHub } from "../../src/resources/subscriptions.js";
 import { type BuiltServer, createServer, openDeps, type ServerDeps } from "../../src/server.js";
 import { CLI, REPO_ROOT } from "./temp.js";
 
-// The one place tests make MCP clients: in memory against createServer, or over stdio against the
-// built server (dist/cli.js). Tool calls go through callOk / callError.
+// The one place tests make MCP clients: in memory against createServer (or the roots server), over
+// stdio against the built server (dist/cli.js), or over HTTP to a served URL. Tool calls go through
+// callOk / callError.
+
+/** What a client declares and handles before it connects: capabilities, request handlers. */
+export interface ClientSetup {
+  client?: ClientOptions;
+  setup?: (client: Client) => void;
+}
+
+function newClient(options: ClientSetup): Client {
+  const client = new Client({ name: "baton-test", version: "0.0.0" }, options.client);
+  options.setup?.(client);
+  return client;
+}
+
+/** A client that offers `roots()` (folders) as its roots, asked anew after roots/list_changed. */
+export function offeringRoots(roots: () => readonly string[]): ClientSetup {
+  return {
+    client: { capabilities: { roots: { listChanged: true } } },
+    setup: (client) =>
+      client.setRequestHandler(ListRootsRequestSchema, () => ({
+        roots: roots().map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
+      })),
+  };
+}
 
 /**
  * An SDK client connected in memory to a Baton server: on a workspace folder (the helper opens and
@@ -17,28 +45,54 @@ import { CLI, REPO_ROOT } from "./temp.js";
  */
 export async function connectInMemory(
   target: string | ServerDeps,
-  options: { hub?: SubscriptionHub; client?: ClientOptions; setup?: (client: Client) => void } = {},
+  options: ClientSetup & { hub?: SubscriptionHub } = {},
 ): Promise<{ client: Client; built: BuiltServer; close: () => Promise<void> }> {
   const owned = typeof target === "string" ? openDeps({ workspace: target }) : undefined;
   const built = createServer(owned ?? (target as ServerDeps), { hub: options.hub });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await built.server.connect(serverTransport);
-  const client = new Client({ name: "baton-test", version: "0.0.0" }, options.client);
-  options.setup?.(client);
-  await client.connect(clientTransport);
+  const { client, close } = await connectBuilt(built, options);
   return {
     client,
     built,
     close: async () => {
-      await client.close();
-      await built.close();
+      await close();
       owned?.store.close();
     },
   };
 }
 
-/** How `connectStdio` spawns the server. */
-export interface StdioOptions {
+/** An SDK client connected in memory to a server already built (createServer, createRootsServer). */
+export async function connectBuilt(
+  built: { server: { connect(transport: Transport): Promise<void> }; close(): Promise<void> },
+  options: ClientSetup = {},
+): Promise<{ client: Client; close: () => Promise<void> }> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await built.server.connect(serverTransport);
+  const client = newClient(options);
+  await client.connect(clientTransport);
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await built.close();
+    },
+  };
+}
+
+/** An SDK client speaking to a Baton server over streamable HTTP at `url`, with a bearer `token`. */
+export async function connectHttp(
+  url: string,
+  options: ClientSetup & { token?: string } = {},
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: options.token ? { headers: { Authorization: `Bearer ${options.token}` } } : undefined,
+  });
+  const client = newClient(options);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** How `connectStdio` spawns the server (and what its client declares). */
+export interface StdioOptions extends ClientSetup {
   /** The cli.js to run instead of this checkout's dist/cli.js (e.g. an installed or broken copy). */
   cli?: string;
   /** The CLI's arguments instead of `-w <dir> serve ...serveArgs`. */
@@ -75,7 +129,7 @@ export async function connectStdio(
   });
   const onStderr = options.onStderr;
   if (onStderr) transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString()));
-  const client = new Client({ name: "baton-e2e", version: "0.0.0" });
+  const client = newClient(options);
   try {
     await client.connect(transport);
   } catch (error) {
