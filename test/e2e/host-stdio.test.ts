@@ -1,14 +1,16 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   type CallToolResult,
   CallToolResultSchema,
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { textOfSize } from "../helpers/baton.js";
-import { callError, callOk, connectInMemory, connectStdio } from "../helpers/mcp.js";
-import { tempDir, writeFiles, writeRoleLibrary } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { callError, callOk, connectInMemory } from "../helpers/mcp.js";
+import { roleLibrary, writeFiles } from "../helpers/temp.js";
 
 // What a host sees of Baton beyond the data: readable text content with resource links, progress
 // that finishes, completions of ids, questions to the person (elicitation), paged resource lists.
@@ -34,38 +36,38 @@ const NOTES = `workflow:
 const textOf = (result: CallToolResult): string =>
   result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 
+test.override({
+  shared: {
+    files: {
+      ...roleLibrary(),
+      ".baton/workflows/notes.yaml": NOTES,
+      "topics/alpha.md": "# Alpha\n",
+      "topics/beta.md": "# Beta\n",
+    },
+  },
+});
+
 describe("host experience over stdio", () => {
   let dir: string;
-  let cleanup: () => void;
   let client: Client;
   /** Progress notifications as they arrive on the wire, before the SDK client handles them. */
   const wire: { progress: number; total?: number }[] = [];
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir());
-    writeRoleLibrary(dir);
-    writeFiles(dir, {
-      ".baton/workflows/notes.yaml": NOTES,
-      "topics/alpha.md": "# Alpha\n",
-      "topics/beta.md": "# Beta\n",
-    });
-    const connected = await connectStdio(dir);
-    client = connected.client;
+  test.beforeAll(({ sharedDir, sharedStdio }) => {
+    dir = sharedDir;
+    client = sharedStdio.client;
     // The SDK client handles a notification a microtask after a response that arrived in the same
     // read, and drops progress once its request is answered: what the server sent is read here.
-    const deliver = connected.transport.onmessage;
-    connected.transport.onmessage = (message) => {
+    const transport = client.transport as Transport;
+    const deliver = transport.onmessage;
+    transport.onmessage = (message) => {
       if ("method" in message && message.method === "notifications/progress")
         wire.push(message.params as { progress: number; total?: number });
       deliver?.(message);
     };
   });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
-  });
 
-  it("progress reaches total; a claimed prompt is Markdown with a resource link; ids complete", async () => {
+  test("progress reaches total; a claimed prompt is Markdown with a resource link; ids complete", async () => {
     const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
       workflow: "notes",
       inputs: { topic: "greek letters" },
@@ -150,13 +152,11 @@ describe("host experience over stdio", () => {
 });
 
 describe("a client that can show forms (elicitation)", () => {
-  it("is asked for a missing input and for a review; a declined form changes nothing", async () => {
-    const { dir, cleanup } = tempDir();
-    writeRoleLibrary(dir);
-    writeFiles(dir, {
-      ".baton/workflows/notes.yaml": NOTES,
-      "topics/alpha.md": "# Alpha\n",
-    });
+  test.override({
+    files: { ...roleLibrary(), ".baton/workflows/notes.yaml": NOTES, "topics/alpha.md": "# Alpha\n" },
+  });
+
+  test("is asked for a missing input and for a review; a declined form changes nothing", async ({ dir }) => {
     const asked: { message: string; fields: string[] }[] = [];
     const answers: ElicitResult[] = [
       { action: "decline" },
@@ -213,38 +213,36 @@ describe("a client that can show forms (elicitation)", () => {
       expect(text).toContain("- Every note is accurate");
     } finally {
       await close();
-      cleanup();
     }
   });
+});
 
-  it("pages resources/list beyond 100 entries", async () => {
-    const { dir, cleanup } = tempDir();
-    writeRoleLibrary(dir);
-    const topics = Object.fromEntries(
-      Array.from({ length: 110 }, (_, i) => [`topics/t${String(i).padStart(3, "0")}.md`, "# T\n"]),
-    );
-    // One topic per assignment: 110 prompts.
-    const oneEach = `${NOTES}agent_roles:\n  developer: { complexity_threshold: 1 }\n`;
-    writeFiles(dir, { ".baton/workflows/notes.yaml": oneEach, ...topics });
-    const { client, close } = await connectInMemory(dir);
-    try {
-      const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
-        workflow: "notes",
-        inputs: { topic: "t" },
-      });
-      await callOk(client, "generate_prompts", { iteration_id });
-      const first = await client.listResources();
-      expect(first.resources).toHaveLength(100);
-      expect(first.nextCursor).toBeDefined();
-      const second = await client.listResources({ cursor: first.nextCursor });
-      const all = [...first.resources, ...second.resources].map((r) => r.uri);
-      expect(new Set(all).size).toBe(all.length);
-      const prompts = all.filter((u) => u.startsWith(`baton://iterations/${iteration_id}/prompts/`));
-      expect(prompts.length).toBeGreaterThan(0);
-      expect(all).toContain(`baton://iterations/${iteration_id}/context`);
-    } finally {
-      await close();
-      cleanup();
-    }
+describe("a workspace of many prompts", () => {
+  // One topic per assignment: 110 prompts.
+  test.override({
+    files: {
+      ...roleLibrary(),
+      ".baton/workflows/notes.yaml": `${NOTES}agent_roles:\n  developer: { complexity_threshold: 1 }\n`,
+      ...Object.fromEntries(
+        Array.from({ length: 110 }, (_, i) => [`topics/t${String(i).padStart(3, "0")}.md`, "# T\n"]),
+      ),
+    },
+  });
+
+  test("pages resources/list beyond 100 entries", async ({ mcp: client }) => {
+    const { iteration_id } = await callOk<{ iteration_id: string }>(client, "create_iteration", {
+      workflow: "notes",
+      inputs: { topic: "t" },
+    });
+    await callOk(client, "generate_prompts", { iteration_id });
+    const first = await client.listResources();
+    expect(first.resources).toHaveLength(100);
+    expect(first.nextCursor).toBeDefined();
+    const second = await client.listResources({ cursor: first.nextCursor });
+    const all = [...first.resources, ...second.resources].map((r) => r.uri);
+    expect(new Set(all).size).toBe(all.length);
+    const prompts = all.filter((u) => u.startsWith(`baton://iterations/${iteration_id}/prompts/`));
+    expect(prompts.length).toBeGreaterThan(0);
+    expect(all).toContain(`baton://iterations/${iteration_id}/context`);
   });
 });

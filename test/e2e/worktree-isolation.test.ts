@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
 import { git, gitRepo } from "../helpers/git.js";
-import { callError, callOk, connectStdio } from "../helpers/mcp.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { callError, callOk } from "../helpers/mcp.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // `isolation: worktree` over stdio on a real git repository with a small JavaScript project: two
 // assignments edit the same line in their own worktrees; one merges, the other gets a conflict
@@ -50,43 +50,34 @@ interface Submit {
   rework_prompt?: string;
 }
 
+const PROJECT = {
+  ".gitignore": ".baton/\niterations/\n",
+  "package.json": '{ "name": "shop", "type": "module" }\n',
+  "src/price.js": ORIGINAL,
+  ".baton/workflows/pricing.yaml": WORKFLOW,
+};
+
+// The repository and its server serve the whole file; `dir` (per test) is a folder without git.
+test.override({
+  files: { ".baton/workflows/pricing.yaml": WORKFLOW, "src/price.js": ORIGINAL },
+  shared: { files: PROJECT },
+});
+
 describe("worktree isolation over stdio", () => {
-  let dir: string;
-  let cleanup: () => void;
-  let client: Client;
+  // Committed before the server starts (on first use by a test).
+  test.beforeAll(({ sharedDir }) => gitRepo(sharedDir));
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = tempDir());
-    writeFiles(dir, {
-      ".gitignore": ".baton/\niterations/\n",
-      "package.json": '{ "name": "shop", "type": "module" }\n',
-      "src/price.js": ORIGINAL,
-      ".baton/workflows/pricing.yaml": WORKFLOW,
-    });
-    gitRepo(dir);
-    ({ client } = await connectStdio(dir));
-  });
-  afterAll(async () => {
-    await client?.close();
-    cleanup?.();
+  test("refuses isolation outside a git repository", async ({ stdio }) => {
+    const message = await callError(stdio.client, "create_iteration", { workflow: "pricing" });
+    expect(message).toMatch(
+      /`isolation: worktree` needs the workspace to be the top folder of a git repository/,
+    );
   });
 
-  it("refuses isolation outside a git repository", async () => {
-    const plain = tempDir();
-    writeFiles(plain.dir, { ".baton/workflows/pricing.yaml": WORKFLOW, "src/price.js": ORIGINAL });
-    const other = await connectStdio(plain.dir);
-    try {
-      const message = await callError(other.client, "create_iteration", { workflow: "pricing" });
-      expect(message).toMatch(
-        /`isolation: worktree` needs the workspace to be the top folder of a git repository/,
-      );
-    } finally {
-      await other.client.close();
-      plain.cleanup();
-    }
-  });
-
-  it("merges one assignment, sends the other to a conflict rework, then merges both", async () => {
+  test("merges one assignment, sends the other to a conflict rework, then merges both", async ({
+    sharedDir: dir,
+    sharedStdio: { client },
+  }) => {
     const created = await callOk<{ iteration_id: string }>(client, "create_iteration", {
       workflow: "pricing",
     });

@@ -1,9 +1,10 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gitRepo, git as runGit } from "../helpers/git.js";
-import { callOk, connectInMemory } from "../helpers/mcp.js";
-import { roleYaml, tempDir, writeFiles } from "../helpers/temp.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixtures.js";
+import { git, gitRepo } from "../helpers/git.js";
+import { callOk } from "../helpers/mcp.js";
+import { roleYaml } from "../helpers/temp.js";
 
 // generate_prompts under `isolation: worktree` on a real git repository: one worktree and branch
 // per assignment, and a regeneration before any claim leaves none of the dropped assignments behind.
@@ -25,40 +26,32 @@ interface Generated {
   assignments: { local_id: string; workdir?: string }[];
 }
 
-let dir: string;
-let cleanup: () => void;
-let close: () => Promise<void>;
-
-const git = (...args: string[]) => runGit(dir, ...args);
-const batonBranches = () =>
-  git("branch", "--list", "--format=%(refname:short)", "baton/*").trim().split("\n").filter(Boolean);
-const batonWorktrees = () =>
-  git("worktree", "list", "--porcelain")
+const branchesOf = (dir: string) =>
+  git(dir, "branch", "--list", "--format=%(refname:short)", "baton/*").trim().split("\n").filter(Boolean);
+const worktreesOf = (dir: string) =>
+  git(dir, "worktree", "list", "--porcelain")
     .split("\n")
     .filter((line) => line.startsWith("worktree ") && line.includes("/.baton/worktrees/"))
     .map((line) => line.slice(line.indexOf("/.baton/") + 1));
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  writeFiles(dir, {
-    ".gitignore": ".baton/\niterations/\n",
-    ".baton/roles/writer.yaml": roleYaml("writer", 30000, 1),
-    ".baton/workflows/notes.yaml": WORKFLOW,
-    "topics/alpha.md": "# Alpha\n",
-    "topics/beta.md": "# Beta\n",
-  });
-  gitRepo(dir);
-});
-afterEach(async () => {
-  await close?.();
-  cleanup();
-});
-
 describe("generate_prompts with isolation: worktree", () => {
-  it("makes a worktree per assignment and drops those a regeneration no longer plans", async () => {
-    const connected = await connectInMemory(dir);
-    close = connected.close;
-    const { client } = connected;
+  test.override({
+    files: {
+      ".gitignore": ".baton/\niterations/\n",
+      ".baton/roles/writer.yaml": roleYaml("writer", 30000, 1),
+      ".baton/workflows/notes.yaml": WORKFLOW,
+      "topics/alpha.md": "# Alpha\n",
+      "topics/beta.md": "# Beta\n",
+    },
+  });
+  test.beforeEach(({ dir }) => gitRepo(dir));
+
+  test("makes a worktree per assignment and drops those a regeneration no longer plans", async ({
+    dir,
+    mcp: client,
+  }) => {
+    const batonBranches = () => branchesOf(dir);
+    const batonWorktrees = () => worktreesOf(dir);
     const { iteration_id, run_id } = await callOk<{ iteration_id: string; run_id: string }>(
       client,
       "create_iteration",
