@@ -1,19 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createIteration } from "../../src/engine/create-iteration.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { readLearnings, writeLearnings } from "../../src/engine/learnings.js";
 import { validateIteration } from "../../src/engine/validation.js";
 import { openEngine, textOfSize } from "../helpers/baton.js";
 import { CHROMIUM } from "../helpers/browser.js";
-import { CLI, exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
-import { cleanEnv, spawnHttpServer } from "./http-server.js";
+import { test } from "../helpers/fixtures.js";
+import { REPO_ROOT, writeFiles } from "../helpers/temp.js";
+import { type SpawnedServer, spawnHttpServer, spawnServing } from "./http-server.js";
 
 // `baton dashboard` spawned from dist/ over a copy of the example workspace mid-run (iteration 01
 // failed its first validation), driven in a real headless Chromium. A deliverable written by this
@@ -74,55 +72,20 @@ function rawPost(
   });
 }
 
-interface Spawned {
-  child: ChildProcess;
-  url: string;
-  stop: () => Promise<void>;
-}
-
-async function spawnDashboard(workspace: string): Promise<Spawned> {
-  const child = spawn(process.execPath, [CLI, "-w", workspace, "dashboard", "--port", "0"], {
-    cwd: REPO_ROOT,
-    env: cleanEnv(),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const exited = once(child, "exit");
-  let stderr = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
-    lines.on("line", (line) => {
-      stderr += `${line}\n`;
-      const match = / at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("error", reject);
-    void exited.then(() => reject(new Error(`baton dashboard exited early:\n${stderr}`)));
-  });
-  return {
-    child,
-    url,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await exited;
-      }
-    },
-  };
-}
-
 let dir: string;
-let cleanup: () => void;
 let iterationId: string;
 let firstReason: string;
 let deliverable: string;
 let assignmentId: string;
-let dashboard: Spawned;
+let dashboard: SpawnedServer;
 let base: string;
 let token: string;
 
-beforeAll(async () => {
-  expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
-  ({ dir, cleanup } = exampleWorkspace());
+// One copy of the example workspace and one dashboard for the file.
+test.override({ shared: { example: true } });
+
+test.beforeAll(async ({ sharedDir }) => {
+  dir = sharedDir;
   const { engine, close } = openEngine(dir);
   try {
     const created = await createIteration(engine, { workflow: WORKFLOW });
@@ -149,26 +112,28 @@ beforeAll(async () => {
   } finally {
     close();
   }
-  dashboard = await spawnDashboard(dir);
+  dashboard = await spawnServing(
+    ["-w", dir, "dashboard", "--port", "0"],
+    / at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/,
+  );
   const url = new URL(dashboard.url);
   base = url.origin;
   token = url.hash.replace("#token=", "");
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await dashboard?.stop();
-  cleanup?.();
 });
 
 describe("baton dashboard guards", () => {
-  it("prints a link whose fragment carries the token, and serves the page at /", async () => {
+  test("prints a link whose fragment carries the token, and serves the page at /", async () => {
     expect(token.length).toBeGreaterThanOrEqual(24);
     const page = await rawGet(`${base}/`, { Host: new URL(base).host });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script type="module" src="/assets/app.js">');
   });
 
-  it("answers the API with the token and refuses a wrong or missing one", async () => {
+  test("answers the API with the token and refuses a wrong or missing one", async () => {
     const host = new URL(base).host;
     const ok = await rawGet(`${base}/api/runs`, { Host: host, Authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
@@ -179,7 +144,7 @@ describe("baton dashboard guards", () => {
     expect((await rawGet(`${base}/api/runs`, { Host: host })).status).toBe(401);
   });
 
-  it("refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token", async () => {
+  test("refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token", async () => {
     const port = new URL(base).port;
     const foreign = await rawGet(`${base}/api/runs`, {
       Host: `evil.example:${port}`,
@@ -196,7 +161,7 @@ describe("baton dashboard guards", () => {
     expect(origin.status).toBe(403);
   });
 
-  it("answers bad actions with what was wrong and what is valid", async () => {
+  test("answers bad actions with what was wrong and what is valid", async () => {
     const headers = { Host: new URL(base).host, Authorization: `Bearer ${token}` };
     const json = { ...headers, "Content-Type": "application/json" };
     const form = await rawPost(
@@ -226,7 +191,7 @@ describe("baton dashboard guards", () => {
 });
 
 describe("baton serve --http serves the dashboard at /", () => {
-  it("with BATON_TOKEN guarding its API as it guards /mcp", async () => {
+  test("with BATON_TOKEN guarding its API as it guards /mcp", async () => {
     const server = await spawnHttpServer(dir, { env: { BATON_TOKEN: "serve-secret" } });
     try {
       const origin = new URL(server.url).origin;
@@ -253,17 +218,17 @@ describe.skipIf(!CHROMIUM)("the dashboard in Chromium", () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(dashboard.url);
     await page.locator('[data-node="requirements-analysis"]').waitFor({ timeout: 15_000 });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await browser?.close();
   });
 
-  it("shows the run's iteration graph, laid out, and a failure's reason", async () => {
+  test("shows the run's iteration graph, laid out, and a failure's reason", async () => {
     // The token left the address bar once read.
     expect(page.url()).not.toContain("token=");
     const nodes = await page
@@ -285,7 +250,7 @@ describe.skipIf(!CHROMIUM)("the dashboard in Chromium", () => {
     expect(await page.locator(".failures li").count()).toBeGreaterThan(0);
   });
 
-  it("moves a progress bar when another process writes a deliverable, without a reload", async () => {
+  test("moves a progress bar when another process writes a deliverable, without a reload", async () => {
     const bar = page.locator(`[data-progress="${assignmentId}"]`);
     expect(await bar.getAttribute("aria-valuenow")).toBe("0");
     await page.evaluate("window.marker = 1");
@@ -308,7 +273,7 @@ describe.skipIf(!CHROMIUM)("the dashboard in Chromium", () => {
     }
   });
 
-  it("disables a learning through its switch, in the learnings file the engine reads", async () => {
+  test("disables a learning through its switch, in the learnings file the engine reads", async () => {
     const toggle = page.getByRole("switch", { name: "Enabled" });
     await toggle.click();
     await page.getByRole("switch", { name: "Disabled" }).waitFor({ timeout: 10_000 });
@@ -317,7 +282,7 @@ describe.skipIf(!CHROMIUM)("the dashboard in Chromium", () => {
     ]);
   });
 
-  it("re-validates an iteration through the engine from its button", async () => {
+  test("re-validates an iteration through the engine from its button", async () => {
     const { store, close } = openEngine(dir);
     try {
       const before = store.latestValidation(iterationId)?.id ?? 0;
@@ -336,7 +301,7 @@ describe.skipIf(!CHROMIUM)("the dashboard in Chromium", () => {
     }
   });
 
-  it("is usable by keyboard and screen reader: labelled controls, and no sideways scroll when narrow", async () => {
+  test("is usable by keyboard and screen reader: labelled controls, and no sideways scroll when narrow", async () => {
     // Every control and bar has a name a screen reader can read out.
     const unlabelled =
       await page.evaluate(`[...document.querySelectorAll("button, input, [role=progressbar], svg a")]
@@ -363,7 +328,7 @@ describe.skipIf(!CHROMIUM)("the dashboard in Chromium", () => {
     );
   });
 
-  it("with a wrong token shows the refusal instead of data", async () => {
+  test("with a wrong token shows the refusal instead of data", async () => {
     const other = await browser.newPage();
     try {
       await other.goto(`${base}/#token=not-the-token`);

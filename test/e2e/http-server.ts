@@ -26,15 +26,12 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 /** `workspace` null: none given, each session works in its client's first root. */
-export async function spawnHttpServer(
+export function spawnHttpServer(
   workspace: string | null,
   options: { env?: Record<string, string>; args?: string[]; cwd?: string } = {},
 ): Promise<SpawnedServer> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
-  const child = spawn(
-    process.execPath,
+  return spawnServing(
     [
-      CLI,
       ...(workspace === null ? [] : ["-w", workspace]),
       "serve",
       "--http",
@@ -42,20 +39,38 @@ export async function spawnHttpServer(
       "0",
       ...(options.args ?? []),
     ],
-    { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv(options.env), stdio: ["ignore", "ignore", "pipe"] },
+    /^baton: serving (http:\/\/\S+\/mcp) /,
+    options,
   );
+}
+
+/**
+ * Spawns `node dist/cli.js <args>` (`baton serve --http`, `baton dashboard`) and resolves with the
+ * first capture of `announce` in a line of its stderr: the URL it serves at.
+ */
+export async function spawnServing(
+  args: string[],
+  announce: RegExp,
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<SpawnedServer> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: cleanEnv(options.env),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
     lines.on("line", (line) => {
       stderr += `${line}\n`;
-      const match = /^baton: serving (http:\/\/\S+\/mcp) /.exec(line);
+      const match = announce.exec(line);
       if (match?.[1]) resolve(match[1]);
     });
     child.once("error", reject);
     void exited.then(([code, signal]) =>
-      reject(new Error(`baton serve --http exited (${code ?? signal}) before serving:\n${stderr}`)),
+      reject(new Error(`baton ${args.join(" ")} exited (${code ?? signal}) before serving:\n${stderr}`)),
     );
   });
   return {
