@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, onTestFinished } from "vitest";
 import { parse, stringify } from "yaml";
 import { fillPattern } from "../../src/config/placeholders.js";
 import type { Check, IterationSpec } from "../../src/config/schema.js";
@@ -12,6 +12,7 @@ import type { EngineContext } from "../../src/engine/engine.js";
 import { generatePrompts } from "../../src/engine/generate.js";
 import { gitDiffOf } from "../../src/engine/inputs.js";
 import { openEngine } from "../helpers/baton.js";
+import { test } from "../helpers/fixtures.js";
 import { lintPrompt } from "../helpers/prompt-lint.js";
 import { exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
 
@@ -21,16 +22,20 @@ import { exampleWorkspace, REPO_ROOT, writeFiles } from "../helpers/temp.js";
  * is checked against what it is assigned and what exists when it runs.
  */
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const CHANGELOG = { "CHANGELOG.md": "# Changelog\n\n## v2.4\n- OAuth2 login\n" };
 
-function workspace(): { dir: string; engine: EngineContext } {
+// Each test's `dir` is a copy of the example workspace with a changelog, `baton` its engine.
+test.override({ example: true, files: CHANGELOG });
+
+/**
+ * Another such workspace and its engine, removed when the test ends: a test that lints several
+ * runs gives each its own, so no run's files count as readable for another.
+ */
+function freshWorkspace(): { dir: string; engine: EngineContext } {
   const temp = exampleWorkspace();
-  writeFiles(temp.dir, { "CHANGELOG.md": "# Changelog\n\n## v2.4\n- OAuth2 login\n" });
+  writeFiles(temp.dir, CHANGELOG);
   const { engine, close } = openEngine(temp.dir);
-  cleanups.push(() => {
+  onTestFinished(() => {
     close();
     temp.cleanup();
   });
@@ -142,20 +147,21 @@ const SHIPPED: [string, Record<string, string>][] = [
 ];
 
 describe("prompt linter", () => {
-  it.each(SHIPPED)("passes on every prompt of the shipped workflow %s", async (name, inputs) => {
-    const { dir, engine } = workspace();
-    const { problems, prompts } = await lintRun(dir, engine, { workflow: name, inputs });
-    expect(prompts.size).toBeGreaterThan(0);
-    expect(problems).toEqual([]);
-  });
+  test.for(SHIPPED)(
+    "passes on every prompt of the shipped workflow %s",
+    async ([name, inputs], { dir, baton: { engine } }) => {
+      const { problems, prompts } = await lintRun(dir, engine, { workflow: name, inputs });
+      expect(prompts.size).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    },
+  );
 
-  it("passes on the README's example workflow", async () => {
+  test("passes on the README's example workflow", async ({ dir, baton: { engine } }) => {
     const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
     const block = /A workflow file[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
     const doc = parse(block) as Record<string, unknown>;
     // The example names a template file the reader would write; the prompts come from the default.
     delete doc.templates;
-    const { dir, engine } = workspace();
     writeFiles(dir, { ".baton/workflows/user-story-refinement.yaml": stringify(doc) });
     const { problems, prompts } = await lintRun(dir, engine, {
       workflow: "user-story-refinement",
@@ -165,8 +171,7 @@ describe("prompt linter", () => {
     expect(problems).toEqual([]);
   });
 
-  it("passes on a decomposed plan", async () => {
-    const { dir, engine } = workspace();
+  test("passes on a decomposed plan", async ({ dir, baton: { engine } }) => {
     const planned = await decomposeTask(engine, {
       task: "Add CSV export of invoices",
       plan: {
@@ -214,12 +219,12 @@ describe("prompt linter", () => {
 
 /** The prompts of a whole run of a shipped workflow, by `<iteration>/<assignment>`. */
 async function promptsOf(name: string, inputs: Record<string, string>): Promise<Map<string, string>> {
-  const { dir, engine } = workspace();
+  const { dir, engine } = freshWorkspace();
   return (await lintRun(dir, engine, { workflow: name, inputs })).prompts;
 }
 
 describe("the defects of #19, one by one", () => {
-  it("1. upstream work comes from the workflow's graph, with full paths, never parallel or later work", async () => {
+  test("1. upstream work comes from the workflow's graph, with full paths, never parallel or later work", async () => {
     const incident = await promptsOf("incident-response", { id: "INC-42" });
     const triage = incident.get("triage/sre-01") ?? "";
     expect(triage).not.toContain("Work you build on");
@@ -240,7 +245,10 @@ describe("the defects of #19, one by one", () => {
       expect(estimation).toContain(`- \`stories/US-1/${file}.md\``);
   });
 
-  it("2. the output format is the deliverable's own; a workflow's output_format replaces the role's", async () => {
+  test("2. the output format is the deliverable's own; a workflow's output_format replaces the role's", async ({
+    dir,
+    baton: { engine },
+  }) => {
     const review = await promptsOf("code-review", { change: "1234" });
     const functional = review.get("specialist-review/developer-01") ?? "";
     expect(functional).not.toMatch(/functional-review\.md|Source and test files|investigation\.md/);
@@ -249,7 +257,6 @@ describe("the defects of #19, one by one", () => {
     const incident = await promptsOf("incident-response", { id: "INC-42" });
     expect(incident.get("investigation/developer-01")).not.toContain("investigation.md");
 
-    const { dir, engine } = workspace();
     writeFiles(dir, {
       ".baton/workflows/risk-review.yaml": stringify({
         workflow: {
@@ -284,12 +291,13 @@ describe("the defects of #19, one by one", () => {
     expect(prompt).not.toMatch(/estimation\.md|## Estimate/);
   });
 
-  it("3. inputs are reachable: the git diff of a change, files by their full path", async () => {
+  test("3. inputs are reachable: the git diff of a change, files by their full path", async ({
+    baton: { engine },
+  }) => {
     const review = await promptsOf("code-review", { change: "1234", base: "origin/main", head: "pr-1234" });
     expect(review.get("specialist-review/security-analyst-01")).toContain(
       "Read it with `git diff origin/main...pr-1234`; list its files with `git diff --name-only origin/main...pr-1234`.",
     );
-    const { engine } = workspace();
     expect(gitDiffOf(engine.catalog.workflow("code-review"), { base: "main", head: "HEAD" })).toEqual({
       base: "main",
       head: "HEAD",
@@ -316,7 +324,7 @@ describe("the defects of #19, one by one", () => {
     ).rejects.toThrow("is a git ref");
   });
 
-  it("5. checks are the agent's own, filled in, and the headings they require are in the text", async () => {
+  test("5. checks are the agent's own, filled in, and the headings they require are in the text", async () => {
     const docs = await promptsOf("documentation", { release: "v2.4" });
     const review = docs.get("review/tech-lead-01") ?? "";
     const task = review.slice(review.indexOf("## Your assignment"), review.indexOf("## Constraints"));
