@@ -1,13 +1,13 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect } from "vitest";
 import { coversUri, SubscriptionHub } from "../../src/resources/subscriptions.js";
-import { type BuiltServer, createServer, openDeps, type ServerDeps } from "../../src/server.js";
+import { type BuiltServer, openDeps, type ServerDeps } from "../../src/server.js";
 import { test } from "../helpers/fixtures.js";
+import { connectInMemory } from "../helpers/mcp.js";
 
 // Resource subscriptions as every transport (stdio, each HTTP session) uses them: one
 // Subscriptions per server, all of a process's servers in one hub for a workspace watcher.
@@ -23,27 +23,25 @@ interface Connected {
 }
 
 async function connect(deps: ServerDeps, hub: SubscriptionHub): Promise<Connected> {
-  const built = createServer(deps, { hub });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await built.server.connect(serverTransport);
-  const client = new Client({ name: "baton-subscriptions", version: "0.0.0" });
   const waiting: ((uri: string) => void)[] = [];
-  const connected: Connected = {
-    built,
-    client,
-    updated: [],
+  const seen = {
+    updated: [] as string[],
     listChanged: 0,
-    nextUpdate: () => new Promise((resolve) => waiting.push(resolve)),
+    nextUpdate: () => new Promise<string>((resolve) => waiting.push(resolve)),
   };
-  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
-    connected.updated.push(notification.params.uri);
-    waiting.shift()?.(notification.params.uri);
+  const { client, built } = await connectInMemory(deps, {
+    hub,
+    setup: (c) => {
+      c.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+        seen.updated.push(notification.params.uri);
+        waiting.shift()?.(notification.params.uri);
+      });
+      c.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+        seen.listChanged++;
+      });
+    },
   });
-  client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
-    connected.listChanged++;
-  });
-  await client.connect(clientTransport);
-  return connected;
+  return Object.assign(seen, { client, built });
 }
 
 describe("resource subscriptions", () => {

@@ -12,21 +12,16 @@ import { describe, expect } from "vitest";
 import { Workspace } from "../../src/config/workspace.js";
 import { FileCache } from "../../src/engine/validate/files.js";
 import { UserError } from "../../src/errors.js";
-import { test as base } from "../helpers/fixtures.js";
-import { tempDir, writeFiles } from "../helpers/temp.js";
+import { test } from "../helpers/fixtures.js";
+import { writeFiles } from "../helpers/temp.js";
 
 // #13.4: validate, freshness and guarded reads open first and then verify the opened descriptor
 // (/proc/self/fd), instead of a realpath walk before the open. The symlink guarantee is unchanged:
 // nothing outside the workspace is ever read, however the link is placed or when it appears.
 
-const test = base.extend<{ outside: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
-  outside: async ({}, use) => {
-    const { dir, cleanup } = tempDir("baton-outside-");
-    writeFileSync(path.join(dir, "secret.md"), "# Secret\n\nTOP SECRET\n");
-    await use(dir);
-    cleanup();
-  },
+/** What every link out points at: a secret no read through the workspace may return. */
+test.beforeEach(({ outside }) => {
+  writeFileSync(path.join(outside, "secret.md"), "# Secret\n\nTOP SECRET\n");
 });
 
 function readVia(ws: Workspace, relative: string): string | undefined {
