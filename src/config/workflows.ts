@@ -37,21 +37,30 @@ function workspaceWorkflowDir(workspaceRoot: string): string {
   return path.join(workspaceRoot, ".baton", "workflows");
 }
 
+/** The shipped workflows, listed once: they change only with an upgrade, which restarts the process. */
+let shipped: WorkflowEntry[] | undefined;
+
 /** Shipped workflows, then the workspace's `.baton/workflows/`, which override by name. */
 export function listWorkflows(workspaceRoot?: string): WorkflowEntry[] {
-  const byName = new Map<string, WorkflowEntry>();
-  const sources: [string, WorkflowEntry["origin"]][] = [[SHIPPED_WORKFLOWS_DIR, "shipped"]];
-  if (workspaceRoot) sources.push([workspaceWorkflowDir(workspaceRoot), "workspace"]);
-  for (const [dir, origin] of sources) {
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir).sort()) {
-      if (!/\.ya?ml$/.test(entry)) continue;
-      const file = path.join(dir, entry);
-      const name = entry.replace(/\.ya?ml$/, "");
-      byName.set(name, { name, file, origin, description: peekDescription(file, workspaceRoot) });
-    }
+  shipped ??= entriesIn(SHIPPED_WORKFLOWS_DIR, "shipped");
+  const byName = new Map(shipped.map((entry) => [entry.name, entry]));
+  if (workspaceRoot) {
+    for (const entry of entriesIn(workspaceWorkflowDir(workspaceRoot), "workspace", workspaceRoot))
+      byName.set(entry.name, entry);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function entriesIn(dir: string, origin: WorkflowEntry["origin"], workspaceRoot?: string): WorkflowEntry[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .map((entry) => {
+      const file = path.join(dir, entry);
+      const name = entry.replace(/\.ya?ml$/, "");
+      return { name, file, origin, description: peekDescription(file, workspaceRoot) };
+    });
 }
 
 const descriptions = new Map<string, { mtimeMs: number; description: string }>();

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { loadRoleLibrary, type RoleLibrary } from "../config/roles.js";
 import {
@@ -61,15 +61,22 @@ export class Catalog {
   }
 
   /**
-   * A workflow `workflows()` listed, without finding its file again: get_status lists every
-   * workflow's required inputs on each call, and a listing per workflow doubled its cost.
+   * Workflows `workflows()` listed, without finding their files again and with one look at the
+   * role files for all: get_status lists every workflow's required inputs on each call. One that
+   * does not load is left out.
    */
-  listed(entry: WorkflowEntry): LoadedWorkflow {
-    return this.workflowFile(entry.file);
+  listed(entries: readonly WorkflowEntry[]): { entry: WorkflowEntry; workflow: LoadedWorkflow }[] {
+    const library = this.roles();
+    return entries.flatMap((entry) => {
+      try {
+        return [{ entry, workflow: this.workflowFile(entry.file, library) }];
+      } catch {
+        return [];
+      }
+    });
   }
 
-  private workflowFile(file: string): LoadedWorkflow {
-    const library = this.roles();
+  private workflowFile(file: string, library = this.roles()): LoadedWorkflow {
     const stamp = `${fileStamp(file)}|${this.roleCache?.stamp}`;
     const cached = this.byFile.get(file);
     if (cached?.stamp === stamp) return cached.workflow;
@@ -118,6 +125,7 @@ function stampOf(dirs: readonly string[]): string {
       else parts.push(`${full}:${fileStamp(full)}`);
     }
   };
-  for (const dir of dirs) walk(dir);
+  // Most workspaces have none of these folders: a failed listing costs an exception each call.
+  for (const dir of dirs) if (existsSync(dir)) walk(dir);
   return parts.join("\n");
 }

@@ -32,19 +32,12 @@ export interface WorkflowStart {
 
 /** The workflows that load, for "start a run" suggestions: a broken one would only fail the call. */
 export function workflowStarts(ctx: EngineContext): WorkflowStart[] {
-  return ctx.catalog.workflows().flatMap((entry) => {
-    try {
-      const inputs = Object.entries(ctx.catalog.listed(entry).spec.inputs);
-      return [
-        {
-          name: entry.name,
-          required: inputs.filter(([, i]) => i.required && i.default === undefined).map(([n]) => n),
-        },
-      ];
-    } catch {
-      return [];
-    }
-  });
+  return ctx.catalog.listed(ctx.catalog.workflows()).map(({ entry, workflow }) => ({
+    name: entry.name,
+    required: Object.entries(workflow.spec.inputs)
+      .filter(([, i]) => i.required && i.default === undefined)
+      .map(([n]) => n),
+  }));
 }
 
 export function listRoles(ctx: EngineContext): Role[] {
