@@ -137,6 +137,7 @@ export function staleResults(
   baselines: ReadonlyMap<string, DeliverableBaseline>,
   inPlace: (file: string) => boolean,
 ): CheckResult[] {
+  if (baselines.size === 0) return []; // nothing existed when the iteration was made
   return [...new Set(files)].flatMap((file): CheckResult[] => {
     const baseline = baselines.get(file);
     if (!baseline) return [];

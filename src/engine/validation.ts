@@ -122,10 +122,12 @@ export async function validateBundle(
   const rework: ReworkAssignment[] = [];
   const sizesPerAssignment = Math.max(1, Math.ceil(SIZE_SAMPLE / assignments.length));
   // One transaction for every state change: a commit per assignment would dominate large iterations.
+  // Each assignment's results sorted once: settling, the report, its misses and VALIDATION.md share them.
+  const tallies = new Map([...perAssignment].map(([id, results]) => [id, tally(results)]));
+  const wide = tally(iterationWide);
   store.transaction(() => {
     for (const a of assignments) {
-      const results = perAssignment.get(a.id) ?? [];
-      const failed = results.filter((r) => r.status === "failed");
+      const { results, failed } = tallies.get(a.id) ?? tally([]);
       const outcome =
         (!only && a.state === "claimed") || notStarted.has(a.id)
           ? { summary: inProgress(a, failed.length, notStarted.has(a.id)) }
@@ -145,18 +147,22 @@ export async function validateBundle(
 
   const failures: ValidationFailure[] = [
     ...assignments.flatMap((a) =>
-      (perAssignment.get(a.id) ?? [])
-        .filter((r) => r.status === "failed")
-        .map((r) => ({ assignment_id: a.id, deliverable: r.file ?? null, check: r.check, reason: r.reason })),
+      (tallies.get(a.id)?.failed ?? []).map((r) => ({
+        assignment_id: a.id,
+        deliverable: r.file ?? null,
+        check: r.check,
+        reason: r.reason,
+      })),
     ),
-    ...iterationWide
-      .filter((r) => r.status === "failed")
-      .map((r) => ({ assignment_id: null, deliverable: r.file ?? null, check: r.check, reason: r.reason })),
+    ...wide.failed.map((r) => ({
+      assignment_id: null,
+      deliverable: r.file ?? null,
+      check: r.check,
+      reason: r.reason,
+    })),
   ];
-  const results = [...[...perAssignment.values()].flat(), ...iterationWide];
-  const skipped = results
-    .filter((r) => r.status === "skipped")
-    .map((r) => ({ check: r.check, reason: r.reason }));
+  const everyTally = [...tallies.values(), wide];
+  const skipped = everyTally.flatMap((t) => t.skipped.map((r) => ({ check: r.check, reason: r.reason })));
   const passed = failures.length === 0;
   // A gated iteration waits for review_iteration (review.ts) before its dependents may start.
   const awaitingApproval = passed && !only && spec.approval === "required";
@@ -174,7 +180,7 @@ export async function validateBundle(
     passed,
     awaiting_approval: awaitingApproval,
     counts: {
-      passed: results.filter((r) => r.status === "passed").length,
+      passed: everyTally.reduce((sum, t) => sum + t.passed, 0),
       failed: failures.length,
       needs_review: only ? 0 : human.length,
       skipped: skipped.length,
@@ -191,7 +197,7 @@ export async function validateBundle(
   // Stored with the structured misses that feedback synthesis learns from (not returned to callers).
   store.addValidation(iteration.id, only?.id ?? null, passed, {
     ...report,
-    misses: recordMisses(perAssignment, iterationWide),
+    misses: recordMisses(new Map([...tallies].map(([id, t]) => [id, t.failed])), wide.failed),
   });
   store.addEvent(
     "validated",
@@ -204,7 +210,7 @@ export async function validateBundle(
       templates.render(TEMPLATE_NAMES.validation, {
         ...report,
         iteration: { id: iteration.id, name: iteration.name, path: iteration.path },
-        results: groupResults(assignments, perAssignment, iterationWide),
+        results: groupResults(assignments, tallies, wide),
         checks: checks.map((c) => describeCheck(c)),
       }) + (spec.approval === "required" ? reviewsMarkdown(listReviews(engine, iteration.id)) : ""),
     );
@@ -372,18 +378,33 @@ function recordSizes(engine: EngineContext, a: AssignmentRecord, limit: number):
 
 function groupResults(
   assignments: readonly AssignmentRecord[],
-  perAssignment: ReadonlyMap<string, readonly CheckResult[]>,
-  iterationWide: readonly CheckResult[],
+  tallies: ReadonlyMap<string, Tally>,
+  iterationWide: Tally,
 ) {
   const groups = assignments.map((a) => ({
     title: `${a.local_id} (${a.role})`,
-    results: perAssignment.get(a.id) ?? [],
+    ...(tallies.get(a.id) ?? tally([])),
   }));
-  if (iterationWide.length > 0) groups.push({ title: "Iteration-wide checks", results: iterationWide });
-  return groups.map((g) => ({
-    ...g,
-    failed: g.results.filter((r) => r.status === "failed"),
-    skipped: g.results.filter((r) => r.status === "skipped"),
-    passed: g.results.filter((r) => r.status === "passed").length,
-  }));
+  if (iterationWide.results.length > 0) groups.push({ title: "Iteration-wide checks", ...iterationWide });
+  return groups;
+}
+
+/** A list of check results with its failed and skipped ones picked out and its passes counted. */
+interface Tally {
+  results: readonly CheckResult[];
+  failed: CheckResult[];
+  skipped: CheckResult[];
+  passed: number;
+}
+
+function tally(results: readonly CheckResult[]): Tally {
+  const failed: CheckResult[] = [];
+  const skipped: CheckResult[] = [];
+  let passed = 0;
+  for (const r of results) {
+    if (r.status === "failed") failed.push(r);
+    else if (r.status === "skipped") skipped.push(r);
+    else passed++;
+  }
+  return { results, failed, skipped, passed };
 }
