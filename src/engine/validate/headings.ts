@@ -54,7 +54,7 @@ export function headingsCheck(facts: FileFacts, required: readonly string[]): Ch
   const wanted = requiredOf(required);
   const missing = required.filter((_, i) => !have.has(wanted[i] as string));
   if (missing.length === 0) {
-    return { check: "headings", file, status: "passed", reason: `${file}: has headings ${list(required)}` };
+    return { check: "headings", file, status: "passed", reason: `${file}: has headings ${listed(required)}` };
   }
   const unique = [...new Set(found)];
   const shown =
@@ -68,6 +68,18 @@ export function headingsCheck(facts: FileFacts, required: readonly string[]): Ch
     reason: `${file}: missing heading${missing.length > 1 ? "s" : ""} ${list(missing)} (found: ${shown})`,
     miss: { missing, found: unique.slice(0, SHOWN) },
   };
+}
+
+/** `list` of a check's required headings, once per list. */
+const listedRequired = new WeakMap<readonly string[], string>();
+
+function listed(required: readonly string[]): string {
+  let text = listedRequired.get(required);
+  if (text === undefined) {
+    text = list(required);
+    listedRequired.set(required, text);
+  }
+  return text;
 }
 
 function list(items: readonly string[]): string {

@@ -139,11 +139,14 @@ export function simpleHeadings(text: string): string[] | undefined {
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
-    if (!fenced && startsPlainLine(text.charCodeAt(start))) {
-      // Most lines are prose: not a heading, fence, blank line, container or setext underline.
-      afterText = true;
-      start = end + 1;
-      continue;
+    if (!fenced) {
+      const first = text.charCodeAt(start);
+      // Most lines are prose (not a heading, fence, blank line, container or setext underline) or empty.
+      if (startsPlainLine(first) || first === 0x0a) {
+        afterText = first !== 0x0a;
+        start = end + 1;
+        continue;
+      }
     }
     let line = text.slice(start, end);
     start = end + 1;
