@@ -65,6 +65,9 @@ const prefixRange = (prefix: string): [string, string] => [
 const STATES: readonly AssignmentState[] = ["pending", "claimed", "submitted", "passed", "failed"];
 /** A state filter over the (iteration_id, state, local_id) index: one range per state asked for. */
 const IN_STATES = `(${STATES.map((s) => `(? AND state = '${s}')`).join(" OR ")})`;
+const NOT_PENDING = STATES.filter((s) => s !== "pending")
+  .map((s) => `'${s}'`)
+  .join(", ");
 const stateFlags = (states: readonly AssignmentState[]) => STATES.map((s) => (states.includes(s) ? 1 : 0));
 
 /**
@@ -362,13 +365,18 @@ export class SqliteStore implements Store {
     const rows = (
       pendingIds === undefined
         ? this.sql(`${columns} WHERE a.iteration_id = ? ORDER BY a.local_id, d.rowid`).raw().all(iterationId)
-        : this.sql(
-            `${columns} WHERE a.iteration_id = ?
-               AND (a.state <> 'pending' OR a.id IN (SELECT value FROM json_each(?)))
+        : // Rows by index: the other states' ranges of (iteration_id, state, local_id), and the
+          // pending ones asked for by id (`+` keeps SQLite from scanning every pending row instead).
+          this.sql(
+            `${columns} WHERE a.rowid IN (
+               SELECT rowid FROM assignments WHERE iteration_id = ? AND state IN (${NOT_PENDING})
+               UNION ALL
+               SELECT rowid FROM assignments WHERE id IN (SELECT value FROM json_each(?))
+                 AND +iteration_id = ? AND +state = 'pending')
              ORDER BY a.local_id, d.rowid`,
           )
             .raw()
-            .all(iterationId, JSON.stringify(pendingIds))
+            .all(iterationId, JSON.stringify(pendingIds), iterationId)
     ) as unknown[][];
     const out: AssignmentProgressRow[] = [];
     let current: AssignmentProgressRow | undefined;
