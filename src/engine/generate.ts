@@ -177,6 +177,8 @@ async function generateFor(
       stage: (localId, prompt) => stager?.stage(localId, prompt),
       targetCounts: (agent) => counting[agent]?.() ?? Promise.resolve([]),
     });
+    // Every prompt is on disk (under its temp name) before any assignment is stored.
+    await stager?.flush();
     const assignments: GeneratedAssignment[] = planned.map((a) => ({
       id: a.id,
       local_id: a.local_id,
@@ -243,7 +245,7 @@ async function generateFor(
     }
     return { iteration_id: iteration.id, dry_run: dryRun, path: iteration.path, assignments, totals };
   } finally {
-    stager?.abort(); // after a commit nothing is left to remove
+    await stager?.abort(); // after a commit nothing is left to remove
   }
 }
 

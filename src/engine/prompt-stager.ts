@@ -2,6 +2,7 @@ import {
   closeSync,
   mkdirSync,
   openSync,
+  promises,
   readdirSync,
   readFileSync,
   renameSync,
@@ -12,8 +13,8 @@ import path from "node:path";
 import { tempFileFor } from "./files.js";
 
 /**
- * Streams prompts to disk as they are rendered, so generating never holds more than one prompt in
- * memory (#13.2: render → count → write → drop). Each prompt goes to a temp file beside its final
+ * Streams prompts to disk as they are rendered, so generating holds no more prompts in memory than
+ * are being written at the moment (#13.2: render → count → write → drop). Each prompt goes to a temp file beside its final
  * name, in the `<file>.<pid>.<hex>.tmp` form that recovery.ts removes after a crash; nothing is
  * visible under a prompt's name until `commit` renames it, which generate does only after the
  * assignments are stored. So a kill at any point leaves assignments without prompts (which
@@ -24,6 +25,16 @@ export class PromptStager {
   private readonly staged = new Map<string, string | null>();
   /** The prompt files there before this generation (listed once: most generations find none to compare). */
   private existing: Set<string> | undefined;
+  /**
+   * Temp files being written by Node's I/O threads while the next prompts are rendered and counted
+   * (creating a thousand files is most of generate's disk time); at most IN_FLIGHT of them, so the
+   * prompts held stay bounded. `flush` waits for them.
+   */
+  private readonly writing = new Map<string, Promise<void>>();
+  /** Temps of a refit's earlier rendering, removed once their writes are done. */
+  private readonly discarded: string[] = [];
+  private failure: { error: unknown } | undefined;
+  private folderMade = false;
 
   constructor(
     private readonly dir: string,
@@ -41,20 +52,32 @@ export class PromptStager {
       return;
     }
     const temp = tempFileFor(file);
-    let fd: number;
-    try {
-      fd = openSync(temp, "w");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (!this.folderMade) {
       mkdirSync(this.dir, { recursive: true });
-      fd = openSync(temp, "w");
+      this.folderMade = true;
     }
     this.staged.set(localId, temp);
-    try {
-      writeSync(fd, prompt);
-    } finally {
-      closeSync(fd);
+    if (this.writing.size >= IN_FLIGHT) {
+      writeNow(temp, prompt);
+      return;
     }
+    const done = promises.writeFile(temp, prompt).then(
+      () => {
+        this.writing.delete(temp);
+      },
+      (error: unknown) => {
+        this.writing.delete(temp);
+        this.failure ??= { error };
+      },
+    );
+    this.writing.set(temp, done);
+  }
+
+  /** Waits until every staged prompt is written; throws the first write's error. */
+  async flush(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing.values());
+    this.dropDiscarded();
+    if (this.failure) throw this.failure.error;
   }
 
   /**
@@ -62,6 +85,8 @@ export class PromptStager {
    * `prune`, prompt files of an earlier generation whose ids are no longer planned are removed.
    */
   commit(keep: ReadonlySet<string>, prune: boolean): void {
+    if (this.writing.size > 0 || this.failure) throw new Error("prompts must be flushed before their commit");
+    this.dropDiscarded();
     for (const [localId, temp] of this.staged) {
       if (temp === null) continue;
       if (keep.has(localId)) renameSync(temp, this.fileOf(localId));
@@ -79,16 +104,25 @@ export class PromptStager {
       if (name.endsWith(".md") && !keep.has(name.slice(0, -3))) rmSync(path.join(this.dir, name));
   }
 
-  /** Removes every staged temp file (the generation failed before its commit). */
-  abort(): void {
+  /** Removes every staged temp file (the generation failed before its commit), once its write is over. */
+  async abort(): Promise<void> {
+    while (this.writing.size > 0) await Promise.allSettled(this.writing.values());
+    this.dropDiscarded();
     for (const temp of this.staged.values()) if (temp !== null) rmSync(temp, { force: true });
     this.staged.clear();
   }
 
   private unstage(localId: string): void {
     const temp = this.staged.get(localId);
-    if (temp) rmSync(temp, { force: true });
+    if (temp) {
+      if (this.writing.has(temp)) this.discarded.push(temp);
+      else rmSync(temp, { force: true });
+    }
     this.staged.delete(localId);
+  }
+
+  private dropDiscarded(): void {
+    for (const temp of this.discarded.splice(0)) rmSync(temp, { force: true });
   }
 
   private existed(localId: string): boolean {
@@ -104,6 +138,18 @@ export class PromptStager {
 
   private fileOf(localId: string): string {
     return path.join(this.dir, `${localId}.md`);
+  }
+}
+
+/** Prompts being written at once; beyond this the next is written here and now. */
+const IN_FLIGHT = 64;
+
+function writeNow(file: string, text: string): void {
+  const fd = openSync(file, "w");
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }
 

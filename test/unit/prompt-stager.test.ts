@@ -15,11 +15,12 @@ const names = (dir: string) => readdirSync(dir).sort();
 const temps = (dir: string) => names(dir).filter((n) => n.endsWith(".tmp"));
 
 describe("PromptStager", () => {
-  test("staged prompts are temp files until the commit renames them into place", ({ dir }) => {
+  test("staged prompts are temp files until the commit renames them into place", async ({ dir }) => {
     const folder = path.join(dir, "agent-prompts");
     const stager = new PromptStager(folder);
     stager.stage("dev-01", "# one\n");
     stager.stage("dev-02", "# two\n");
+    await stager.flush();
     expect(names(folder).filter((n) => n.endsWith(".md"))).toEqual([]);
     expect(temps(folder)).toHaveLength(2);
     expect(temps(folder)[0]).toMatch(new RegExp(`^dev-0[12]\\.md\\.${process.pid}\\.[0-9a-f]{8}\\.tmp$`));
@@ -28,7 +29,7 @@ describe("PromptStager", () => {
     expect(readFileSync(path.join(folder, "dev-02.md"), "utf8")).toBe("# two\n");
   });
 
-  test("a refit's second rendering replaces the first; ids the final plan dropped are discarded", ({
+  test("a refit's second rendering replaces the first; ids the final plan dropped are discarded", async ({
     dir,
   }) => {
     const folder = path.join(dir, "p");
@@ -36,29 +37,48 @@ describe("PromptStager", () => {
     stager.stage("dev-01", "first try\n");
     stager.stage("dev-02", "first try\n");
     stager.stage("dev-01", "second try\n");
+    await stager.flush();
     expect(temps(folder)).toHaveLength(2);
     stager.commit(new Set(["dev-01"]), true);
     expect(names(folder)).toEqual(["dev-01.md"]);
     expect(readFileSync(path.join(folder, "dev-01.md"), "utf8")).toBe("second try\n");
   });
 
-  test("pruning removes prompts of an earlier generation; a repair keeps them", ({ dir }) => {
+  test("many prompts staged at once (more than are written at a time) all arrive, each with its text", async ({
+    dir,
+  }) => {
+    const folder = path.join(dir, "p");
+    const stager = new PromptStager(folder);
+    const ids = Array.from({ length: 150 }, (_, i) => `dev-${String(i + 1).padStart(3, "0")}`);
+    for (const id of ids) stager.stage(id, `# ${id}\n`);
+    expect(() => stager.commit(new Set(ids), true)).toThrow("flushed");
+    await stager.flush();
+    stager.commit(new Set(ids), true);
+    expect(names(folder)).toEqual(ids.map((id) => `${id}.md`));
+    for (const id of ids) expect(readFileSync(path.join(folder, `${id}.md`), "utf8")).toBe(`# ${id}\n`);
+  });
+
+  test("pruning removes prompts of an earlier generation; a repair keeps them", async ({ dir }) => {
     writeFiles(dir, { "p/dev-01.md": "old\n", "p/dev-09.md": "old\n", "p/notes.txt": "keep\n" });
     const folder = path.join(dir, "p");
     const repair = new PromptStager(folder, (id) => id === "dev-02");
     repair.stage("dev-01", "new\n");
     repair.stage("dev-02", "new\n");
+    await repair.flush();
     repair.commit(new Set(["dev-02"]), false);
     expect(names(folder)).toEqual(["dev-01.md", "dev-02.md", "dev-09.md", "notes.txt"]);
     expect(readFileSync(path.join(folder, "dev-01.md"), "utf8")).toBe("old\n");
 
     const full = new PromptStager(folder);
     full.stage("dev-01", "new\n");
+    await full.flush();
     full.commit(new Set(["dev-01"]), true);
     expect(names(folder)).toEqual(["dev-01.md", "notes.txt"]);
   });
 
-  test("an unchanged prompt is not rewritten (same mtime), and abort leaves nothing behind", ({ dir }) => {
+  test("an unchanged prompt is not rewritten (same mtime), and abort leaves nothing behind", async ({
+    dir,
+  }) => {
     writeFiles(dir, { "p/dev-01.md": "same\n" });
     const file = path.join(dir, "p", "dev-01.md");
     utimesSync(file, new Date("2030-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z"));
@@ -66,11 +86,14 @@ describe("PromptStager", () => {
     const stager = new PromptStager(path.join(dir, "p"));
     stager.stage("dev-01", "same\n");
     stager.stage("dev-02", "fresh\n");
+    await stager.flush();
     expect(temps(path.join(dir, "p"))).toHaveLength(1);
-    stager.abort();
+    stager.stage("dev-03", "in flight\n");
+    await stager.abort();
     expect(names(path.join(dir, "p"))).toEqual(["dev-01.md"]);
     const again = new PromptStager(path.join(dir, "p"));
     again.stage("dev-01", "same\n");
+    await again.flush();
     again.commit(new Set(["dev-01"]), true);
     expect(statSync(file).mtimeMs).toBe(before);
   });
