@@ -31,18 +31,49 @@ export interface PlaceholderValues {
 }
 
 export function fillPattern(pattern: string, values: PlaceholderValues): string {
-  return pattern.replace(PLACEHOLDER, (whole, name: string) => {
-    const input = values.inputs[name];
-    if (input !== undefined) return input;
-    const target = values.target;
-    if (!target) return whole;
-    if (name === "id" || name.endsWith("_id")) return target.id;
-    if (name === "target") return target.path;
-    const slash = target.path.lastIndexOf("/");
-    if (name === "target_dir") return slash === -1 ? "." : target.path.slice(0, slash);
-    if (name === "target_name") return target.path.slice(slash + 1).replace(/\.[^.]*$/, "");
-    return whole;
-  });
+  const parts = partsOf(pattern);
+  if (parts.length === 1 && typeof parts[0] === "string") return parts[0];
+  let filled = "";
+  for (const part of parts) filled += typeof part === "string" ? part : placeholderValue(part, values);
+  return filled;
+}
+
+function placeholderValue(
+  { name, whole }: { name: string; whole: string },
+  values: PlaceholderValues,
+): string {
+  const input = values.inputs[name];
+  if (input !== undefined) return input;
+  const target = values.target;
+  if (!target) return whole;
+  if (name === "id" || name.endsWith("_id")) return target.id;
+  if (name === "target") return target.path;
+  const slash = target.path.lastIndexOf("/");
+  if (name === "target_dir") return slash === -1 ? "." : target.path.slice(0, slash);
+  if (name === "target_name") return target.path.slice(slash + 1).replace(/\.[^.]*$/, "");
+  return whole;
+}
+
+/** Patterns split into text and placeholders once: generating fills each one for every target. */
+const splitPatterns = new Map<string, (string | { name: string; whole: string })[]>();
+/** Distinct patterns kept split (workflows declare a handful; inputs filled in make more). */
+const SPLIT_LIMIT = 1000;
+
+function partsOf(pattern: string): (string | { name: string; whole: string })[] {
+  let parts = splitPatterns.get(pattern);
+  if (!parts) {
+    parts = [];
+    let last = 0;
+    for (const match of pattern.matchAll(PLACEHOLDER)) {
+      if (match.index > last) parts.push(pattern.slice(last, match.index));
+      parts.push({ name: match[1] as string, whole: match[0] });
+      last = match.index + match[0].length;
+    }
+    if (last < pattern.length || parts.length === 0) parts.push(pattern.slice(last));
+    if (splitPatterns.size >= SPLIT_LIMIT) splitPatterns.clear();
+    splitPatterns.set(pattern, parts);
+  }
+  return parts;
 }
 
 /**

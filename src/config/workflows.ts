@@ -41,17 +41,23 @@ function workspaceWorkflowDir(workspaceRoot: string): string {
 let shipped: WorkflowEntry[] | undefined;
 
 /** Shipped workflows, then the workspace's `.baton/workflows/`, which override by name. */
-export function listWorkflows(workspaceRoot?: string): WorkflowEntry[] {
-  shipped ??= entriesIn(SHIPPED_WORKFLOWS_DIR, "shipped");
+export function listWorkflows(workspaceRoot?: string, describe = true): WorkflowEntry[] {
+  shipped ??= entriesIn(SHIPPED_WORKFLOWS_DIR, "shipped", true);
   const byName = new Map(shipped.map((entry) => [entry.name, entry]));
   if (workspaceRoot) {
-    for (const entry of entriesIn(workspaceWorkflowDir(workspaceRoot), "workspace", workspaceRoot))
+    for (const entry of entriesIn(workspaceWorkflowDir(workspaceRoot), "workspace", describe, workspaceRoot))
       byName.set(entry.name, entry);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function entriesIn(dir: string, origin: WorkflowEntry["origin"], workspaceRoot?: string): WorkflowEntry[] {
+/** A folder's workflow files; `describe: false` leaves descriptions empty (finding a file needs none). */
+function entriesIn(
+  dir: string,
+  origin: WorkflowEntry["origin"],
+  describe: boolean,
+  workspaceRoot?: string,
+): WorkflowEntry[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .sort()
@@ -59,7 +65,7 @@ function entriesIn(dir: string, origin: WorkflowEntry["origin"], workspaceRoot?:
     .map((entry) => {
       const file = path.join(dir, entry);
       const name = entry.replace(/\.ya?ml$/, "");
-      return { name, file, origin, description: peekDescription(file, workspaceRoot) };
+      return { name, file, origin, description: describe ? peekDescription(file, workspaceRoot) : "" };
     });
 }
 
@@ -100,7 +106,8 @@ export function findWorkflowFile(nameOrPath: string, workspaceRoot?: string): st
     if (!existsSync(file)) throw new UserError(`workflow file ${nameOrPath} does not exist`);
     return file;
   }
-  const entries = listWorkflows(workspaceRoot);
+  // Names only: parsing each workspace workflow for its description cost a YAML parse per call.
+  const entries = listWorkflows(workspaceRoot, false);
   const entry = entries.find((e) => e.name === nameOrPath);
   if (!entry) {
     throw new UserError(

@@ -211,6 +211,11 @@ describe("target ids", () => {
     expect(fillPattern("incidents/{id}/triage.md", { inputs: { id: "INC-42" }, target })).toBe(
       "incidents/INC-42/triage.md",
     );
+    // Placeholders nothing fills stay as written; text without any is returned as is.
+    expect(fillPattern("{id}{target_name}-{nope}/{1x}", { inputs: {}, target })).toBe("US-7US-7-{nope}/{1x}");
+    expect(fillPattern("{id}/{release}.md", { inputs: { release: "v2" } })).toBe("{id}/v2.md");
+    expect(fillPattern("docs/plain.md", { inputs: {}, target })).toBe("docs/plain.md");
+    expect(fillPattern("", { inputs: {}, target })).toBe("");
   });
 
   test("resolves targets in natural order, without .git, node_modules or .baton", async ({ dir }) => {
