@@ -81,6 +81,20 @@ describe(`tool results at ${SIZE} assignments`, () => {
     expect(size(submitted)).toBeLessThan(LIMIT);
   }, 300_000);
 
+  test("the run resource is get_status's view of the run: counts for all, rows within the same budget", async ({
+    sharedMcp: client,
+  }) => {
+    const text = (
+      (await client.readResource({ uri: `baton://runs/${runId}` })).contents[0] as { text: string }
+    ).text;
+    expect(Buffer.byteLength(text)).toBeLessThan(LIMIT);
+    const status = (await client.callTool({
+      name: "get_status",
+      arguments: { run_id: runId },
+    })) as CallToolResult;
+    expect(JSON.parse(text)).toEqual(status.structuredContent);
+  }, 120_000);
+
   test("the estimates resource has totals and a first page; its next_page links cover every assignment", async ({
     sharedMcp: client,
   }) => {
