@@ -142,7 +142,7 @@ export class PromptStager {
 }
 
 /** Prompts being written at once; beyond this the next is written here and now. */
-const IN_FLIGHT = 64;
+const IN_FLIGHT = 256;
 
 function writeNow(file: string, text: string): void {
   const fd = openSync(file, "w");

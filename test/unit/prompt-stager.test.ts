@@ -49,7 +49,7 @@ describe("PromptStager", () => {
   }) => {
     const folder = path.join(dir, "p");
     const stager = new PromptStager(folder);
-    const ids = Array.from({ length: 150 }, (_, i) => `dev-${String(i + 1).padStart(3, "0")}`);
+    const ids = Array.from({ length: 300 }, (_, i) => `dev-${String(i + 1).padStart(3, "0")}`);
     for (const id of ids) stager.stage(id, `# ${id}\n`);
     expect(() => stager.commit(new Set(ids), true)).toThrow("flushed");
     await stager.flush();
