@@ -17,7 +17,9 @@ import { tempFileFor } from "./files.js";
  * are being written at the moment (#13.2: render → count → write → drop). Each prompt goes to a temp file beside its final
  * name, in the `<file>.<pid>.<hex>.tmp` form that recovery.ts removes after a crash; nothing is
  * visible under a prompt's name until `commit` renames it, which generate does only after the
- * assignments are stored. So a kill at any point leaves assignments without prompts (which
+ * assignments are stored. When the prompt folder does not exist yet (a first generation), the
+ * prompts are written under their own names into a temp folder of that form instead, which the
+ * commit renames into place whole: one rename instead of one per prompt. So a kill at any point leaves assignments without prompts (which
  * claims refuse and regeneration repairs), never a prompt of an assignment that does not exist.
  */
 export class PromptStager {
@@ -34,7 +36,9 @@ export class PromptStager {
   /** Temps of a refit's earlier rendering, removed once their writes are done. */
   private readonly discarded: string[] = [];
   private failure: { error: unknown } | undefined;
-  private folderMade = false;
+  /** Where prompts are written: the prompt folder, or (a first generation) a temp folder beside it. */
+  private into: string | undefined;
+  private folderExists = false;
 
   constructor(
     private readonly dir: string,
@@ -51,26 +55,34 @@ export class PromptStager {
       this.staged.set(localId, null);
       return;
     }
-    const temp = tempFileFor(file);
-    if (!this.folderMade) {
-      mkdirSync(this.dir, { recursive: true });
-      this.folderMade = true;
+    if (this.into === undefined) {
+      // existed() listed the folder: an empty listing of a missing folder means a fresh one.
+      this.into = this.folderExists ? this.dir : tempFileFor(this.dir);
+      mkdirSync(this.into, { recursive: true });
     }
+    const fresh = this.into !== this.dir;
+    const temp = fresh ? path.join(this.into, `${localId}.md`) : tempFileFor(file);
     this.staged.set(localId, temp);
-    if (this.writing.size >= IN_FLIGHT) {
+    // A refit's new text for a prompt still being written goes after that write.
+    const before = this.writing.get(temp);
+    if (!before && this.writing.size >= IN_FLIGHT) {
       writeNow(temp, prompt);
       return;
     }
-    const done = promises.writeFile(temp, prompt).then(
-      () => {
-        this.writing.delete(temp);
-      },
+    const write = () => promises.writeFile(temp, prompt);
+    const done: Promise<void> = (before ? before.then(write) : write()).then(
+      () => this.written(temp, done),
       (error: unknown) => {
-        this.writing.delete(temp);
+        this.written(temp, done);
         this.failure ??= { error };
       },
     );
     this.writing.set(temp, done);
+  }
+
+  /** A write is over; a later one of the same file (a refit's) may still be going. */
+  private written(temp: string, done: Promise<void>): void {
+    if (this.writing.get(temp) === done) this.writing.delete(temp);
   }
 
   /** Waits until every staged prompt is written; throws the first write's error. */
@@ -87,11 +99,13 @@ export class PromptStager {
   commit(keep: ReadonlySet<string>, prune: boolean): void {
     if (this.writing.size > 0 || this.failure) throw new Error("prompts must be flushed before their commit");
     this.dropDiscarded();
-    for (const [localId, temp] of this.staged) {
-      if (temp === null) continue;
-      if (keep.has(localId)) renameSync(temp, this.fileOf(localId));
-      else rmSync(temp, { force: true });
-    }
+    if (this.into !== undefined && this.into !== this.dir) this.commitFolder(keep);
+    else
+      for (const [localId, temp] of this.staged) {
+        if (temp === null) continue;
+        if (keep.has(localId)) renameSync(temp, this.fileOf(localId));
+        else rmSync(temp, { force: true });
+      }
     this.staged.clear();
     if (!prune) return;
     let names: string[];
@@ -110,10 +124,37 @@ export class PromptStager {
     this.dropDiscarded();
     for (const temp of this.staged.values()) if (temp !== null) rmSync(temp, { force: true });
     this.staged.clear();
+    if (this.into !== undefined && this.into !== this.dir)
+      rmSync(this.into, { recursive: true, force: true });
+  }
+
+  /**
+   * A first generation's commit: drops the prompts not kept and renames the temp folder into place
+   * (or, when the prompt folder appeared meanwhile, moves them into it one by one).
+   */
+  private commitFolder(keep: ReadonlySet<string>): void {
+    const folder = this.into as string;
+    for (const [localId, file] of this.staged)
+      if (!keep.has(localId)) rmSync(file as string, { force: true });
+    try {
+      renameSync(folder, this.dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+      for (const [localId, file] of this.staged)
+        if (keep.has(localId)) renameSync(file as string, this.fileOf(localId));
+      rmSync(folder, { recursive: true, force: true });
+    }
+    this.into = undefined;
   }
 
   private unstage(localId: string): void {
     const temp = this.staged.get(localId);
+    // In a temp folder the prompt keeps its name: the new text overwrites it.
+    if (temp && this.into !== this.dir) {
+      this.staged.delete(localId);
+      return;
+    }
     if (temp) {
       if (this.writing.has(temp)) this.discarded.push(temp);
       else rmSync(temp, { force: true });
@@ -129,6 +170,7 @@ export class PromptStager {
     if (!this.existing) {
       try {
         this.existing = new Set(readdirSync(this.dir));
+        this.folderExists = true;
       } catch {
         this.existing = new Set(); // no prompts folder yet
       }

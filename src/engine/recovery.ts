@@ -26,12 +26,13 @@ export function cleanStrayTemps(dir: string): void {
   for (const name of names) {
     const pid = TEMP.exec(name)?.[1];
     if (pid === undefined || isRunning(Number(pid))) continue;
-    rmSync(path.join(dir, name), { force: true });
+    // A first generation's temp prompt folder is one of them (prompt-stager.ts).
+    rmSync(path.join(dir, name), { force: true, recursive: true });
   }
 }
 
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true; // our own writes are synchronous: none is half done here
+  if (pid === process.pid) return true; // ours belong to a generation still writing (its abort removes them)
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
@@ -17,6 +17,7 @@ const temps = (dir: string) => names(dir).filter((n) => n.endsWith(".tmp"));
 describe("PromptStager", () => {
   test("staged prompts are temp files until the commit renames them into place", async ({ dir }) => {
     const folder = path.join(dir, "agent-prompts");
+    mkdirSync(folder);
     const stager = new PromptStager(folder);
     stager.stage("dev-01", "# one\n");
     stager.stage("dev-02", "# two\n");
@@ -33,6 +34,7 @@ describe("PromptStager", () => {
     dir,
   }) => {
     const folder = path.join(dir, "p");
+    mkdirSync(folder);
     const stager = new PromptStager(folder);
     stager.stage("dev-01", "first try\n");
     stager.stage("dev-02", "first try\n");
@@ -47,15 +49,43 @@ describe("PromptStager", () => {
   test("many prompts staged at once (more than are written at a time) all arrive, each with its text", async ({
     dir,
   }) => {
-    const folder = path.join(dir, "p");
-    const stager = new PromptStager(folder);
     const ids = Array.from({ length: 300 }, (_, i) => `dev-${String(i + 1).padStart(3, "0")}`);
-    for (const id of ids) stager.stage(id, `# ${id}\n`);
-    expect(() => stager.commit(new Set(ids), true)).toThrow("flushed");
+    for (const existing of [true, false]) {
+      const folder = path.join(dir, existing ? "old" : "new");
+      if (existing) mkdirSync(folder);
+      const stager = new PromptStager(folder);
+      for (const id of ids) stager.stage(id, `# ${id}\n`);
+      expect(() => stager.commit(new Set(ids), true)).toThrow("flushed");
+      await stager.flush();
+      stager.commit(new Set(ids), true);
+      expect(names(folder)).toEqual(ids.map((id) => `${id}.md`));
+      for (const id of ids) expect(readFileSync(path.join(folder, `${id}.md`), "utf8")).toBe(`# ${id}\n`);
+    }
+  });
+
+  test("a first generation writes into a temp folder that the commit renames into place whole", async ({
+    dir,
+  }) => {
+    const folder = path.join(dir, "it", "agent-prompts");
+    const stager = new PromptStager(folder);
+    stager.stage("dev-01", "first try\n");
+    stager.stage("dev-02", "# two\n");
+    stager.stage("dev-01", "second try\n"); // a refit, while the first text may still be in flight
+    stager.stage("dev-03", "# dropped by the final plan\n");
     await stager.flush();
-    stager.commit(new Set(ids), true);
-    expect(names(folder)).toEqual(ids.map((id) => `${id}.md`));
-    for (const id of ids) expect(readFileSync(path.join(folder, `${id}.md`), "utf8")).toBe(`# ${id}\n`);
+    expect(existsSync(folder)).toBe(false);
+    const [temp, ...others] = names(path.join(dir, "it"));
+    expect(others).toEqual([]);
+    expect(temp).toMatch(new RegExp(`^agent-prompts\\.${process.pid}\\.[0-9a-f]{8}\\.tmp$`));
+    stager.commit(new Set(["dev-01", "dev-02"]), true);
+    expect(names(path.join(dir, "it"))).toEqual(["agent-prompts"]);
+    expect(names(folder)).toEqual(["dev-01.md", "dev-02.md"]);
+    expect(readFileSync(path.join(folder, "dev-01.md"), "utf8")).toBe("second try\n");
+
+    const failed = new PromptStager(path.join(dir, "other", "agent-prompts"));
+    failed.stage("dev-01", "# one\n");
+    await failed.abort();
+    expect(names(path.join(dir, "other"))).toEqual([]);
   });
 
   test("pruning removes prompts of an earlier generation; a repair keeps them", async ({ dir }) => {
