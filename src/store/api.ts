@@ -9,6 +9,7 @@ import type {
   IterationRecord,
   IterationState,
   NewAssignment,
+  NewIteration,
   OutputSample,
   RunRecord,
   RunStatus,
@@ -48,21 +49,7 @@ export interface Store {
   listRuns(): RunRecord[];
   setRunStatus(id: string, status: RunStatus): void;
 
-  insertIteration(
-    it: Pick<
-      IterationRecord,
-      | "id"
-      | "run_id"
-      | "seq"
-      | "name"
-      | "path"
-      | "forced"
-      | "targets_override"
-      | "scope_baseline"
-      | "isolation_branch"
-      | "isolation_commit"
-    >,
-  ): void;
+  insertIteration(it: NewIteration): void;
   getIteration(id: string): IterationRecord | undefined;
   findIterationByPath(relativePath: string): IterationRecord | undefined;
   listIterations(runId?: string): IterationRecord[];

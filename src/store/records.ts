@@ -32,6 +32,9 @@ export interface IterationRecord {
   updated_at: string;
 }
 
+/** What a new iteration is inserted with; the store sets its state and timestamps. */
+export type NewIteration = Omit<IterationRecord, "state" | "created_at" | "updated_at">;
+
 export interface TokenEstimate {
   prompt_tokens: number;
   input_tokens: number;

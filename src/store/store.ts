@@ -14,6 +14,7 @@ import type {
   IterationRecord,
   IterationState,
   NewAssignment,
+  NewIteration,
   OutputSample,
   RunRecord,
   RunStatus,
@@ -215,21 +216,7 @@ export class SqliteStore implements Store {
 
   // --- iterations -----------------------------------------------------------------------------
 
-  insertIteration(
-    it: Pick<
-      IterationRecord,
-      | "id"
-      | "run_id"
-      | "seq"
-      | "name"
-      | "path"
-      | "forced"
-      | "targets_override"
-      | "scope_baseline"
-      | "isolation_branch"
-      | "isolation_commit"
-    >,
-  ): void {
+  insertIteration(it: NewIteration): void {
     const at = this.stamp();
     this.db
       .prepare(

@@ -10,26 +10,13 @@ import { validateIteration } from "../../src/engine/validation.js";
 import { textOfSize } from "../helpers/baton.js";
 import { CHROMIUM } from "../helpers/browser.js";
 import { test } from "../helpers/fixtures.js";
-import { startIteration } from "../helpers/items.js";
+import { gatedWorkflow, startIteration } from "../helpers/items.js";
 import { CLI, REPO_ROOT, writeFiles } from "../helpers/temp.js";
 import { cleanEnv } from "./http-server.js";
 
 // The MCP App as a host that supports the extension shows it: the built server spawned over stdio,
 // the ui:// resource framed by the extension's AppBridge in headless Chromium, fed get_status's
 // result; its Refresh button calls get_status back through the host.
-
-/** One iteration that waits for a person once its checks pass (approval gates, #17). */
-const GATED = `workflow:
-  name: gated
-  description: A draft a person signs off
-  iterations:
-    - name: draft
-      goal: Write the draft
-      approval: required
-      agents:
-        - role: developer
-          deliverables: ["docs/draft.md"]
-`;
 
 test.override({ shared: { example: true, server: { env: cleanEnv() as Record<string, string> } } });
 
@@ -42,7 +29,7 @@ describe.skipIf(!CHROMIUM)("the MCP App run view in a host", () => {
   test.beforeAll(async ({ sharedBaton, sharedDir, sharedStdio }) => {
     expect(existsSync(CLI), `${CLI} is missing: run npm run build`).toBe(true);
     ({ runId } = await startIteration(sharedBaton.engine, "user-story-refinement"));
-    writeFiles(sharedDir, { ".baton/workflows/gated.yaml": GATED });
+    writeFiles(sharedDir, { ".baton/workflows/gated.yaml": gatedWorkflow() });
     ({ iterationId: gatedIteration } = await startIteration(sharedBaton.engine, "gated"));
     writeFiles(sharedDir, { "docs/draft.md": textOfSize(400) });
     const report = await validateIteration(sharedBaton.engine, { iteration_id: gatedIteration });
