@@ -25,6 +25,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { Workspace } from "../src/config/workspace.js";
 import { createIteration } from "../src/engine/create-iteration.js";
 import { createEngine } from "../src/engine/engine.js";
+import { PARALLEL_FROM } from "../src/engine/estimate/target-counts.js";
 import { generatePrompts } from "../src/engine/generate.js";
 import { loadFastGlob } from "../src/engine/lazy.js";
 import { loadTokenizer } from "../src/engine/tokens.js";
@@ -84,6 +85,8 @@ function rssMb(pid: number): number {
 }
 
 const STARTS = 11;
+/** Targets of the warm-up before generate and validate are measured (>= PARALLEL_FROM). */
+const WARM_UP = Math.min(N, PARALLEL_FROM);
 
 async function startup(): Promise<void> {
   const dir = tempDir();
@@ -248,11 +251,13 @@ function shapeOf(dir: string, store: Store, iterationId: string): GeneratedShape
  * same for validate.
  */
 async function generateAndValidate(): Promise<void> {
-  // Warm-up on a small workspace: the modules and templates loaded by a session's first call are
-  // the cold start's cost (measured above), not the per-target cost compared with the floor.
-  const warm = storyWorkspace(20);
+  // Warm-up: the modules and templates loaded by a session's first call, the counting workers'
+  // start and the JIT compiling the hot paths are one-time costs of a server process (the cold
+  // start above), not the per-target cost compared with the floor; WARM_UP targets start the
+  // workers (PARALLEL_FROM) and run every path the measured calls run.
+  const warm = storyWorkspace(WARM_UP);
   const warmed = await generateOnce(warm);
-  writeDeliverables(warm, 20);
+  writeDeliverables(warm, WARM_UP);
   await validateIteration(createEngine({ workspace: new Workspace(warm), store: warmed.store }), {
     iteration_id: warmed.iterationId,
   });
@@ -418,12 +423,24 @@ async function statusAfterRuns(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-await startup();
-await generateAndValidate();
-await status();
-for (const size of SCALE ? [N, 100_000] : [N]) inChild(size);
-await statusAfterRuns();
-rows.push(...(await scaleRows(SCALE)));
+// `--only <section>` runs one section (while working on it); the default runs them all.
+const ONLY = process.argv[process.argv.indexOf("--only") + 1];
+const sections: Record<string, () => Promise<void>> = {
+  startup,
+  "generate-validate": generateAndValidate,
+  status,
+  memory: async () => {
+    for (const size of SCALE ? [N, 100_000] : [N]) inChild(size);
+  },
+  runs: statusAfterRuns,
+  scale: async () => {
+    rows.push(...(await scaleRows(SCALE)));
+  },
+};
+if (process.argv.includes("--only") && !(ONLY && ONLY in sections))
+  throw new Error(`--only takes one of: ${Object.keys(sections).join(", ")}`);
+for (const [name, run] of Object.entries(sections))
+  if (!process.argv.includes("--only") || name === ONLY) await run();
 const header = ["what", "measured", "floor", "target", "ok"];
 const verdict = (r: Row) =>
   `${r.ok ? "yes" : "**no**"}${r.ratio === undefined ? "" : ` (${r.ratio.toFixed(2)}x)`}`;
