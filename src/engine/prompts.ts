@@ -88,22 +88,21 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     const output =
       input.output(agent.role) ??
       pointsOutput(agent.complexity_per_target, role.constraints.tokens_per_point, !!agent.targets?.length);
-    const counts = await input.targetCounts(index);
-    const targetInfo = targets.map((target, i) => {
-      const { tokens: inputTokens, empty } = counts[i] as TargetCount;
+    // Everything that does not need the targets' counts is done before waiting for them: the
+    // counting threads work meanwhile, and this thread joins them only after.
+    const targetInfo = targets.map((target) => {
       const deliverables = agent.deliverables.map((p) => fillPattern(p, { inputs: base.run.inputs, target }));
       const line = `- \`${target.path}\` (id \`${target.id}\`)\n${deliverables.map((d) => `  - write \`${d}\`\n`).join("")}`;
       return {
         target,
         deliverables,
-        inputTokens,
-        outputTokens: output.predict(inputTokens),
+        inputTokens: 0,
+        outputTokens: 0,
         upstreamTokens: reading.upstreamTokens(target.path, input.upstream([target])),
         lineTokens: count(line),
-        empty,
+        empty: false,
       };
     });
-    const median = medianOf(targetInfo.map((t) => t.inputTokens));
     const nextLocalId = () => {
       const n = (counters.get(agent.role) ?? 0) + 1;
       counters.set(agent.role, n);
@@ -148,6 +147,14 @@ export async function planAssignments(input: PlanInput): Promise<PlannedAssignme
     // Declared targets that match no file: nothing to assign (create_iteration reported 0 targets).
     if (targets.length === 0) continue;
     const overhead = count(render(withIds(base, "x-00", agent, [], []))) + reading.sharedTokens;
+    const counts = await input.targetCounts(index);
+    for (const [i, info] of targetInfo.entries()) {
+      const { tokens, empty } = counts[i] as TargetCount;
+      info.inputTokens = tokens;
+      info.outputTokens = output.predict(tokens);
+      info.empty = empty;
+    }
+    const median = medianOf(targetInfo.map((t) => t.inputTokens));
     let minBins = 1;
     for (let attempt = 0; ; attempt++) {
       const bins = allocate(
