@@ -156,10 +156,47 @@ function partialOf(hbs: typeof Handlebars, source: string): Handlebars.TemplateD
   };
 }
 
-/** Collapses the blank-line runs that conditional blocks leave behind; ends with one newline. */
-function normalize(text: string): string {
-  return `${text
-    .replace(/[ \t]+$/gm, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim()}\n`;
+/**
+ * Collapses the blank-line runs that conditional blocks leave behind; ends with one newline. The
+ * same text as `text.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").trim() + "\n"` in one
+ * pass that copies untouched stretches whole (three regex passes over every prompt were a third
+ * of rendering it).
+ */
+export function normalize(text: string): string {
+  // Other line terminators end lines for `$` too; templates rarely hold them.
+  if (OTHER_TERMINATORS.test(text))
+    return `${text
+      .replace(/[ \t]+$/gm, "")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim()}\n`;
+  let out = "";
+  /** Start of the stretch not yet copied to `out`. */
+  let from = 0;
+  const n = text.length;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i)) {
+    let trailing = i;
+    while (trailing > from && isBlank(text.charCodeAt(trailing - 1))) trailing--;
+    // The newline run: newlines with only spaces or tabs between them (dropped as trailing).
+    let end = i + 1;
+    let newlines = 1;
+    let spaced = false;
+    for (let j = end; ; ) {
+      while (j < n && isBlank(text.charCodeAt(j))) j++;
+      if (j >= n || text.charCodeAt(j) !== 10) break;
+      if (j > end) spaced = true;
+      newlines++;
+      end = j + 1;
+      j = end;
+    }
+    if (trailing < i || newlines >= 3 || spaced) {
+      out += `${text.slice(from, trailing)}${newlines >= 3 ? "\n\n" : "\n".repeat(newlines)}`;
+      from = end;
+    }
+    i = end;
+  }
+  out += text.slice(from);
+  return `${out.trim()}\n`;
 }
+
+const OTHER_TERMINATORS = /[\r\u2028\u2029]/;
+const isBlank = (c: number) => c === 32 || c === 9;
