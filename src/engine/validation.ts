@@ -18,6 +18,7 @@ import { listReviews, reviewsMarkdown } from "./review.js";
 import { settleRun } from "./run-state.js";
 import { runChecks } from "./validate/index.js";
 import { recordMisses } from "./validate/misses.js";
+import { ReadAhead } from "./validate/read-ahead.js";
 import { budgetFor, contentBudget } from "./validate/slices.js";
 import type { Check, CheckContext, CheckResult, ConcreteCheck } from "./validate/types.js";
 import type {
@@ -77,6 +78,8 @@ export async function validateBundle(
     scopeIgnore: [`${iteration.path}/`, ".baton/"],
     allowCommands: args.allowCommands,
     contentBudget: contentBudget(budgetFor(declared.size)),
+    // Read ahead in the workspace itself; an isolated assignment is read in its own worktree.
+    readAhead: only || isIsolated(iteration) ? undefined : ReadAhead.start(workspace, [...declared]),
   };
 
   // Each pattern compiled once, not once per assignment.
@@ -88,33 +91,38 @@ export async function validateBundle(
   const inPlace = inPlaceMatcher(bundle);
   const perAssignment = new Map<string, CheckResult[]>();
   const notStarted = new Set<string>();
-  for (const [i, a] of assignments.entries()) {
-    progress(i, assignments.length, `checking ${a.local_id}`);
-    // An isolated assignment is judged in its own worktree until it is merged.
-    const workdir = isIsolated(iteration) ? checkWorkspace(engine, iteration, a) : workspace;
-    const freshness = freshnessOf(
-      workdir === workspace ? engine : { ...engine, workspace: workdir },
-      baselines,
-    );
-    const stale = staleResults(a.deliverables, freshness, baselines, inPlace);
-    if (neverStarted(a) && !anyWorkOn(a.deliverables, freshness, inPlace)) {
-      // Nobody worked on it yet: no checks, no attempt spent, no rework prompt.
-      notStarted.add(a.id);
-      perAssignment.set(a.id, [notStartedResult(), ...stale]);
-      continue;
+  let iterationWide: CheckResult[] = [];
+  try {
+    for (const [i, a] of assignments.entries()) {
+      progress(i, assignments.length, `checking ${a.local_id}`);
+      // An isolated assignment is judged in its own worktree until it is merged.
+      const workdir = isIsolated(iteration) ? checkWorkspace(engine, iteration, a) : workspace;
+      const freshness = freshnessOf(
+        workdir === workspace ? engine : { ...engine, workspace: workdir },
+        baselines,
+      );
+      const stale = staleResults(a.deliverables, freshness, baselines, inPlace);
+      if (neverStarted(a) && !anyWorkOn(a.deliverables, freshness, inPlace)) {
+        // Nobody worked on it yet: no checks, no attempt spent, no rework prompt.
+        notStarted.add(a.id);
+        perAssignment.set(a.id, [notStartedResult(), ...stale]);
+        continue;
+      }
+      const checkCtx = workdir === workspace ? ctx : { ...ctx, workdir };
+      const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, checkCtx);
+      results.push(...stale);
+      // A passed isolated assignment is merged now; a conflict fails it into rework (not while it is claimed).
+      const settles = only !== undefined || a.state !== "claimed";
+      if (workdir !== workspace && settles && results.every((r) => r.status !== "failed")) {
+        const conflict = await mergeAssignment(engine, iteration, a);
+        if (conflict) results.push(conflict);
+      }
+      perAssignment.set(a.id, results);
     }
-    const checkCtx = workdir === workspace ? ctx : { ...ctx, workdir };
-    const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, checkCtx);
-    results.push(...stale);
-    // A passed isolated assignment is merged now; a conflict fails it into rework (not while it is claimed).
-    const settles = only !== undefined || a.state !== "claimed";
-    if (workdir !== workspace && settles && results.every((r) => r.status !== "failed")) {
-      const conflict = await mergeAssignment(engine, iteration, a);
-      if (conflict) results.push(conflict);
-    }
-    perAssignment.set(a.id, results);
+    if (!only) iterationWide = await runChecks(iterationChecks(checks, declared), [], ctx);
+  } finally {
+    ctx.readAhead?.close();
   }
-  const iterationWide = only ? [] : await runChecks(iterationChecks(checks, declared), [], ctx);
 
   const maxAttempts = workflow.spec.max_attempts;
   const templates = engine.catalog.templates();

@@ -68,62 +68,84 @@ export class FileFacts {
 /** Most deliverables fit in one read into this buffer, which saves an fstat and an allocation per file. */
 const SCRATCH = Buffer.allocUnsafe(64 * 1024);
 
+/** What one guarded read of a file found: why it cannot be checked, its size, its text when read. */
+export interface FileRead {
+  problem?: string;
+  size: number;
+  content?: string;
+}
+
 /**
- * Reads each file at most once per validation run, through `Workspace.openInside` (so no file
- * outside the workspace is read, not even through a symbolic link; a FIFO fails instead of blocking). A file whose content some check needs is
- * opened and read once (one read for files up to 64 KiB); other files are only measured.
+ * Opens `file` through `Workspace.openInside` (so no file outside the workspace is read, not even
+ * through a symbolic link; a FIFO fails instead of blocking) and reads it: `content` reads it whole
+ * (one read for files up to 64 KiB), `measure` only measures it, and `first-read` (the read-ahead's
+ * worker, whose memory must stay small) gives up on a file larger than one read: undefined.
+ */
+export function readFacts(
+  workspace: Workspace,
+  file: string,
+  want: "content" | "measure" | "first-read",
+): FileRead | undefined {
+  let fd: number | undefined;
+  try {
+    fd = workspace.openInside(file, "file");
+  } catch (error) {
+    return {
+      problem:
+        error instanceof UserError
+          ? `${file}: ${error.message}`
+          : readProblem(file, error as NodeJS.ErrnoException),
+      size: 0,
+    };
+  }
+  if (fd === undefined)
+    return { problem: `${file}: file \`${file}\` leaves the workspace through a symbolic link`, size: 0 };
+  try {
+    if (want !== "measure") {
+      const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
+      if (n < SCRATCH.length) return { size: n, content: SCRATCH.toString("utf8", 0, n) };
+      if (want === "first-read") return undefined;
+    }
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { problem: `${file}: is a directory, not a file`, size: 0 };
+    if (!stat.isFile()) return { problem: `${file}: is not a regular file`, size: 0 };
+    if (want === "measure" || stat.size > MAX_CONTENT_BYTES) return { size: stat.size };
+    const content = readAll(fd, stat.size);
+    return { size: content.length, content: content.toString("utf8") };
+  } catch (error) {
+    return { problem: readProblem(file, error as NodeJS.ErrnoException), size: 0 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Files already read on another thread (read-ahead.ts): a read, or undefined to read it here. */
+export interface ReadSource {
+  take(file: string): FileRead | undefined;
+}
+
+/**
+ * Reads each file at most once per validation run (see `readFacts`). A file whose content some
+ * check needs is read once; other files are only measured. Files the validation's read-ahead
+ * (read-ahead.ts) already read on another thread are taken from it instead.
  */
 export class FileCache {
   private readonly facts = new Map<string, FileFacts>();
 
-  constructor(private readonly workspace: Workspace) {}
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly readAhead?: ReadSource,
+  ) {}
 
   get(file: string, wantContent = true): FileFacts {
     let facts = this.facts.get(file);
     if (facts && (!wantContent || facts.contentSettled)) return facts;
-    facts = this.load(file, wantContent);
+    const read =
+      this.readAhead?.take(file) ??
+      (readFacts(this.workspace, file, wantContent ? "content" : "measure") as FileRead);
+    facts = new FileFacts(file, read.problem, read.size, read.content);
     this.facts.set(file, facts);
     return facts;
-  }
-
-  private load(file: string, wantContent: boolean): FileFacts {
-    let fd: number | undefined;
-    try {
-      fd = this.workspace.openInside(file, "file");
-    } catch (error) {
-      return new FileFacts(
-        file,
-        error instanceof UserError
-          ? `${file}: ${error.message}`
-          : readProblem(file, error as NodeJS.ErrnoException),
-        0,
-        undefined,
-      );
-    }
-    if (fd === undefined)
-      return new FileFacts(
-        file,
-        `${file}: file \`${file}\` leaves the workspace through a symbolic link`,
-        0,
-        undefined,
-      );
-    try {
-      if (wantContent) {
-        const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
-        if (n < SCRATCH.length) return new FileFacts(file, undefined, n, SCRATCH.toString("utf8", 0, n));
-      }
-      const stat = fstatSync(fd);
-      if (stat.isDirectory()) return new FileFacts(file, `${file}: is a directory, not a file`, 0, undefined);
-      if (!stat.isFile()) return new FileFacts(file, `${file}: is not a regular file`, 0, undefined);
-      if (!wantContent || stat.size > MAX_CONTENT_BYTES)
-        return new FileFacts(file, undefined, stat.size, undefined);
-      const content = readAll(fd, stat.size);
-      return new FileFacts(file, undefined, content.length, content.toString("utf8"));
-    } catch (error) {
-      return new FileFacts(file, readProblem(file, error as NodeJS.ErrnoException), 0, undefined);
-    } finally {
-      closeSync(fd);
-    }
   }
 }
 
@@ -134,6 +156,8 @@ function readProblem(file: string, error: NodeJS.ErrnoException): string {
       return `${file}: file does not exist`;
     case "EISDIR":
       return `${file}: is a directory, not a file`;
+    case "ESPIPE": // a FIFO or socket: positioned reads fail on it
+      return `${file}: is not a regular file`;
     case "EACCES":
     case "EPERM":
       return `${file}: cannot be read (permission denied)`;

@@ -1,4 +1,5 @@
 import type { Workspace } from "../../config/workspace.js";
+import type { ReadAhead } from "./read-ahead.js";
 
 export type CheckStatus = "passed" | "failed" | "skipped";
 
@@ -79,4 +80,6 @@ export interface CheckContext {
    * "check timed out". Shared by every runChecks call of one validation (default: 10 s per call).
    */
   contentBudget?: ContentBudget;
+  /** The workspace's files this validation reads ahead on a worker thread (read-ahead.ts), if any. */
+  readAhead?: ReadAhead;
 }

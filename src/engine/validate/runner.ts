@@ -81,7 +81,7 @@ class Run {
 
   constructor(private readonly ctx: CheckContext) {
     // Deliverables are read where the assignment wrote them (its worktree under isolation).
-    this.files = new FileCache(ctx.workdir ?? ctx.workspace);
+    this.files = ctx.workdir ? new FileCache(ctx.workdir) : new FileCache(ctx.workspace, ctx.readAhead);
     this.slicer = new Slicer(ctx.contentBudget);
     const memo = new Map<string, unknown>();
     this.env = {
