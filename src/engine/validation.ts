@@ -128,13 +128,13 @@ export async function validateBundle(
   const templates = engine.catalog.templates();
   const outcomes: AssignmentOutcome[] = [];
   const rework: ReworkAssignment[] = [];
-  const sizesPerAssignment = Math.max(1, Math.ceil(SIZE_SAMPLE / assignments.length));
+  const sizesOf = sizeSample(assignments.length);
   // One transaction for every state change: a commit per assignment would dominate large iterations.
   // Each assignment's results sorted once: settling, the report, its misses and VALIDATION.md share them.
   const tallies = new Map([...perAssignment].map(([id, results]) => [id, tally(results)]));
   const wide = tally(iterationWide);
   store.transaction(() => {
-    for (const a of assignments) {
+    for (const [i, a] of assignments.entries()) {
       const { results, failed } = tallies.get(a.id) ?? tally([]);
       const outcome =
         (!only && a.state === "claimed") || notStarted.has(a.id)
@@ -146,7 +146,7 @@ export async function validateBundle(
               failed,
               { maxAttempts, reclaim: args.reclaim === true },
               templates,
-              sizesPerAssignment,
+              sizesOf(a, i),
             );
       outcomes.push(outcome.summary(results.length));
       if (outcome.rework) rework.push(outcome.rework);
@@ -294,7 +294,7 @@ function settle(
   failed: readonly CheckResult[],
   { maxAttempts, reclaim }: { maxAttempts: number; reclaim: boolean },
   templates: TemplateSet,
-  sizesPerAssignment: number,
+  sizes: readonly string[],
 ): { summary: (checks: number) => AssignmentOutcome; rework?: ReworkAssignment } {
   const summary = (state: AssignmentRecord["state"], attempts: number) => (checks: number) => ({
     id: a.id,
@@ -313,7 +313,7 @@ function settle(
   };
   if (failed.length === 0) {
     if (!engine.store.settleAssignment(a.id, a, { state: "passed", attempts: a.attempts })) return moved();
-    recordSizes(engine, a, sizesPerAssignment);
+    recordSizes(engine, a.id, sizes);
     return { summary: summary("passed", a.attempts) };
   }
   if (a.state === "failed") return { summary: summary("failed", a.attempts) };
@@ -372,15 +372,34 @@ function settle(
 /**
  * Records the size of a passed assignment's deliverables, so the typical size of a pattern is
  * learned (monitor.ts) even when nothing watched the files while they were written. A sample
- * is enough for a median: about SIZE_SAMPLE files per validation, at least one per assignment.
+ * is enough for a median: about SIZE_SAMPLE files per validation (see sizeSample).
  */
 const SIZE_SAMPLE = 200;
 
-function recordSizes(engine: EngineContext, a: AssignmentRecord, limit: number): void {
-  for (const file of a.deliverables.slice(0, limit)) {
+/**
+ * Which deliverables of the i-th assignment have their sizes recorded: with few assignments the
+ * first files of each, up to SIZE_SAMPLE in all; with more, one file of every k-th assignment,
+ * taking each one's deliverables in turn, so every pattern of a multi-file assignment is sampled.
+ */
+function sizeSample(assignments: number): (a: AssignmentRecord, i: number) => readonly string[] {
+  if (assignments <= SIZE_SAMPLE) {
+    const each = Math.ceil(SIZE_SAMPLE / Math.max(1, assignments));
+    return (a) => a.deliverables.slice(0, each);
+  }
+  const every = Math.floor(assignments / SIZE_SAMPLE);
+  return (a, i) => {
+    const turn = i / every;
+    if (!Number.isInteger(turn) || a.deliverables.length === 0) return [];
+    return [a.deliverables[turn % a.deliverables.length] as string];
+  };
+}
+
+function recordSizes(engine: EngineContext, assignmentId: string, files: readonly string[]): void {
+  for (const file of files) {
     // The checks just read these files through the workspace; a plain stat is enough here.
     const stat = statSync(path.join(engine.workspace.root, file), { throwIfNoEntry: false });
-    if (stat?.isFile()) engine.store.recordDeliverable(a.id, file, stat.size, Math.round(stat.mtimeMs));
+    if (stat?.isFile())
+      engine.store.recordDeliverable(assignmentId, file, stat.size, Math.round(stat.mtimeMs));
   }
 }
 
