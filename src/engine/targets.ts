@@ -37,6 +37,8 @@ export async function resolveTargets(
       dot: false,
       followSymbolicLinks: false,
       objectMode: true,
+      // Duplicates are dropped below (`seen`); fast-glob's own check cost a lookup per entry.
+      unique: false,
     });
     entries.sort((a, b) => compareNatural(a.path, b.path));
     const idOf = targetIdMatcher(pattern);
@@ -70,7 +72,14 @@ export function checkDeliverableCollisions(
   targetsByAgent: readonly (readonly Target[])[],
   inputs: Readonly<Record<string, string>>,
 ): void {
-  const writers = new Map<string, string>();
+  // The writer of each file, described only when a second one turns up (10,000 targets, one collision at most).
+  const writers = new Map<string, { a: number; target: Target | undefined }>();
+  const describe = ({ a, target }: { a: number; target: Target | undefined }) => {
+    const role = agents[a]?.role;
+    return target
+      ? `target \`${target.path}\` (id \`${target.id}\`) of agent ${a + 1} (${role})`
+      : `agent ${a + 1} (${role})`;
+  };
   agents.forEach((agent, a) => {
     const targets: (Target | undefined)[] = agent.targets?.length
       ? [...(targetsByAgent[a] ?? [])]
@@ -81,11 +90,9 @@ export function checkDeliverableCollisions(
       );
       for (const target of targets) {
         const file = fillPattern(pattern, { inputs, target });
-        const reserved = reservedPathReason(file);
+        // Only a path naming `.git` or `.baton` can be reserved: most are not split to find out.
+        const reserved = (file.includes(".git") || file.includes(".baton")) && reservedPathReason(file);
         if (reserved) throw new UserError(`deliverable \`${file}\` (from \`${pattern}\`) ${reserved}`);
-        const who = target
-          ? `target \`${target.path}\` (id \`${target.id}\`) of agent ${a + 1} (${agent.role})`
-          : `agent ${a + 1} (${agent.role})`;
         const prior = writers.get(file);
         if (prior !== undefined) {
           const hint = !target
@@ -93,9 +100,11 @@ export function checkDeliverableCollisions(
             : perTarget
               ? "the ids come from the pattern's first wildcard; use a placeholder that tells them apart ({target} or {target_dir}/{id})"
               : `\`${pattern}\` has no target placeholder, so every target would write it; add one such as {id}`;
-          throw new UserError(`two assignments would write \`${file}\`: ${prior} and ${who}; ${hint}`);
+          throw new UserError(
+            `two assignments would write \`${file}\`: ${describe(prior)} and ${describe({ a, target })}; ${hint}`,
+          );
         }
-        writers.set(file, who);
+        writers.set(file, { a, target });
       }
     }
   });
