@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { unsafePathReason, type Workspace } from "../../config/workspace.js";
+import { FileTooLargeError, unsafePathReason, type Workspace } from "../../config/workspace.js";
 import type { BaseContext } from "../context.js";
 import { loadFastGlob } from "../lazy.js";
 import type { UpstreamWork } from "../prompt-parts.js";
@@ -201,29 +201,34 @@ function mentionedPaths(task: string | undefined): string[] {
   return paths.filter((p) => /[./]/.test(p) && !/[*?[\]{}<>]/.test(p) && unsafePathReason(p) === null);
 }
 
-/** One file's tokens through the guarded read; a file over the limit is estimated from its size. */
+/**
+ * One file's tokens through the guarded read; a file over the limit is estimated from its size
+ * (the read measures it first and reads nothing then). A file that cannot be read is looked at
+ * again only to say why: the usual file costs one open, no `stat` before it.
+ */
 export function countWorkspaceFile(workspace: Workspace, path: string, countText: CountText): Counted {
   const unsafe = unsafePathReason(path);
   if (unsafe) return { missing: `the path ${unsafe}` };
-  let stat: ReturnType<Workspace["statFile"]>;
-  try {
-    stat = workspace.statFile(path);
-  } catch {
-    stat = undefined;
-  }
-  if (!stat) return { missing: "not a file in the workspace" };
-  if (stat.size > COUNT_BYTES_LIMIT) {
-    return {
-      tokens: Math.ceil(stat.size / BYTES_PER_TOKEN),
-      note: `${stat.size} bytes: estimated at ${BYTES_PER_TOKEN} bytes per token, not read`,
-    };
-  }
   try {
     return {
       tokens: countText(workspace.readText(path, { maxBytes: COUNT_BYTES_LIMIT, what: "read item" })),
     };
   } catch (error) {
+    if (error instanceof FileTooLargeError)
+      return {
+        tokens: Math.ceil(error.size / BYTES_PER_TOKEN),
+        note: `${error.size} bytes: estimated at ${BYTES_PER_TOKEN} bytes per token, not read`,
+      };
+    if (!statOrNothing(workspace, path)) return { missing: "not a file in the workspace" };
     return { missing: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function statOrNothing(workspace: Workspace, path: string): ReturnType<Workspace["statFile"]> {
+  try {
+    return workspace.statFile(path);
+  } catch {
+    return undefined;
   }
 }
 
