@@ -1,5 +1,16 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 
 /**
@@ -20,6 +31,88 @@ export function writeFileAtomic(file: string, content: string): boolean {
   }
   renameSync(temp, file);
   return true;
+}
+
+/**
+ * `writeFileAtomic` for a text made of pieces (a manifest of ten thousand assignments): the pieces
+ * are written as they come, so the whole text is never held; unchanged content (compared by hash
+ * with the file there) leaves the file and its mtime alone.
+ */
+export function writeFileAtomicFrom(file: string, pieces: Iterable<string>): boolean {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = tempFileFor(file);
+  const hash = createHash("sha256");
+  const fd = openSync(temp, "w");
+  try {
+    let batch = "";
+    for (const piece of pieces) {
+      batch += piece;
+      if (batch.length < WRITE_BATCH) continue;
+      hash.update(batch);
+      writeSync(fd, batch);
+      batch = "";
+    }
+    hash.update(batch);
+    writeSync(fd, batch);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  if (existsSync(file) && hashOfFile(file) === hash.digest("hex")) {
+    rmSync(temp, { force: true });
+    return false;
+  }
+  renameSync(temp, file);
+  return true;
+}
+
+/** Characters written at once by `writeFileAtomicFrom`. */
+const WRITE_BATCH = 256 * 1024;
+
+function hashOfFile(file: string): string {
+  const hash = createHash("sha256");
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const fd = openSync(file, "r");
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * The text of `JSON.stringify(object, null, 2)` in pieces: `key`'s array one element at a time
+ * (each made by `item` only when its turn comes), everything else as it is. Strings in JSON hold no
+ * raw newline, so indenting an element's own text gives exactly the nested form.
+ */
+export function* indentedJsonPieces<T>(
+  object: Record<string, unknown>,
+  key: string,
+  items: readonly T[],
+  item: (value: T, index: number) => unknown,
+): Generator<string> {
+  // As JSON.stringify does, keys whose value is undefined are left out.
+  const keys = Object.keys(object).filter((name) => name === key || object[name] !== undefined);
+  yield "{";
+  for (const [k, name] of keys.entries()) {
+    yield `${k === 0 ? "" : ","}\n  ${JSON.stringify(name)}: `;
+    if (name !== key) {
+      yield JSON.stringify(object[name], null, 2).replaceAll("\n", "\n  ");
+      continue;
+    }
+    if (items.length === 0) {
+      yield "[]";
+      continue;
+    }
+    yield "[";
+    for (const [i, value] of items.entries())
+      yield `${i === 0 ? "" : ","}\n    ${JSON.stringify(item(value, i), null, 2).replaceAll("\n", "\n    ")}`;
+    yield "\n  ]";
+  }
+  yield keys.length === 0 ? "}" : "\n}";
 }
 
 /** Temp names differ by process (pid) and, within one, by a counter from a random start: no random draw per file. */

@@ -9,7 +9,7 @@ import { learnedOutput } from "./estimate/output-history.js";
 import { type IterationReading, iterationReading } from "./estimate/reading.js";
 import { startCounting } from "./estimate/target-counts.js";
 import { faultPoint } from "./fault.js";
-import { writeFileAtomic } from "./files.js";
+import { indentedJsonPieces, writeFileAtomicFrom } from "./files.js";
 import { recordBaselines } from "./freshness.js";
 import { iterationFolder, iterationId } from "./ids.js";
 import {
@@ -259,6 +259,7 @@ function writeManifest(
 ): void {
   const { run, workflow, iteration } = bundle;
   const templates = ctx.catalog.templates();
+  // Written piece by piece: at 10,000 assignments the whole text is tens of megabytes.
   const manifest = {
     iteration_id: iteration.id,
     run_id: run.id,
@@ -279,16 +280,20 @@ function writeManifest(
       action: l.action ?? null,
     })),
     missing_references: missingReferences,
-    assignments: assignments.map((a, i) => ({
-      ...a,
-      reading: planned[i]?.reading,
-      output_source: planned[i]?.output_source,
-    })),
+    assignments,
     totals,
   };
-  writeFileAtomic(
+  const entry = (a: GeneratedAssignment, i: number) => ({
+    ...a,
+    reading: planned[i]?.reading,
+    output_source: planned[i]?.output_source,
+  });
+  writeFileAtomicFrom(
     path.join(ctx.workspace.resolve(iteration.path), "manifest.json"),
-    `${JSON.stringify(manifest, null, 2)}\n`,
+    (function* () {
+      yield* indentedJsonPieces(manifest, "assignments", assignments, entry);
+      yield "\n";
+    })(),
   );
   ctx.store.addEvent("prompts_generated", { run_id: run.id, iteration_id: iteration.id }, totals);
 }
