@@ -19,7 +19,7 @@ import type { FileRead } from "./files.js";
  */
 
 /** Files from which a validation reads ahead (below, the worker's start costs more than it saves). */
-export const READ_AHEAD_FROM = 256;
+const READ_AHEAD_FROM = 256;
 /** Files per chunk. */
 const CHUNK = 64;
 /** Bytes of text the worker reads for one validation at most (the rest the checks read). */
