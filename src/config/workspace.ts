@@ -160,6 +160,8 @@ export const RESERVED_DIRS = [".git", ".baton"] as const;
  * run too), or null. Agents writing there could plant hooks or overwrite Baton's state and config.
  */
 export function reservedPathReason(pattern: string): string | null {
+  // Most paths name neither folder: they are not split to find out (generate asks per deliverable).
+  if (!RESERVED_DIRS.some((dir) => pattern.includes(dir))) return null;
   const hit = pattern.split(/[\\/]+/).find((part) => (RESERVED_DIRS as readonly string[]).includes(part));
   return hit
     ? `is inside \`${hit}/\`, which belongs to ${hit === ".git" ? "git" : "Baton"}; choose a path outside \`.git/\` and \`.baton/\``

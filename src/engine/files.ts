@@ -84,16 +84,17 @@ function hashOfFile(file: string): string {
 }
 
 /**
- * The text of `JSON.stringify(object, null, 2)` in pieces: `key`'s array one element at a time
- * (each made by `item` only when its turn comes), everything else as it is. Strings in JSON hold no
- * raw newline, so indenting an element's own text gives exactly the nested form.
+ * The text of `JSON.stringify(object, null, 2)` in pieces: the array under `key` one element at a
+ * time (each turned into what is written by `item` only when its turn comes), everything else as
+ * it is. Strings in JSON hold no raw newline, so indenting an element's own text gives exactly the
+ * nested form.
  */
-export function* indentedJsonPieces<T>(
-  object: Record<string, unknown>,
-  key: string,
-  items: readonly T[],
+export function* indentedJsonPieces<K extends string, T>(
+  object: Record<string, unknown> & Record<K, readonly T[]>,
+  key: K,
   item: (value: T, index: number) => unknown,
 ): Generator<string> {
+  const items = object[key];
   // As JSON.stringify does, keys whose value is undefined are left out.
   const keys = Object.keys(object).filter((name) => name === key || object[name] !== undefined);
   yield "{";

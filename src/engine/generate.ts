@@ -291,7 +291,7 @@ function writeManifest(
   writeFileAtomicFrom(
     path.join(ctx.workspace.resolve(iteration.path), "manifest.json"),
     (function* () {
-      yield* indentedJsonPieces(manifest, "assignments", assignments, entry);
+      yield* indentedJsonPieces(manifest, "assignments", entry);
       yield "\n";
     })(),
   );

@@ -60,8 +60,7 @@ export class PromptStager {
       this.into = this.folderExists ? this.dir : tempFileFor(this.dir);
       mkdirSync(this.into, { recursive: true });
     }
-    const fresh = this.into !== this.dir;
-    const temp = fresh ? path.join(this.into, `${localId}.md`) : tempFileFor(file);
+    const temp = this.tempFolder ? path.join(this.tempFolder, `${localId}.md`) : tempFileFor(file);
     this.staged.set(localId, temp);
     // A refit's new text for a prompt still being written goes after that write.
     const before = this.writing.get(temp);
@@ -99,7 +98,7 @@ export class PromptStager {
   commit(keep: ReadonlySet<string>, prune: boolean): void {
     if (this.writing.size > 0 || this.failure) throw new Error("prompts must be flushed before their commit");
     this.dropDiscarded();
-    if (this.into !== undefined && this.into !== this.dir) this.commitFolder(keep);
+    if (this.tempFolder) this.commitFolder(this.tempFolder, keep);
     else
       for (const [localId, temp] of this.staged) {
         if (temp === null) continue;
@@ -124,16 +123,14 @@ export class PromptStager {
     this.dropDiscarded();
     for (const temp of this.staged.values()) if (temp !== null) rmSync(temp, { force: true });
     this.staged.clear();
-    if (this.into !== undefined && this.into !== this.dir)
-      rmSync(this.into, { recursive: true, force: true });
+    if (this.tempFolder) rmSync(this.tempFolder, { recursive: true, force: true });
   }
 
   /**
    * A first generation's commit: drops the prompts not kept and renames the temp folder into place
    * (or, when the prompt folder appeared meanwhile, moves them into it one by one).
    */
-  private commitFolder(keep: ReadonlySet<string>): void {
-    const folder = this.into as string;
+  private commitFolder(folder: string, keep: ReadonlySet<string>): void {
     for (const [localId, file] of this.staged)
       if (!keep.has(localId)) rmSync(file as string, { force: true });
     try {
@@ -148,10 +145,15 @@ export class PromptStager {
     this.into = undefined;
   }
 
+  /** A first generation's temp folder the prompts are written into, if this is one. */
+  private get tempFolder(): string | undefined {
+    return this.into !== this.dir ? this.into : undefined;
+  }
+
   private unstage(localId: string): void {
     const temp = this.staged.get(localId);
     // In a temp folder the prompt keeps its name: the new text overwrites it.
-    if (temp && this.into !== this.dir) {
+    if (temp && this.tempFolder) {
       this.staged.delete(localId);
       return;
     }

@@ -90,8 +90,7 @@ export function checkDeliverableCollisions(
       );
       for (const target of targets) {
         const file = fillPattern(pattern, { inputs, target });
-        // Only a path naming `.git` or `.baton` can be reserved: most are not split to find out.
-        const reserved = (file.includes(".git") || file.includes(".baton")) && reservedPathReason(file);
+        const reserved = reservedPathReason(file);
         if (reserved) throw new UserError(`deliverable \`${file}\` (from \`${pattern}\`) ${reserved}`);
         const prior = writers.get(file);
         if (prior !== undefined) {

@@ -71,6 +71,8 @@ export async function validateBundle(
   if (only?.state === "claimed") store.renewLease(only.id, LEASE_MS);
   const { human, checks } = splitCriteria(spec.completion_criteria);
   const declared = new Set(all.flatMap((a) => a.deliverables));
+  // Read ahead in the workspace itself; an isolated assignment is read in its own worktree.
+  const readAhead = only || isIsolated(iteration) ? undefined : ReadAhead.start(workspace, [...declared]);
   const ctx: CheckContext = {
     workspace,
     declaredDeliverables: declared,
@@ -78,8 +80,7 @@ export async function validateBundle(
     scopeIgnore: [`${iteration.path}/`, ".baton/"],
     allowCommands: args.allowCommands,
     contentBudget: contentBudget(budgetFor(declared.size)),
-    // Read ahead in the workspace itself; an isolated assignment is read in its own worktree.
-    readAhead: only || isIsolated(iteration) ? undefined : ReadAhead.start(workspace, [...declared]),
+    readAhead,
   };
 
   // Each pattern compiled once, not once per assignment.
@@ -121,7 +122,7 @@ export async function validateBundle(
     }
     if (!only) iterationWide = await runChecks(iterationChecks(checks, declared), [], ctx);
   } finally {
-    ctx.readAhead?.close();
+    readAhead?.close();
   }
 
   const maxAttempts = workflow.spec.max_attempts;

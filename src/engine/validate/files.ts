@@ -81,6 +81,8 @@ export interface FileRead {
  * (one read for files up to 64 KiB), `measure` only measures it, and `first-read` (the read-ahead's
  * worker, whose memory must stay small) gives up on a file larger than one read: undefined.
  */
+export function readFacts(workspace: Workspace, file: string, want: "content" | "measure"): FileRead;
+export function readFacts(workspace: Workspace, file: string, want: "first-read"): FileRead | undefined;
 export function readFacts(
   workspace: Workspace,
   file: string,
@@ -141,8 +143,7 @@ export class FileCache {
     let facts = this.facts.get(file);
     if (facts && (!wantContent || facts.contentSettled)) return facts;
     const read =
-      this.readAhead?.take(file) ??
-      (readFacts(this.workspace, file, wantContent ? "content" : "measure") as FileRead);
+      this.readAhead?.take(file) ?? readFacts(this.workspace, file, wantContent ? "content" : "measure");
     facts = new FileFacts(file, read.problem, read.size, read.content);
     this.facts.set(file, facts);
     return facts;

@@ -62,8 +62,6 @@ export class ReadAhead {
   /** The chunk the checks are in: reads of earlier chunks left untaken are dropped. */
   private current = 0;
   private stopped = false;
-  /** Files whose read came from the worker (the rest this thread read itself). */
-  taken = 0;
 
   private constructor(
     files: readonly string[],
@@ -114,9 +112,7 @@ export class ReadAhead {
       }
     }
     const read = this.reads.get(i);
-    if (!read) return undefined;
     this.reads.delete(i);
-    this.taken++;
     return read;
   }
 

@@ -1,5 +1,5 @@
 import type { Workspace } from "../../config/workspace.js";
-import type { ReadAhead } from "./read-ahead.js";
+import type { ReadSource } from "./files.js";
 
 export type CheckStatus = "passed" | "failed" | "skipped";
 
@@ -81,5 +81,5 @@ export interface CheckContext {
    */
   contentBudget?: ContentBudget;
   /** The workspace's files this validation reads ahead on a worker thread (read-ahead.ts), if any. */
-  readAhead?: ReadAhead;
+  readAhead?: ReadSource;
 }
