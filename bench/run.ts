@@ -174,6 +174,7 @@ async function generateOnce(
 /**
  * The fair floor of generate (#13.5): list the targets, read and tokenize each, create as many
  * files of the prompts' sizes, and insert the same assignment and deliverable rows in one transaction.
+ * Its files stay until the section ends (see generateAndValidate).
  */
 async function generateFloor(dir: string, shape: GeneratedShape): Promise<number> {
   const { rows, promptSizes } = shape;
@@ -211,7 +212,6 @@ async function generateFloor(dir: string, shape: GeneratedShape): Promise<number
   db.exec("COMMIT");
   const ms = performance.now() - t;
   db.close();
-  rmSync(scratch, { recursive: true, force: true });
   return ms;
 }
 
@@ -248,7 +248,10 @@ function shapeOf(dir: string, store: Store, iterationId: string): GeneratedShape
  * Generate and validate against their floors, interleaved on two identical workspaces (a loaded
  * machine slows both alike), in turns (ABBA): whichever reads a freshly written file first pays
  * more for it, so generate A then its floor, the floor on B (with A's shape) then generate B; the
- * same for validate.
+ * same for validate. Nothing is deleted until the section ends: on a file system that skips
+ * recently freed inodes when it creates files (ext4 without a journal, as on this VM), a deletion
+ * slows every file created after it for minutes, so a removal between two measured calls would
+ * charge the bench's own cleanup to the one measured next.
  */
 async function generateAndValidate(): Promise<void> {
   // Warm-up: the modules and templates loaded by a session's first call, the counting workers'
@@ -262,7 +265,6 @@ async function generateAndValidate(): Promise<void> {
     iteration_id: warmed.iterationId,
   });
   warmed.store.close();
-  rmSync(warm, { recursive: true, force: true });
 
   const runs = [storyWorkspace(N), storyWorkspace(N)].map((dir) => ({ dir }));
   const gen: number[] = [];
@@ -303,8 +305,8 @@ async function generateAndValidate(): Promise<void> {
     checks = `${report.counts.passed} checks passed, ${report.counts.failed} failed`;
     if (turn % 2 === 0) valFloor.push(validateFloor(dir, files));
     store.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+  for (const dir of [warm, ...runs.map((r) => r.dir)]) rmSync(dir, { recursive: true, force: true });
   rows.push({
     what: `validate ${N} deliverables (${checks}; mean of 2)`,
     measured: ms(mean(val)),
