@@ -1,9 +1,6 @@
-import { existsSync } from "node:fs";
-import os from "node:os";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Workspace } from "../../config/workspace.js";
 import { UserError } from "../../errors.js";
+import { WorkerPool } from "../worker-pool.js";
 
 /**
  * Reading and counting an iteration's targets is most of generating its prompts (#13.4): with
@@ -26,8 +23,6 @@ export interface TargetCount {
 export const PARALLEL_FROM = 2000;
 /** Targets per claim: small enough to balance, large enough that messages cost nothing. */
 const CHUNK = 100;
-/** Workers are stopped after this long without a job (their tokenizers hold ~40 MB each). */
-const IDLE_MS = 60_000;
 
 /** A job as posted to a worker; `claim` holds the next chunk to take. */
 export interface CountJob {
@@ -79,7 +74,7 @@ export function startCounting(
   count: CountText,
   parallelFrom = PARALLEL_FROM,
 ): () => Promise<TargetCount[]> {
-  const workers = paths.length >= parallelFrom ? startWorkers() : [];
+  const workers = paths.length >= parallelFrom ? pool.acquire() : [];
   if (workers.length === 0) return async () => paths.map((p) => countOne(workspace, p, count));
 
   const id = ++lastJob;
@@ -106,7 +101,7 @@ export function startCounting(
       failures.push({ index: e.index, error: e.user ? new UserError(e.message) : new Error(e.message) });
     if (left > 0) return;
     jobs.delete(id);
-    idleLater();
+    pool.release();
     wake?.();
   };
   /** Counts a chunk here: one this thread claimed, or one a failed worker may have left. */
@@ -148,55 +143,23 @@ export function startCounting(
 
 let lastJob = 0;
 const jobs = new Map<number, { record: (r: ChunkResult) => void; lost: () => void }>();
-let pool: Worker[] = [];
-let idleTimer: NodeJS.Timeout | undefined;
-const WORKER_FILE = fileURLToPath(new URL("./count-worker.js", import.meta.url));
 
-/**
- * The pool, started on first use: one worker per core beyond this thread's, at most three. None
- * where the worker's compiled file is absent (tests run the TypeScript sources) or one core only.
- */
-function startWorkers(): Worker[] {
-  if (idleTimer) clearTimeout(idleTimer);
-  if (pool.length > 0) return pool;
-  const size = Math.min(3, os.availableParallelism() - 1);
-  if (size < 1 || !existsSync(WORKER_FILE)) return [];
-  for (let i = 0; i < size; i++) {
-    let worker: Worker;
-    try {
-      // Its stdout is not the server's: nothing a worker prints may reach the stdio protocol.
-      worker = new Worker(WORKER_FILE, { stdout: true });
-    } catch {
-      break;
-    }
-    worker.unref();
-    worker.on("message", (r: ChunkResult) => jobs.get(r.job)?.record(r));
-    const drop = () => {
-      pool = pool.filter((w) => w !== worker);
+/** One worker per core beyond this thread's, at most three. */
+const pool = new WorkerPool(
+  new URL("./count-worker.js", import.meta.url),
+  (cores) => Math.min(3, cores - 1),
+  {
+    onMessage: (message) => {
+      const r = message as ChunkResult;
+      jobs.get(r.job)?.record(r);
+    },
+    onLost: () => {
       for (const job of jobs.values()) job.lost();
-    };
-    worker.on("error", drop);
-    worker.on("exit", drop);
-    pool.push(worker);
-  }
-  return pool;
-}
-
-/** Stops the workers once no job has come for IDLE_MS. */
-function idleLater(): void {
-  if (idleTimer) clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    if (jobs.size > 0) return;
-    const stopping = pool;
-    pool = [];
-    for (const worker of stopping) void worker.terminate();
-  }, IDLE_MS);
-  idleTimer.unref();
-}
+    },
+  },
+);
 
 /** Starts the workers ahead of a count of `targets` targets, so their tokenizers load meanwhile. */
 export function prepareCounting(targets: number): void {
-  if (targets < PARALLEL_FROM) return;
-  startWorkers();
-  idleLater();
+  if (targets >= PARALLEL_FROM) pool.warm();
 }

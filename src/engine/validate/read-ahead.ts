@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
-import os from "node:os";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from "node:worker_threads";
 import type { Workspace } from "../../config/workspace.js";
+import { WorkerPool } from "../worker-pool.js";
 import type { FileRead } from "./files.js";
 
 /**
@@ -26,8 +24,6 @@ const CHUNK = 64;
 const BUDGET = 64 * 1024 * 1024;
 /** How long the checks wait for a chunk the worker is reading before reading on their own. */
 const WAIT_MS = 2000;
-/** The worker stops after this long without a job. */
-const IDLE_MS = 60_000;
 
 /** A chunk's state in the shared array. */
 export const FREE = 0;
@@ -76,7 +72,7 @@ export class ReadAhead {
   /** Starts reading `files` on the worker; undefined when there are too few or no worker can run. */
   static start(workspace: Workspace, files: readonly string[]): ReadAhead | undefined {
     if (files.length < READ_AHEAD_FROM) return undefined;
-    const worker = readWorker();
+    const [worker] = pool.acquire();
     if (!worker) return undefined;
     const buffer = new SharedArrayBuffer(4 * (Math.ceil(files.length / CHUNK) + 1));
     const { port1, port2 } = new MessageChannel();
@@ -89,7 +85,6 @@ export class ReadAhead {
       port: port2,
     };
     worker.postMessage(job, [port2]);
-    jobs++;
     return new ReadAhead(files, buffer, port1);
   }
 
@@ -123,7 +118,7 @@ export class ReadAhead {
     Atomics.store(this.state, this.stop, 1);
     this.port.close();
     this.reads.clear();
-    if (--jobs === 0) idleLater();
+    pool.release();
   }
 
   /** The checks moved on to `chunk`: what they left of earlier chunks is dropped. */
@@ -147,42 +142,5 @@ export class ReadAhead {
   }
 }
 
-let worker: Worker | undefined;
-let jobs = 0;
-let idleTimer: NodeJS.Timeout | undefined;
-const WORKER_FILE = fileURLToPath(new URL("./read-worker.js", import.meta.url));
-
-/**
- * The read worker, started on first use. None on one core, or where its compiled file is absent
- * (tests run the TypeScript sources): the checks then read every file themselves.
- */
-function readWorker(): Worker | undefined {
-  if (idleTimer) clearTimeout(idleTimer);
-  if (worker) return worker;
-  if (os.availableParallelism() < 2 || !existsSync(WORKER_FILE)) return undefined;
-  try {
-    // Its stdout is not the server's: nothing a worker prints may reach the stdio protocol.
-    worker = new Worker(WORKER_FILE, { stdout: true });
-  } catch {
-    return undefined;
-  }
-  const started = worker;
-  started.unref();
-  const drop = () => {
-    if (worker === started) worker = undefined;
-  };
-  started.on("error", drop);
-  started.on("exit", drop);
-  return started;
-}
-
-/** Stops the worker once no validation has read ahead for IDLE_MS. */
-function idleLater(): void {
-  if (idleTimer) clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    if (jobs > 0) return;
-    void worker?.terminate();
-    worker = undefined;
-  }, IDLE_MS);
-  idleTimer.unref();
-}
+/** One worker (on two cores or more): the checks' thread reads too. */
+const pool = new WorkerPool(new URL("./read-worker.js", import.meta.url), (cores) => Math.min(1, cores - 1));
