@@ -85,6 +85,12 @@ function rssMb(pid: number): number {
 }
 
 const STARTS = 11;
+/**
+ * Generate and validate each run this many times against their floors, in ABBA turns: a single
+ * run moves by up to 2× with the file system's state (docs/benchmarks.md, "Why file creation
+ * swings here").
+ */
+const TURNS = 4;
 /** Targets of the warm-up before generate and validate are measured (>= PARALLEL_FROM). */
 const WARM_UP = Math.min(N, PARALLEL_FROM);
 
@@ -245,10 +251,10 @@ function shapeOf(dir: string, store: Store, iterationId: string): GeneratedShape
 }
 
 /**
- * Generate and validate against their floors, interleaved on two identical workspaces (a loaded
+ * Generate and validate against their floors, interleaved on TURNS identical workspaces (a loaded
  * machine slows both alike), in turns (ABBA): whichever reads a freshly written file first pays
- * more for it, so generate A then its floor, the floor on B (with A's shape) then generate B; the
- * same for validate. Nothing is deleted until the section ends: on a file system that skips
+ * more for it, so generate A then its floor, the floor on B (with A's shape) then generate B, and
+ * so on; the same for validate. Nothing is deleted until the section ends: on a file system that skips
  * recently freed inodes when it creates files (ext4 without a journal, as on this VM), a deletion
  * slows every file created after it for minutes, so a removal between two measured calls would
  * charge the bench's own cleanup to the one measured next.
@@ -266,14 +272,15 @@ async function generateAndValidate(): Promise<void> {
   });
   warmed.store.close();
 
-  const runs = [storyWorkspace(N), storyWorkspace(N)].map((dir) => ({ dir }));
+  const runs = Array.from({ length: TURNS }, () => ({ dir: storyWorkspace(N) }));
   const gen: number[] = [];
   const genFloor: number[] = [];
   const done: { dir: string; store: Store; iterationId: string; prompts: number }[] = [];
   let shape: GeneratedShape | undefined;
-  for (const { dir } of runs) {
-    const floorFirst = shape !== undefined;
-    if (shape) genFloor.push(await generateFloor(dir, shape));
+  for (const [turn, { dir }] of runs.entries()) {
+    // The first turn gives the floor its shape; from then on they alternate who goes first.
+    const floorFirst = shape !== undefined && turn % 2 === 1;
+    if (shape && floorFirst) genFloor.push(await generateFloor(dir, shape));
     const g = await generateOnce(dir);
     gen.push(g.ms);
     shape ??= shapeOf(dir, g.store, g.iterationId);
@@ -283,7 +290,7 @@ async function generateAndValidate(): Promise<void> {
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const prompts = done[0]?.prompts ?? 0;
   rows.push({
-    what: `generate prompts, ${N} targets of 1 KB (${prompts} prompts; mean of 2)`,
+    what: `generate prompts, ${N} targets of 1 KB (${prompts} prompts; mean of ${TURNS})`,
     measured: ms(mean(gen)),
     floor: `${ms(mean(genFloor))} list + read + tokenize, ${prompts} files, ${prompts} rows`,
     target: "<= 1.5x floor",
@@ -308,7 +315,7 @@ async function generateAndValidate(): Promise<void> {
   }
   for (const dir of [warm, ...runs.map((r) => r.dir)]) rmSync(dir, { recursive: true, force: true });
   rows.push({
-    what: `validate ${N} deliverables (${checks}; mean of 2)`,
+    what: `validate ${N} deliverables (${checks}; mean of ${TURNS})`,
     measured: ms(mean(val)),
     floor: `${ms(mean(valFloor))} open + verify + read`,
     target: "<= 2x floor",
