@@ -24,8 +24,11 @@ export class WorkerPool {
     /** How many workers to start for the cores this machine has (the caller's thread is one more). */
     private readonly sizeFor: (cores: number) => number,
     private readonly options: {
+      /** Every message any worker posts. */
       onMessage?: (message: unknown) => void;
+      /** A running worker errored or exited (not one the pool stopped): once per worker. */
       onLost?: () => void;
+      /** How long the pool stays up without a job (IDLE_MS). */
       idleMs?: number;
     } = {},
   ) {

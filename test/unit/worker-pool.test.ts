@@ -11,7 +11,11 @@ import { test } from "../helpers/fixtures.js";
 // small echo worker (the engine's own workers are covered on the built modules in test/e2e).
 
 const ECHO = `import { parentPort } from "node:worker_threads";
-parentPort.on("message", (m) => (m === "die" ? process.exit(3) : parentPort.postMessage(m)));
+parentPort.on("message", (m) => {
+  if (m === "die") process.exit(3);
+  if (m === "throw") throw new Error("worker failed");
+  parentPort.postMessage(m);
+});
 `;
 
 function echoFile(dir: string): URL {
@@ -77,4 +81,18 @@ test("a worker that dies leaves the pool and tells the caller once, so its share
   pool.release();
   pool.release();
   await next?.terminate();
+});
+
+test("a worker that throws (an error, then its exit) is reported once as well", async ({ dir }) => {
+  let lost = 0;
+  const pool = new WorkerPool(echoFile(dir), () => 1, { onLost: () => lost++ });
+  const [worker] = pool.acquire();
+  if (!worker) throw new Error("no worker started");
+  const errored = new Promise<void>((resolve) => worker.once("error", () => resolve()));
+  const died = exited(worker);
+  worker.postMessage("throw");
+  await errored;
+  await died;
+  expect(lost).toBe(1);
+  pool.release();
 });
