@@ -32,40 +32,52 @@ export interface AllocationLimits {
  */
 export function allocate<T>(items: readonly CostedItem<T>[], limits: AllocationLimits): Bin<T>[] {
   const capacity = limits.budget - limits.overhead;
-  const indexed = items.map((entry, index) => ({ ...entry, index }));
-  const oversized = indexed.filter((e) => e.cost > capacity);
-  const regular = indexed.filter((e) => e.cost <= capacity);
-  const bins: { entries: typeof indexed; load: number; oversized: boolean }[] = oversized.map((e) => ({
-    entries: [e],
-    load: e.cost,
+  // Items are packed by their index: copying ten thousand items to attach an index cost more
+  // than packing them.
+  const costs = items.map((e) => e.cost);
+  const oversized: number[] = [];
+  const regular: number[] = [];
+  for (const [i, cost] of costs.entries()) (cost > capacity ? oversized : regular).push(i);
+  const bins: (Slot & { oversized: boolean })[] = oversized.map((i) => ({
+    entries: [i],
+    load: costs[i] as number,
     oversized: true,
   }));
   if (regular.length > 0) {
-    const total = regular.reduce((sum, e) => sum + e.cost, 0);
+    const total = regular.reduce((sum, i) => sum + (costs[i] as number), 0);
     let count = Math.max(
       1,
       limits.minBins ?? 1,
       Math.ceil(regular.length / limits.maxItems),
       capacity > 0 ? Math.ceil(total / capacity) : regular.length,
     );
-    const byCost = [...regular].sort((a, b) => b.cost - a.cost || a.index - b.index);
+    const byCost = regular.sort((a, b) => (costs[b] as number) - (costs[a] as number) || a - b);
     for (;;) {
       const packed =
-        tryPack(byCost, count, limits.maxItems, capacity) ??
+        tryPack(byCost, costs, count, limits.maxItems, capacity) ??
         (byCost.length <= EXACT_SEARCH_MAX_ITEMS
-          ? searchPack(byCost, count, limits.maxItems, capacity)
+          ? searchPack(byCost, costs, count, limits.maxItems, capacity)
           : null);
       if (packed) {
-        bins.push(...packed.filter((b) => b.entries.length > 0).map((b) => ({ ...b, oversized: false })));
+        for (const b of packed) if (b.entries.length > 0) bins.push({ ...b, oversized: false });
         break;
       }
       count++;
     }
   }
-  return bins
-    .map((b) => ({ ...b, entries: [...b.entries].sort((x, y) => x.index - y.index) }))
-    .sort((a, b) => (a.entries[0]?.index ?? 0) - (b.entries[0]?.index ?? 0))
-    .map((b) => ({ items: b.entries.map((e) => e.item), load: b.load, oversized: b.oversized }));
+  for (const b of bins) b.entries.sort((x, y) => x - y);
+  bins.sort((a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0));
+  return bins.map((b) => ({
+    items: b.entries.map((i) => (items[i] as CostedItem<T>).item),
+    load: b.load,
+    oversized: b.oversized,
+  }));
+}
+
+/** An instance being filled: the indexes of its items and the sum of their costs. */
+interface Slot {
+  entries: number[];
+  load: number;
 }
 
 /**
@@ -74,22 +86,22 @@ export function allocate<T>(items: readonly CostedItem<T>[], limits: AllocationL
  * item's tokens, none can: every other open instance carries at least as much. A heap keeps each
  * placement O(log count), so ten thousand targets pack quickly.
  */
-function tryPack<E extends { cost: number }>(
-  byCost: readonly E[],
+function tryPack(
+  byCost: readonly number[],
+  costs: readonly number[],
   count: number,
   maxItems: number,
   capacity: number,
-): { entries: E[]; load: number }[] | null {
-  const bins = Array.from({ length: count }, () => ({ entries: [] as E[], load: 0 }));
-  const open = new MinHeap<(typeof bins)[number]>(
-    (a, b) => a.load - b.load || a.entries.length - b.entries.length,
-  );
+): Slot[] | null {
+  const bins = Array.from({ length: count }, (): Slot => ({ entries: [], load: 0 }));
+  const open = new MinHeap<Slot>((a, b) => a.load - b.load || a.entries.length - b.entries.length);
   for (const bin of bins) open.push(bin);
   for (const entry of byCost) {
+    const cost = costs[entry] as number;
     const best = open.pop();
-    if (!best || best.load + entry.cost > capacity) return null;
+    if (!best || best.load + cost > capacity) return null;
     best.entries.push(entry);
-    best.load += entry.cost;
+    best.load += cost;
     if (best.entries.length < maxItems) open.push(best);
   }
   return bins;
@@ -142,32 +154,34 @@ const SEARCH_NODE_LIMIT = 200_000;
  * the least-loaded instance first (so results stay balanced) and skipping instances in the same
  * state as one already tried. Gives up (null) after SEARCH_NODE_LIMIT steps.
  */
-function searchPack<E extends { cost: number }>(
-  byCost: readonly E[],
+function searchPack(
+  byCost: readonly number[],
+  costs: readonly number[],
   count: number,
   maxItems: number,
   capacity: number,
-): { entries: E[]; load: number }[] | null {
-  const bins = Array.from({ length: count }, () => ({ entries: [] as E[], load: 0 }));
-  const suffix = byCost.map((_, i) => byCost.slice(i).reduce((sum, e) => sum + e.cost, 0));
+): Slot[] | null {
+  const bins = Array.from({ length: count }, (): Slot => ({ entries: [], load: 0 }));
+  const suffix = byCost.map((_, i) => byCost.slice(i).reduce((sum, e) => sum + (costs[e] as number), 0));
   let nodes = 0;
   const place = (i: number): boolean => {
     if (i === byCost.length) return true;
     if (++nodes > SEARCH_NODE_LIMIT) return false;
     const free = bins.reduce((sum, b) => sum + (b.entries.length < maxItems ? capacity - b.load : 0), 0);
     if ((suffix[i] ?? 0) > free) return false;
-    const entry = byCost[i] as E;
+    const entry = byCost[i] as number;
+    const cost = costs[entry] as number;
     const tried = new Set<string>();
     for (const bin of [...bins].sort((a, b) => a.load - b.load)) {
-      if (bin.entries.length >= maxItems || bin.load + entry.cost > capacity) continue;
+      if (bin.entries.length >= maxItems || bin.load + cost > capacity) continue;
       const state = `${bin.load}/${bin.entries.length}`;
       if (tried.has(state)) continue;
       tried.add(state);
       bin.entries.push(entry);
-      bin.load += entry.cost;
+      bin.load += cost;
       if (place(i + 1)) return true;
       bin.entries.pop();
-      bin.load -= entry.cost;
+      bin.load -= cost;
     }
     return false;
   };
