@@ -1,16 +1,7 @@
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  promises,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { tempFileFor } from "./files.js";
+import { PromptWriter, writeNow } from "./prompt-writer.js";
 
 /**
  * Streams prompts to disk as they are rendered, so generating holds no more prompts in memory than
@@ -28,14 +19,15 @@ export class PromptStager {
   /** The prompt files there before this generation (listed once: most generations find none to compare). */
   private existing: Set<string> | undefined;
   /**
-   * Temp files being written by Node's I/O threads while the next prompts are rendered and counted
-   * (creating a thousand files is most of generate's disk time); at most IN_FLIGHT of them, so the
-   * prompts held stay bounded. `flush` waits for them.
+   * Writes the temp files on a worker thread while the next prompts are rendered and counted
+   * (prompt-writer.ts), once WRITER_FROM prompts were written here; `flush` waits for it.
    */
-  private readonly writing = new Map<string, Promise<void>>();
+  private writer: PromptWriter | undefined;
+  private writtenHere = 0;
+  /** Whether everything staged was flushed (the commit requires it, with or without a worker). */
+  private flushed = true;
   /** Temps of a refit's earlier rendering, removed once their writes are done. */
   private readonly discarded: string[] = [];
-  private failure: { error: unknown } | undefined;
   /** Where prompts are written: the prompt folder, or (a first generation) a temp folder beside it. */
   private into: string | undefined;
   private folderExists = false;
@@ -62,33 +54,28 @@ export class PromptStager {
     }
     const temp = this.tempFolder ? path.join(this.tempFolder, `${localId}.md`) : tempFileFor(file);
     this.staged.set(localId, temp);
-    // A refit's new text for a prompt still being written goes after that write.
-    const before = this.writing.get(temp);
-    if (!before && this.writing.size >= IN_FLIGHT) {
+    this.flushed = false;
+    // A few prompts are not worth a thread; a refit's new text goes after the first in either case.
+    if (!this.writer && this.writtenHere < WRITER_FROM) {
       writeNow(temp, prompt);
+      this.writtenHere++;
       return;
     }
-    const write = () => promises.writeFile(temp, prompt);
-    const done: Promise<void> = (before ? before.then(write) : write()).then(
-      () => this.written(temp, done),
-      (error: unknown) => {
-        this.written(temp, done);
-        this.failure ??= { error };
-      },
-    );
-    this.writing.set(temp, done);
-  }
-
-  /** A write is over; a later one of the same file (a refit's) may still be going. */
-  private written(temp: string, done: Promise<void>): void {
-    if (this.writing.get(temp) === done) this.writing.delete(temp);
+    this.writer ??= PromptWriter.start();
+    if (this.writer) this.writer.write(temp, prompt);
+    else writeNow(temp, prompt);
   }
 
   /** Waits until every staged prompt is written; throws the first write's error. */
   async flush(): Promise<void> {
-    while (this.writing.size > 0) await Promise.all(this.writing.values());
-    this.dropDiscarded();
-    if (this.failure) throw this.failure.error;
+    const writer = this.writer;
+    this.writer = undefined;
+    try {
+      await writer?.flush();
+      this.flushed = true;
+    } finally {
+      this.dropDiscarded();
+    }
   }
 
   /**
@@ -96,7 +83,7 @@ export class PromptStager {
    * `prune`, prompt files of an earlier generation whose ids are no longer planned are removed.
    */
   commit(keep: ReadonlySet<string>, prune: boolean): void {
-    if (this.writing.size > 0 || this.failure) throw new Error("prompts must be flushed before their commit");
+    if (!this.flushed) throw new Error("prompts must be flushed before their commit");
     this.dropDiscarded();
     if (this.tempFolder) this.commitFolder(this.tempFolder, keep);
     else
@@ -119,8 +106,7 @@ export class PromptStager {
 
   /** Removes every staged temp file (the generation failed before its commit), once its write is over. */
   async abort(): Promise<void> {
-    while (this.writing.size > 0) await Promise.allSettled(this.writing.values());
-    this.dropDiscarded();
+    await this.flush().catch(() => {}); // the generation fails with its own error
     for (const temp of this.staged.values()) if (temp !== null) rmSync(temp, { force: true });
     this.staged.clear();
     if (this.tempFolder) rmSync(this.tempFolder, { recursive: true, force: true });
@@ -158,7 +144,8 @@ export class PromptStager {
       return;
     }
     if (temp) {
-      if (this.writing.has(temp)) this.discarded.push(temp);
+      // The worker may not have written it yet: removed after the flush.
+      if (this.writer) this.discarded.push(temp);
       else rmSync(temp, { force: true });
     }
     this.staged.delete(localId);
@@ -185,17 +172,8 @@ export class PromptStager {
   }
 }
 
-/** Prompts being written at once; beyond this the next is written here and now. */
-const IN_FLIGHT = 256;
-
-function writeNow(file: string, text: string): void {
-  const fd = openSync(file, "w");
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Prompts written on this thread before a generation hands its writes to a worker. */
+const WRITER_FROM = 32;
 
 function sameText(file: string, text: string): boolean {
   try {
