@@ -41,18 +41,19 @@ export function writeFileAtomic(file: string, content: string): boolean {
 export function writeFileAtomicFrom(file: string, pieces: Iterable<string>): boolean {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = tempFileFor(file);
-  const hash = createHash("sha256");
+  // Only a file already there is compared (a first generation's manifest has none to match).
+  const hash = existsSync(file) ? createHash("sha256") : undefined;
   const fd = openSync(temp, "w");
   try {
     let batch = "";
     for (const piece of pieces) {
       batch += piece;
       if (batch.length < WRITE_BATCH) continue;
-      hash.update(batch);
+      hash?.update(batch);
       writeSync(fd, batch);
       batch = "";
     }
-    hash.update(batch);
+    hash?.update(batch);
     writeSync(fd, batch);
   } catch (error) {
     closeSync(fd);
@@ -60,7 +61,7 @@ export function writeFileAtomicFrom(file: string, pieces: Iterable<string>): boo
     throw error;
   }
   closeSync(fd);
-  if (existsSync(file) && hashOfFile(file) === hash.digest("hex")) {
+  if (hash && existsSync(file) && hashOfFile(file) === hash.digest("hex")) {
     rmSync(temp, { force: true });
     return false;
   }
