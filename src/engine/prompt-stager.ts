@@ -20,9 +20,10 @@ export class PromptStager {
   private existing: Set<string> | undefined;
   /**
    * Writes the temp files on a worker thread while the next prompts are rendered and counted
-   * (prompt-writer.ts), once WRITER_FROM prompts were written here; `flush` waits for it.
+   * (prompt-writer.ts), once WRITER_FROM prompts were written here; `flush` waits for it. Null
+   * where no worker can run: this thread writes them all.
    */
-  private writer: PromptWriter | undefined;
+  private writer: PromptWriter | null | undefined;
   private writtenHere = 0;
   /** Whether everything staged was flushed (the commit requires it, with or without a worker). */
   private flushed = true;
@@ -61,7 +62,7 @@ export class PromptStager {
       this.writtenHere++;
       return;
     }
-    this.writer ??= PromptWriter.start();
+    if (this.writer === undefined) this.writer = PromptWriter.start() ?? null;
     if (this.writer) this.writer.write(temp, prompt);
     else writeNow(temp, prompt);
   }
