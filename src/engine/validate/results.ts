@@ -29,10 +29,14 @@ export interface Outcome {
   miss?: Miss;
 }
 
-/** A validation's time budget for content checks (slices.ts): when it ends, and how long it was. */
+/**
+ * A validation's time budget for content checks (slices.ts): when it ends, how long it was, and
+ * when the validation last gave the event loop a turn (its runChecks calls share that clock).
+ */
 export interface ContentBudget {
   until: number;
   ms: number;
+  lastTurn: number;
 }
 
 /** The outcome of one check on one file (or on the workspace, for `scope` and `command`). */

@@ -48,6 +48,25 @@ describe("bounded content checks", () => {
     expect(results[4]?.reason).toMatch(/^check timed out after 2\.5 s/);
   });
 
+  it("one validation's runChecks calls share its slices: a call that starts after a long slice yields first", async () => {
+    const ws = workspaceWith({ "x.md": "# A\n\ntext\n" });
+    const check: ConcreteCheck = { check: "headings", path: "x.md", file: "x.md", headings: ["A"] };
+    await one(ws, check); // its libraries are loaded now: nothing to import (and wait for) below
+    const yields = async (lastTurn: number) => {
+      let turned = false;
+      setImmediate(() => {
+        turned = true;
+      });
+      await one(ws, check, { contentBudget: { ...contentBudget(), lastTurn } });
+      return turned;
+    };
+    // The validation's last turn was long ago (its earlier assignments' checks used up the slice):
+    // a thousand small assignments, each well under a slice, still let other requests in.
+    expect(await yields(Date.now() - 60_000)).toBe(true);
+    // It has just had a turn: this call runs through.
+    expect(await yields(Date.now() + 60_000)).toBe(false);
+  });
+
   it("YAML: too many documents or aliases is a clear failure; duplicate keys are still found", () => {
     expect(parseYaml("---\n".repeat(MAX_YAML_DOCUMENTS * 100))).toEqual({
       ok: false,
