@@ -24,6 +24,7 @@ export class PromptStager {
    * where no worker can run: this thread writes them all.
    */
   private writer: PromptWriter | null | undefined;
+  /** Prompts staged while no writer was asked for. */
   private writtenHere = 0;
   /** Whether everything staged was flushed (the commit requires it, with or without a worker). */
   private flushed = true;
@@ -57,12 +58,8 @@ export class PromptStager {
     this.staged.set(localId, temp);
     this.flushed = false;
     // A few prompts are not worth a thread; a refit's new text goes after the first in either case.
-    if (!this.writer && this.writtenHere < WRITER_FROM) {
-      writeNow(temp, prompt);
-      this.writtenHere++;
-      return;
-    }
-    if (this.writer === undefined) this.writer = PromptWriter.start() ?? null;
+    if (this.writer === undefined && ++this.writtenHere > WRITER_FROM)
+      this.writer = PromptWriter.start() ?? null;
     if (this.writer) this.writer.write(temp, prompt);
     else writeNow(temp, prompt);
   }

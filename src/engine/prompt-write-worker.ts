@@ -19,7 +19,7 @@ port.on("message", ({ port: job, done: cell }: WriterJob) => {
       writeNow(message.file, message.text);
     } catch (error) {
       const { code, message: text } = error as NodeJS.ErrnoException;
-      job.postMessage({ failed: { file: message.file, code, message: text } } satisfies WriterReport);
+      job.postMessage({ failed: { code, message: text } } satisfies WriterReport);
     }
     Atomics.add(done, 0, 1);
     Atomics.notify(done, 0);

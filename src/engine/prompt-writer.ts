@@ -27,7 +27,7 @@ export interface PromptWrite {
 }
 
 /** What the worker posts back: a write that failed, or the answer to a flush. */
-export type WriterReport = { failed: { file: string; code?: string; message: string } } | { flushed: true };
+export type WriterReport = { failed: { code?: string; message: string } } | { flushed: true };
 
 /** The job that opens a writer on the worker: its port and the cell counting the files written. */
 export interface WriterJob {
