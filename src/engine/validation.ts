@@ -16,7 +16,7 @@ import { TEMPLATE_NAMES, type TemplateSet } from "./render.js";
 import { type IterationBundle, iterationAssignment, resolveIteration } from "./resolve.js";
 import { listReviews, reviewsMarkdown } from "./review.js";
 import { settleRun } from "./run-state.js";
-import { runChecks } from "./validate/index.js";
+import { foundAnyDeliverable, runChecks } from "./validate/index.js";
 import { recordMisses } from "./validate/misses.js";
 import { ReadAhead } from "./validate/read-ahead.js";
 import { budgetFor, contentBudget } from "./validate/slices.js";
@@ -103,14 +103,24 @@ export async function validateBundle(
         baselines,
       );
       const stale = staleResults(a.deliverables, freshness, baselines, inPlace);
-      if (neverStarted(a) && !anyWorkOn(a.deliverables, freshness, inPlace)) {
-        // Nobody worked on it yet: no checks, no attempt spent, no rework prompt.
+      // Nobody worked on it yet: no checks, no attempt spent, no rework prompt. Where none of its
+      // deliverables has a baseline, being worked on means one of them exists, which its checks
+      // find out as they open them (no stat of each file first); on a missing deliverable only
+      // the exists check runs, so checking an untouched assignment runs nothing else.
+      const untried = neverStarted(a);
+      const judgedByChecks = untried && !a.deliverables.some((file) => baselines.has(file));
+      if (untried && !judgedByChecks && !anyWorkOn(a.deliverables, freshness, inPlace)) {
         notStarted.add(a.id);
         perAssignment.set(a.id, [notStartedResult(), ...stale]);
         continue;
       }
       const checkCtx = workdir === workspace ? ctx : { ...ctx, workdir };
       const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, checkCtx);
+      if (judgedByChecks && !foundAnyDeliverable(results)) {
+        notStarted.add(a.id);
+        perAssignment.set(a.id, [notStartedResult()]);
+        continue;
+      }
       results.push(...stale);
       // A passed isolated assignment is merged now; a conflict fails it into rework (not while it is claimed).
       const settles = only !== undefined || a.state !== "claimed";

@@ -1,4 +1,4 @@
-import { utimesSync } from "node:fs";
+import { readFileSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { describe, expect } from "vitest";
 import { claimAssignment } from "../../src/engine/claim.js";
@@ -131,5 +131,25 @@ describe("not started keeps its attempts (#12 item 2)", () => {
     // The host-driven one was judged: its attempts ran out.
     expect(states.find((a) => a.id === written?.id)).toMatchObject({ state: "failed", attempts: 3 });
     expect(claimedFile).toMatch(/^notes\//);
+  });
+
+  test("a command scoped to the deliverables runs for the assignment that wrote one, not for the untouched one", async ({
+    dir,
+    baton,
+  }) => {
+    const scoped = itemsWorkflow("notes", {
+      ...NOTE_PER_ITEM,
+      criteria: ['{ check: command, deliverable: "notes/{item_id}.md", run: "echo ran >> ran.txt" }'],
+    });
+    writeFiles(dir, { ".baton/workflows/notes.yaml": scoped, "items/a.md": "# A\n", "items/b.md": "# B\n" });
+    const it = await newRun(baton.engine);
+    const [first] = baton.store.listAssignments(it);
+    writeFiles(dir, { [first?.deliverables[0] ?? ""]: note("a") });
+
+    const report = await validateIteration(baton.engine, { iteration_id: it, allowCommands: true });
+    expect(report.assignments.filter((a) => a.not_started).map((a) => a.id)).not.toContain(first?.id);
+    expect(report.assignments.filter((a) => a.not_started)).toHaveLength(1);
+    // Checking the untouched assignment ran only its exists check, not its command.
+    expect(readFileSync(path.join(dir, "ran.txt"), "utf8")).toBe("ran\n");
   });
 });

@@ -10,7 +10,7 @@ export { formatCheck, formatOf } from "./implicit.js";
 export { scanFences } from "./markdown-tree.js";
 export { parseJson, parseYaml } from "./parse.js";
 export { REGEX_TIMEOUT_MS, runRegexJobs } from "./regex.js";
-export { runChecks } from "./runner.js";
+export { foundAnyDeliverable, runChecks } from "./runner.js";
 export { scopeCheck, takeScopeBaseline } from "./scope.js";
 export { DEFAULT_MIN_BYTES } from "./size.js";
 export type {

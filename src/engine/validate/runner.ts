@@ -61,6 +61,11 @@ export async function runChecks(
   return new Run(ctx).run(checks, deliverables);
 }
 
+/** Whether `runChecks` found at least one of the deliverables (its implicit exists check passed). */
+export function foundAnyDeliverable(results: readonly CheckResult[]): boolean {
+  return results.some((r) => r.check === "implicit:exists" && r.status === "passed");
+}
+
 class Run {
   private readonly files: FileCache;
   private readonly results: CheckResult[] = [];
