@@ -274,8 +274,8 @@ async function generateAndValidate(): Promise<void> {
   warmed.store.close();
 
   // The first full-size turn is shown on its own, not in the means: after the small warm-up the
-  // first N-target generate still spends about 350 ms more of the main thread's CPU time (user
-  // time, not waiting on the disk) than the next ones, and none after an N-target warm-up (V8
+  // first N-target generate mostly spends 250-390 ms more of the main thread's CPU time (user
+  // time, not waiting on the disk) than the next one, and none after an N-target warm-up (V8
   // adapting its compiled code and heap to the larger run; docs/benchmarks.md, "The first large
   // call"). A server pays it once; the targets compare the per-target cost.
   const [first, ...measured] = Array.from({ length: TURNS + 1 }, () => ({ dir: storyWorkspace(N) }));
