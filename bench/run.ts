@@ -278,14 +278,13 @@ async function generateAndValidate(): Promise<void> {
   // time, not waiting on the disk) than the next one, and none after an N-target warm-up (V8
   // adapting its compiled code and heap to the larger run; docs/benchmarks.md, "The first large
   // call"). A server pays it once; the targets compare the per-target cost.
-  const [first, ...measured] = Array.from({ length: TURNS + 1 }, () => ({ dir: storyWorkspace(N) }));
-  if (!first) throw new Error("no turns");
-  const firstGen = await generateOnce(first.dir);
-  const shape = shapeOf(first.dir, firstGen.store, firstGen.iterationId);
-  const firstGenFloor = await generateFloor(first.dir, shape);
-  const firstVal = await validateTurn({ dir: first.dir, ...firstGen }, false);
+  const first = storyWorkspace(N);
+  const runs = Array.from({ length: TURNS }, () => storyWorkspace(N));
+  const firstGen = await generateOnce(first);
+  const shape = shapeOf(first, firstGen.store, firstGen.iterationId);
+  const firstGenFloor = await generateFloor(first, shape);
+  const firstVal = await validateTurn({ dir: first, ...firstGen }, false);
   const prompts = firstGen.prompts;
-  const runs = measured.map(({ dir }) => dir);
 
   const gen: number[] = [];
   const genFloor: number[] = [];
@@ -325,7 +324,7 @@ async function generateAndValidate(): Promise<void> {
     valFloor.push(t.floor);
     checks = t.checks;
   }
-  for (const dir of [warm, first.dir, ...runs]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [warm, first, ...runs]) rmSync(dir, { recursive: true, force: true });
   rows.push({
     what: `first validate of ${N} deliverables in the process (not in the means)`,
     measured: ms(firstVal.ms),

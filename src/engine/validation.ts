@@ -103,22 +103,24 @@ export async function validateBundle(
         baselines,
       );
       const stale = staleResults(a.deliverables, freshness, baselines, inPlace);
-      // Nobody worked on it yet: no checks, no attempt spent, no rework prompt. Where none of its
-      // deliverables has a baseline, being worked on means one of them exists, which its checks
-      // find out as they open them (no stat of each file first); on a missing deliverable only
-      // the exists check runs, so checking an untouched assignment runs nothing else.
+      // Nobody worked on it yet: no checks, no attempt spent, no rework prompt.
+      const leftUnstarted = () => {
+        notStarted.add(a.id);
+        perAssignment.set(a.id, [notStartedResult(), ...stale]);
+      };
+      // Where none of its deliverables has a baseline, being worked on means one of them exists,
+      // which its checks find out as they open them (no stat of each file first); on a missing
+      // deliverable only the exists check runs, so checking an untouched assignment runs nothing else.
       const untried = neverStarted(a);
       const judgedByChecks = untried && !a.deliverables.some((file) => baselines.has(file));
       if (untried && !judgedByChecks && !anyWorkOn(a.deliverables, freshness, inPlace)) {
-        notStarted.add(a.id);
-        perAssignment.set(a.id, [notStartedResult(), ...stale]);
+        leftUnstarted();
         continue;
       }
       const checkCtx = workdir === workspace ? ctx : { ...ctx, workdir };
       const results = await runChecks(concreteChecks(matchers, a.deliverables), a.deliverables, checkCtx);
       if (judgedByChecks && !foundAnyDeliverable(results)) {
-        notStarted.add(a.id);
-        perAssignment.set(a.id, [notStartedResult()]);
+        leftUnstarted();
         continue;
       }
       results.push(...stale);

@@ -31,12 +31,14 @@ export function contentBudget(ms = CONTENT_BUDGET_MS): ContentBudget {
  * gives the event loop a turn every SLICE_MS, not never.
  */
 export class Slicer {
-  readonly deadline: number;
-  readonly budgetMs: number;
+  constructor(private readonly budget: ContentBudget = contentBudget()) {}
 
-  constructor(private readonly budget: ContentBudget = contentBudget()) {
-    this.deadline = budget.until;
-    this.budgetMs = budget.ms;
+  get deadline(): number {
+    return this.budget.until;
+  }
+
+  get budgetMs(): number {
+    return this.budget.ms;
   }
 
   get expired(): boolean {
